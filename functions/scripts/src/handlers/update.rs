@@ -1,0 +1,59 @@
+use chrono::Utc;
+use fountain_events::EventEnvelope;
+use fountain_events::catalog::ScriptUpdated;
+use fountain_http::{
+    Access, ApiError, Body, Problem, Request, Response, etag, json, json_body, path_param,
+    require_if_match, serve,
+};
+use fountain_store::StoreError;
+
+use crate::Deps;
+use crate::access::authorize;
+use crate::model::{Script, UpdateScript};
+use crate::store;
+
+/// Changes a script's title, author or description; needs If-Match with its ETag.
+#[utoipa::path(patch, path = "/scripts/{scriptId}", tag = "scripts", operation_id = "update_script",
+    params(("scriptId" = String, Path), ("If-Match" = String, Header, description = "ETag of the revision the change is based on")),
+    request_body = UpdateScript,
+    responses((status = 200, body = Script), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 404, body = Problem), (status = 412, body = Problem, description = "The script changed since that ETag"),
+        (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
+    serve("update_script", Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: UpdateScript = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        let if_match = require_if_match(&req)?;
+        let mut script: Script = authorize(&deps.table, &script_id, &ctx.principal).await?;
+        if !if_match.matches(script.revision) {
+            return Err(ApiError::PreconditionFailed(format!(
+                "the script is at revision {}",
+                script.revision
+            )));
+        }
+        let based_on = script.revision;
+        let changed = input.apply(&mut script);
+        script.revision += 1;
+        script.updated_at = Utc::now();
+        script.comment = input.comment.clone();
+        let event = ScriptUpdated {
+            script_id: script.script_id.clone(),
+            revision: script.revision,
+            fields: script.fields(),
+            changed,
+            comment: script.comment.clone(),
+        };
+        let envelope = EventEnvelope::new(&event, &ctx.event_context())
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        match store::replace(&deps.table, &script, based_on, &envelope).await {
+            Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
+                "the script changed while this change was made".into(),
+            )),
+            other => other.map_err(ApiError::from),
+        }?;
+        json(200, &script, Some(etag(script.revision)))
+    })
+    .await
+}

@@ -1,0 +1,11 @@
+//! Scripts: the root of everything a writer owns. Each operation is its own Lambda function
+//! (src/bin); the handlers here are plain async functions over [`Deps`].
+
+pub mod access;
+mod deps;
+pub mod handlers;
+mod model;
+mod store;
+
+pub use deps::Deps;
+pub use model::{CreateScript, Script, ScriptPage, UpdateScript};

@@ -1,0 +1,195 @@
+use chrono::{DateTime, Utc};
+use fountain_events::catalog::ScriptFields;
+use fountain_http::{Checks, nullable};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_AUTHOR_CHARS: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+
+/// A script as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Script {
+    pub script_id: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub description: Option<String>,
+    pub owner_id: String,
+    /// Increases with every change; the ETag is this number in quotes.
+    pub revision: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The comment of the latest change.
+    pub comment: Option<String>,
+}
+
+impl Script {
+    pub fn pk(script_id: &str) -> String {
+        format!("SCRIPT#{script_id}")
+    }
+
+    pub const SK: &'static str = "SCRIPT";
+
+    pub fn owner_partition(owner_id: &str) -> String {
+        format!("OWNER#{owner_id}")
+    }
+
+    pub fn fields(&self) -> ScriptFields {
+        ScriptFields {
+            title: self.title.clone(),
+            author: self.author.clone(),
+            description: self.description.clone(),
+        }
+    }
+}
+
+/// The stored item: the script plus its keys; listed by owner through GSI1 in id (creation)
+/// order. Written out field by field: serde's `flatten` loses DynamoDB's number types.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScriptItem {
+    pk: String,
+    sk: String,
+    gsi1pk: String,
+    gsi1sk: String,
+    kind: String,
+    script_id: String,
+    title: String,
+    author: Option<String>,
+    description: Option<String>,
+    owner_id: String,
+    revision: u64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    comment: Option<String>,
+}
+
+impl ItemCodec for Script {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let script = self.clone();
+        to_item(&ScriptItem {
+            pk: Script::pk(&script.script_id),
+            sk: Script::SK.to_owned(),
+            gsi1pk: Script::owner_partition(&script.owner_id),
+            gsi1sk: Script::pk(&script.script_id),
+            kind: "script".to_owned(),
+            script_id: script.script_id,
+            title: script.title,
+            author: script.author,
+            description: script.description,
+            owner_id: script.owner_id,
+            revision: script.revision,
+            created_at: script.created_at,
+            updated_at: script.updated_at,
+            comment: script.comment,
+        })
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        let item: ScriptItem = from_item(item)?;
+        Ok(Script {
+            script_id: item.script_id,
+            title: item.title,
+            author: item.author,
+            description: item.description,
+            owner_id: item.owner_id,
+            revision: item.revision,
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+            comment: item.comment,
+        })
+    }
+}
+
+/// `POST /scripts`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateScript {
+    pub title: String,
+    pub author: Option<String>,
+    pub description: Option<String>,
+    /// Why the caller makes this change; stored with it and carried in the event.
+    pub comment: Option<String>,
+}
+
+impl CreateScript {
+    pub fn validate(&self) -> Result<(), fountain_http::ApiError> {
+        Checks::new()
+            .required("title", &self.title, MAX_TITLE_CHARS)
+            .optional("author", self.author.as_deref(), MAX_AUTHOR_CHARS)
+            .optional("description", self.description.as_deref(), MAX_DESCRIPTION_CHARS)
+            .comment(self.comment.as_deref())
+            .finish()
+    }
+}
+
+/// `PATCH /scripts/{scriptId}`: absent fields stay, `null` clears an optional field.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateScript {
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub author: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    pub comment: Option<String>,
+}
+
+impl UpdateScript {
+    pub fn validate(&self) -> Result<(), fountain_http::ApiError> {
+        let mut checks = Checks::new();
+        if let Some(title) = &self.title {
+            checks.required("title", title, MAX_TITLE_CHARS);
+        }
+        checks
+            .optional("author", self.author.clone().flatten().as_deref(), MAX_AUTHOR_CHARS)
+            .optional("description", self.description.clone().flatten().as_deref(), MAX_DESCRIPTION_CHARS)
+            .comment(self.comment.as_deref())
+            .finish()
+    }
+
+    /// Applies the patch; returns the names of the fields whose value changed.
+    pub fn apply(&self, script: &mut Script) -> Vec<String> {
+        let mut changed = Vec::new();
+        if let Some(title) = &self.title
+            && *title != script.title
+        {
+            script.title = title.clone();
+            changed.push("title".to_owned());
+        }
+        if let Some(author) = &self.author
+            && *author != script.author
+        {
+            script.author = author.clone();
+            changed.push("author".to_owned());
+        }
+        if let Some(description) = &self.description
+            && *description != script.description
+        {
+            script.description = description.clone();
+            changed.push("description".to_owned());
+        }
+        changed
+    }
+}
+
+/// Optional body of `DELETE /scripts/{scriptId}`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteRequest {
+    pub comment: Option<String>,
+}
+
+/// A page of the caller's scripts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScriptPage {
+    pub items: Vec<Script>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}

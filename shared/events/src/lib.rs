@@ -1,0 +1,10 @@
+//! The published language of FountainAI: one envelope for every domain event, the typed
+//! catalog of events, and the AsyncAPI document generated from that catalog.
+
+pub mod asyncapi;
+pub mod catalog;
+mod envelope;
+pub mod ids;
+
+pub use catalog::{CatalogEvent, DomainEvent, EventSpec};
+pub use envelope::{DecodeError, EventContext, EventEnvelope};

@@ -1,0 +1,25 @@
+//! HTTP glue for API Gateway (HTTP API) functions: problem+json errors mapped in one place,
+//! JSON bodies with content-type and size checks, path and query parameters, ETag / If-Match,
+//! the principal from the authorizer, correlation ids, and the wrapper every handler runs in.
+
+mod error;
+mod etag;
+mod handler;
+pub mod lambda;
+mod principal;
+mod problem;
+mod request;
+mod response;
+mod validate;
+
+pub use error::{ApiError, FieldError};
+pub use etag::{IfMatch, etag, if_match, require_if_match};
+pub use handler::{Access, Ctx, CORRELATION_HEADER, serve};
+pub use lambda_http::{Body, Request, Response};
+pub use principal::Principal;
+pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
+pub use request::{
+    DEFAULT_MAX_BODY_BYTES, json_body, optional_json_body, page_limit, path_param, query_param,
+};
+pub use response::{created, json, no_content};
+pub use validate::{Checks, MAX_COMMENT_CHARS, nullable};

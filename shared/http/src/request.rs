@@ -1,0 +1,183 @@
+//! Reading requests: JSON bodies (content type, size limit, field-level errors), path and
+//! query parameters.
+
+use lambda_http::{Request, RequestExt};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// JSON bodies larger than this are refused with 413 (API Gateway itself stops at 10 MB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+const MAX_PAGE_LIMIT: i32 = 100;
+const DEFAULT_PAGE_LIMIT: i32 = 25;
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The JSON body of a request that must have one.
+pub fn json_body<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T, ApiError> {
+    let bytes: &[u8] = req.body().as_ref();
+    if bytes.len() > max_bytes {
+        return Err(ApiError::PayloadTooLarge(max_bytes));
+    }
+    let content_type = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !is_json(content_type) {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "expected application/json, got {}",
+            if content_type.is_empty() { "no content type" } else { content_type }
+        )));
+    }
+    parse_json(bytes)
+}
+
+/// The JSON body of a request where the body is optional (e.g. a DELETE with a comment).
+pub fn optional_json_body<T: DeserializeOwned + Default>(
+    req: &Request,
+    max_bytes: usize,
+) -> Result<T, ApiError> {
+    let body: &[u8] = req.body().as_ref();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    json_body(req, max_bytes)
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = inner.to_string();
+                let field = field_of(&path, &message);
+                ApiError::Validation(vec![FieldError::new(field, strip_position(&message))])
+            }
+            _ => ApiError::MalformedJson(inner.to_string()),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    Ok(value)
+}
+
+/// The field an error is about: serde names unknown and missing fields only in its message,
+/// and serde_path_to_error gives the path of the object that holds them.
+fn field_of(path: &str, message: &str) -> String {
+    let named = ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|prefix| message.split(prefix).nth(1))
+        .and_then(|rest| rest.split('`').next());
+    match (named, path) {
+        (Some(name), "." | "") => name.to_owned(),
+        (Some(name), parent) if !parent.ends_with(name) => format!("{parent}.{name}"),
+        (_, "." | "") => "body".to_owned(),
+        (_, path) => path.to_owned(),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned()
+}
+
+/// A path parameter the route declares.
+pub fn path_param(req: &Request, name: &str) -> Result<String, ApiError> {
+    req.path_parameters_ref()
+        .and_then(|params| params.first(name))
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::BadRequest(format!("missing path parameter {name}")))
+}
+
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    req.query_string_parameters_ref()
+        .and_then(|params| params.first(name))
+        .map(str::to_owned)
+}
+
+/// The `limit` query parameter of a listing: 1..=100, 25 when absent.
+pub fn page_limit(req: &Request) -> Result<i32, ApiError> {
+    match query_param(req, "limit") {
+        None => Ok(DEFAULT_PAGE_LIMIT),
+        Some(raw) => raw
+            .parse::<i32>()
+            .ok()
+            .filter(|limit| (1..=MAX_PAGE_LIMIT).contains(limit))
+            .ok_or_else(|| ApiError::BadRequest(format!("limit must be 1 to {MAX_PAGE_LIMIT}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        size: u32,
+    }
+
+    fn request(content_type: &str, body: &str) -> Request {
+        http::Request::builder()
+            .header("content-type", content_type)
+            .body(lambda_http::Body::Text(body.to_owned()))
+            .unwrap()
+    }
+
+    fn error(content_type: &str, body: &str) -> ApiError {
+        json_body::<Body>(&request(content_type, body), 100).unwrap_err()
+    }
+
+    #[test]
+    fn malformed_json_is_400_and_the_wrong_content_type_415() {
+        assert_eq!(error("application/json", "{\"title\":").status(), 400);
+        assert_eq!(error("application/json", "{} trailing").status(), 400);
+        assert_eq!(error("text/plain", "{\"title\":\"x\"}").status(), 415);
+        assert!(json_body::<Body>(&request("application/json; charset=utf-8", "{\"title\":\"x\"}"), 100).is_ok());
+    }
+
+    #[test]
+    fn an_oversized_body_is_413() {
+        let big = format!("{{\"title\":\"{}\"}}", "x".repeat(200));
+        assert_eq!(error("application/json", &big).status(), 413);
+    }
+
+    #[test]
+    fn unknown_missing_and_mistyped_fields_are_422_naming_the_field() {
+        let field = |e: ApiError| match e {
+            ApiError::Validation(errors) => errors[0].field.clone(),
+            other => panic!("not a validation error: {other:?}"),
+        };
+        assert_eq!(field(error("application/json", "{\"title\":\"x\",\"colour\":1}")), "colour");
+        assert_eq!(field(error("application/json", "{}")), "title");
+        assert_eq!(field(error("application/json", "{\"title\":5}")), "title");
+        assert_eq!(field(error("application/json", "{\"title\":\"x\",\"inner\":{\"size\":-1}}")), "inner.size");
+        assert_eq!(field(error("application/json", "{\"title\":\"x\",\"inner\":{}}")), "inner.size");
+    }
+}

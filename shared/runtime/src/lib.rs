@@ -1,0 +1,13 @@
+//! What every function needs at run time: typed configuration from the environment, tracing
+//! and CloudWatch Embedded Metric Format metrics, the AWS SDK set-up, and the consumer kit that
+//! turns an SQS batch of EventBridge events into idempotent calls of a typed handler.
+
+pub mod aws;
+mod config;
+pub mod consumer;
+mod idempotency;
+pub mod metrics;
+pub mod telemetry;
+
+pub use config::{ConfigError, Env};
+pub use idempotency::{Claim, Idempotency};

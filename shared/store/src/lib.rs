@@ -1,0 +1,31 @@
+//! DynamoDB helpers shared by every context: the table handle, one codec per item type
+//! (serde_dynamo), transactions that carry their domain events (the transactional outbox),
+//! opaque pagination cursors and the mapping of SDK failures to [`StoreError`].
+
+mod codec;
+mod cursor;
+mod error;
+mod outbox;
+mod table;
+mod transaction;
+
+pub use aws_sdk_dynamodb::types::AttributeValue;
+pub use codec::{Item, ItemCodec, from_item, to_item};
+pub use cursor::{Cursor, CursorError, Page};
+pub use error::StoreError;
+pub use outbox::{OUTBOX_KIND, OutboxRecord};
+pub use table::{Table, s, n};
+pub use transaction::{Expression, MAX_WRITES, Transaction};
+
+/// The partition key attribute of every table.
+pub const PK: &str = "pk";
+/// The sort key attribute of every table.
+pub const SK: &str = "sk";
+/// The first global secondary index: `gsi1pk` / `gsi1sk`.
+pub const GSI1: &str = "gsi1";
+pub const GSI1_PK: &str = "gsi1pk";
+pub const GSI1_SK: &str = "gsi1sk";
+/// The second global secondary index: `gsi2pk` / `gsi2sk`.
+pub const GSI2: &str = "gsi2";
+pub const GSI2_PK: &str = "gsi2pk";
+pub const GSI2_SK: &str = "gsi2sk";

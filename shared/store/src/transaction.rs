@@ -1,0 +1,192 @@
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update,
+};
+use fountain_events::EventEnvelope;
+
+use crate::codec::Item;
+use crate::error::StoreError;
+use crate::outbox::OutboxRecord;
+use crate::table::Table;
+
+/// DynamoDB's limit on the writes of one transaction.
+pub const MAX_WRITES: usize = 100;
+
+/// Writes and their events, committed together or not at all (TransactWriteItems).
+///
+/// Each write may carry a condition; when one fails, the commit returns
+/// [`StoreError::ConditionFailed`] with the indexes, in the order the writes were added,
+/// of the writes that failed, so the caller can say which rule was broken.
+#[derive(Debug, Default)]
+pub struct Transaction {
+    writes: Vec<Write>,
+}
+
+#[derive(Debug)]
+enum Write {
+    Put { item: Item, condition: Option<Expression> },
+    Update { key: Item, update: Expression, condition: Option<String> },
+    Delete { key: Item, condition: Option<Expression> },
+    Check { key: Item, condition: Expression },
+}
+
+/// An expression with its placeholders.
+#[derive(Debug, Clone, Default)]
+pub struct Expression {
+    pub text: String,
+    pub names: HashMap<String, String>,
+    pub values: HashMap<String, AttributeValue>,
+}
+
+impl Expression {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn name(mut self, placeholder: &str, name: &str) -> Self {
+        self.names.insert(placeholder.to_owned(), name.to_owned());
+        self
+    }
+
+    pub fn value(mut self, placeholder: &str, value: AttributeValue) -> Self {
+        self.values.insert(placeholder.to_owned(), value);
+        self
+    }
+}
+
+impl Transaction {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Puts `item`, only if `condition` holds (e.g. `attribute_not_exists(pk)`).
+    pub fn put(mut self, item: Item, condition: Option<Expression>) -> Self {
+        self.writes.push(Write::Put { item, condition });
+        self
+    }
+
+    /// Updates the item at `key`; `update` carries the placeholders of both expressions.
+    pub fn update(mut self, key: Item, update: Expression, condition: Option<&str>) -> Self {
+        self.writes.push(Write::Update {
+            key,
+            update,
+            condition: condition.map(str::to_owned),
+        });
+        self
+    }
+
+    pub fn delete(mut self, key: Item, condition: Option<Expression>) -> Self {
+        self.writes.push(Write::Delete { key, condition });
+        self
+    }
+
+    /// Requires `condition` to hold on the item at `key` without writing it.
+    pub fn check(mut self, key: Item, condition: Expression) -> Self {
+        self.writes.push(Write::Check { key, condition });
+        self
+    }
+
+    /// Adds the event to the outbox, in the same transaction as the writes it describes.
+    pub fn event(mut self, envelope: &EventEnvelope) -> Result<Self, StoreError> {
+        let item = OutboxRecord::new(envelope)?.to_item()?;
+        self.writes.push(Write::Put {
+            item,
+            condition: Some(Expression::new("attribute_not_exists(pk)")),
+        });
+        Ok(self)
+    }
+
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    pub async fn commit(self, table: &Table) -> Result<(), StoreError> {
+        if self.writes.len() > MAX_WRITES {
+            return Err(StoreError::Invalid(format!(
+                "a transaction holds at most {MAX_WRITES} writes, not {}",
+                self.writes.len()
+            )));
+        }
+        let items = self
+            .writes
+            .into_iter()
+            .map(|write| write.into_sdk(&table.name))
+            .collect::<Result<Vec<_>, _>>()?;
+        table
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(StoreError::from_transaction)?;
+        Ok(())
+    }
+}
+
+fn non_empty<K, V>(map: HashMap<K, V>) -> Option<HashMap<K, V>> {
+    (!map.is_empty()).then_some(map)
+}
+
+impl Write {
+    fn into_sdk(self, table: &str) -> Result<TransactWriteItem, StoreError> {
+        let invalid = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Invalid(e.to_string());
+        let item = match self {
+            Write::Put { item, condition } => {
+                let condition = condition.unwrap_or_default();
+                let put = Put::builder()
+                    .table_name(table)
+                    .set_item(Some(item))
+                    .set_condition_expression((!condition.text.is_empty()).then_some(condition.text))
+                    .set_expression_attribute_names(non_empty(condition.names))
+                    .set_expression_attribute_values(non_empty(condition.values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().put(put).build()
+            }
+            Write::Update { key, update, condition } => {
+                let update = Update::builder()
+                    .table_name(table)
+                    .set_key(Some(key))
+                    .update_expression(update.text)
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(non_empty(update.names))
+                    .set_expression_attribute_values(non_empty(update.values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().update(update).build()
+            }
+            Write::Delete { key, condition } => {
+                let condition = condition.unwrap_or_default();
+                let delete = Delete::builder()
+                    .table_name(table)
+                    .set_key(Some(key))
+                    .set_condition_expression((!condition.text.is_empty()).then_some(condition.text))
+                    .set_expression_attribute_names(non_empty(condition.names))
+                    .set_expression_attribute_values(non_empty(condition.values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().delete(delete).build()
+            }
+            Write::Check { key, condition } => {
+                let check = ConditionCheck::builder()
+                    .table_name(table)
+                    .set_key(Some(key))
+                    .condition_expression(condition.text)
+                    .set_expression_attribute_names(non_empty(condition.names))
+                    .set_expression_attribute_values(non_empty(condition.values))
+                    .build()
+                    .map_err(invalid)?;
+                TransactWriteItem::builder().condition_check(check).build()
+            }
+        };
+        Ok(item)
+    }
+}
