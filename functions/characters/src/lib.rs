@@ -1,1 +1,10 @@
+//! Characters of a script: names unique per script regardless of case, enforced by a name
+//! item written in the same transaction as the character.
 
+mod deps;
+pub mod handlers;
+mod model;
+mod store;
+
+pub use deps::Deps;
+pub use model::{Character, CharacterPage, CreateCharacter, UpdateCharacter};

@@ -1,1 +1,12 @@
+//! The event backbone's functions: the relay that publishes outbox items from the table's
+//! stream to EventBridge, the consumer that keeps every event in the event store, and the
+//! query that reads them back by aggregate or correlation id.
 
+mod deps;
+pub mod list;
+mod record;
+pub mod relay;
+pub mod store_event;
+
+pub use deps::{QueryDeps, RelayDeps, StoreDeps};
+pub use record::StoredEvent;

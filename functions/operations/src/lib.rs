@@ -1,1 +1,8 @@
+//! Operations: health and the API document, both public.
 
+pub mod health;
+pub mod openapi;
+
+/// Nothing to configure yet; kept so every function has the same shape.
+#[derive(Debug, Clone, Default)]
+pub struct Deps;

@@ -56,7 +56,8 @@ where
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
-        let outcome = process_one(&message, idempotency, &handler).await;
+        // Boxed: the nested SDK futures are otherwise too deep for the compiler's layout queries.
+        let outcome = Box::pin(process_one(&message, idempotency, &handler)).await;
         if let Err(failure) = outcome {
             error!(message_id, error = %failure, "event not handled; it will be retried");
             let mut item = BatchItemFailure::default();

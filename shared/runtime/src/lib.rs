@@ -5,6 +5,7 @@
 pub mod aws;
 mod config;
 pub mod consumer;
+pub mod lambda;
 mod idempotency;
 pub mod metrics;
 pub mod telemetry;

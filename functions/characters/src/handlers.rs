@@ -1,0 +1,30 @@
+//! One handler per API operation, each the whole of one Lambda function.
+
+mod create;
+mod delete;
+mod get;
+mod list;
+mod update;
+
+pub use create::*;
+pub use delete::*;
+pub use get::*;
+pub use list::*;
+pub use update::*;
+
+use fountain_http::{ApiError, Principal, Request, path_param};
+use fountain_scripts::access::authorize;
+
+use crate::Deps;
+use crate::model::Character;
+use crate::store;
+
+/// The character named by the path, when the caller may see its script.
+async fn authorized_character(deps: &Deps, req: &Request, principal: &Principal) -> Result<Character, ApiError> {
+    let script_id = path_param(req, "scriptId")?;
+    let character_id = path_param(req, "characterId")?;
+    authorize(&deps.table, &script_id, principal).await?;
+    store::load(&deps.table, &script_id, &character_id)
+        .await?
+        .ok_or(ApiError::NotFound("character"))
+}

@@ -1,0 +1,185 @@
+use chrono::{DateTime, Utc};
+use fountain_http::{Checks, nullable};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Character {
+    pub character_id: String,
+    pub script_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub revision: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub comment: Option<String>,
+}
+
+impl Character {
+    pub fn pk(script_id: &str) -> String {
+        format!("SCRIPT#{script_id}")
+    }
+
+    pub fn sk(character_id: &str) -> String {
+        format!("CHAR#{character_id}")
+    }
+
+    pub const SK_PREFIX: &'static str = "CHAR#";
+
+    /// The sort key of the item that reserves a name in its script, case-insensitively.
+    pub fn name_sk(name: &str) -> String {
+        format!("CHARNAME#{}", name_key(name))
+    }
+}
+
+/// Names compare without regard to case (Unicode lowercase) or surrounding blanks.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CharacterItem {
+    pk: String,
+    sk: String,
+    kind: String,
+    character_id: String,
+    script_id: String,
+    name: String,
+    description: Option<String>,
+    revision: u64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    comment: Option<String>,
+}
+
+impl ItemCodec for Character {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let c = self.clone();
+        to_item(&CharacterItem {
+            pk: Character::pk(&c.script_id),
+            sk: Character::sk(&c.character_id),
+            kind: "character".to_owned(),
+            character_id: c.character_id,
+            script_id: c.script_id,
+            name: c.name,
+            description: c.description,
+            revision: c.revision,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            comment: c.comment,
+        })
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        let c: CharacterItem = from_item(item)?;
+        Ok(Character {
+            character_id: c.character_id,
+            script_id: c.script_id,
+            name: c.name,
+            description: c.description,
+            revision: c.revision,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            comment: c.comment,
+        })
+    }
+}
+
+/// The item that reserves a character name in a script.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NameItem {
+    pk: String,
+    sk: String,
+    kind: &'static str,
+    character_id: String,
+}
+
+impl NameItem {
+    pub fn new(character: &Character) -> Self {
+        Self {
+            pk: Character::pk(&character.script_id),
+            sk: Character::name_sk(&character.name),
+            kind: "character-name",
+            character_id: character.character_id.clone(),
+        }
+    }
+
+    pub fn to_item(&self) -> Result<Item, StoreError> {
+        to_item(self)
+    }
+}
+
+/// `POST /scripts/{scriptId}/characters`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateCharacter {
+    pub name: String,
+    pub description: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl CreateCharacter {
+    pub fn validate(&self) -> Result<(), fountain_http::ApiError> {
+        Checks::new()
+            .required("name", &self.name, MAX_NAME_CHARS)
+            .optional("description", self.description.as_deref(), MAX_DESCRIPTION_CHARS)
+            .comment(self.comment.as_deref())
+            .finish()
+    }
+}
+
+/// `PATCH .../characters/{characterId}`: absent fields stay, `null` clears the description.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateCharacter {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    pub comment: Option<String>,
+}
+
+impl UpdateCharacter {
+    pub fn validate(&self) -> Result<(), fountain_http::ApiError> {
+        let mut checks = Checks::new();
+        if let Some(name) = &self.name {
+            checks.required("name", name, MAX_NAME_CHARS);
+        }
+        checks
+            .optional("description", self.description.clone().flatten().as_deref(), MAX_DESCRIPTION_CHARS)
+            .comment(self.comment.as_deref())
+            .finish()
+    }
+}
+
+/// Optional body of a DELETE.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteRequest {
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CharacterPage {
+    pub items: Vec<Character>,
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_differing_only_in_case_or_blanks_reserve_the_same_key() {
+        assert_eq!(Character::name_sk("Élodie "), Character::name_sk("ÉLODIE"));
+        assert_ne!(Character::name_sk("ANNA"), Character::name_sk("ANNE"));
+    }
+}

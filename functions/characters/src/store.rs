@@ -1,0 +1,145 @@
+//! Reads and writes of characters. Every write checks, in its transaction, that the script
+//! still exists and belongs to the caller, and reserves or frees the name item with it.
+
+use fountain_events::EventEnvelope;
+use fountain_http::ApiError;
+use fountain_scripts::access::still_owned;
+use fountain_store::{
+    Cursor, Expression, ItemCodec, PK, Page, StoreError, Table, Transaction, n, s,
+};
+
+use crate::model::{Character, NameItem, name_key};
+
+/// Why a character write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the script is gone")]
+    ScriptGone,
+    #[error("another character of this script is named so")]
+    NameTaken,
+    #[error("the character changed meanwhile")]
+    Stale,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<WriteError> for ApiError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::ScriptGone => ApiError::NotFound("script"),
+            WriteError::NameTaken => ApiError::Conflict(
+                "another character of this script has that name (names ignore case)".into(),
+            ),
+            WriteError::Stale => ApiError::PreconditionFailed("the character changed meanwhile".into()),
+            WriteError::Store(store) => store.into(),
+        }
+    }
+}
+
+fn classify(error: StoreError, name_write: Option<usize>, stale_write: Option<usize>) -> WriteError {
+    if error.condition_failed_at(0) {
+        WriteError::ScriptGone
+    } else if name_write.is_some_and(|i| error.condition_failed_at(i)) {
+        WriteError::NameTaken
+    } else if stale_write.is_some_and(|i| error.condition_failed_at(i)) {
+        WriteError::Stale
+    } else {
+        WriteError::Store(error)
+    }
+}
+
+fn revision_is(revision: u64) -> Expression {
+    Expression::new("attribute_exists(pk) AND revision = :based_on").value(":based_on", n(revision))
+}
+
+fn absent() -> Expression {
+    Expression::new("attribute_not_exists(pk)")
+}
+
+pub async fn load(table: &Table, script_id: &str, character_id: &str) -> Result<Option<Character>, StoreError> {
+    table
+        .get(&Character::pk(script_id), &Character::sk(character_id))
+        .await?
+        .map(Character::from_item)
+        .transpose()
+}
+
+pub async fn insert(table: &Table, owner_id: &str, character: &Character, event: &EventEnvelope) -> Result<(), WriteError> {
+    let (script_key, owned) = still_owned(&character.script_id, owner_id);
+    Transaction::new()
+        .check(script_key, owned)
+        .put(character.to_item()?, Some(absent()))
+        .put(NameItem::new(character).to_item()?, Some(absent()))
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| classify(e, Some(2), None))
+}
+
+/// Replaces `before` by `after`, moving the name reservation when the name changed.
+pub async fn replace(
+    table: &Table,
+    owner_id: &str,
+    before: &Character,
+    after: &Character,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
+    let (script_key, owned) = still_owned(&after.script_id, owner_id);
+    let mut tx = Transaction::new()
+        .check(script_key, owned)
+        .put(after.to_item()?, Some(revision_is(before.revision)));
+    let mut name_write = None;
+    if name_key(&before.name) != name_key(&after.name) {
+        tx = tx.delete(Table::key(Character::pk(&before.script_id), Character::name_sk(&before.name)), None);
+        name_write = Some(tx.len());
+        tx = tx.put(NameItem::new(after).to_item()?, Some(absent()));
+    }
+    tx.event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| classify(e, name_write, Some(1)))
+}
+
+pub async fn remove(table: &Table, owner_id: &str, character: &Character, event: &EventEnvelope) -> Result<(), WriteError> {
+    let (script_key, owned) = still_owned(&character.script_id, owner_id);
+    Transaction::new()
+        .check(script_key, owned)
+        .delete(
+            Table::key(Character::pk(&character.script_id), Character::sk(&character.character_id)),
+            Some(revision_is(character.revision)),
+        )
+        .delete(Table::key(Character::pk(&character.script_id), Character::name_sk(&character.name)), None)
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| classify(e, None, Some(1)))
+}
+
+/// A script's characters in creation order.
+pub async fn list(table: &Table, script_id: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Character>, ApiError> {
+    let partition = Character::pk(script_id);
+    let start = cursor.map(|c| Cursor::decode(c, PK, &partition)).transpose()?;
+    let output = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+        .expression_attribute_values(":pk", s(partition))
+        .expression_attribute_values(":prefix", s(Character::SK_PREFIX))
+        .limit(limit)
+        .set_exclusive_start_key(start)
+        .consistent_read(true)
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?;
+    let items = output
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(Character::from_item)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page {
+        items,
+        next_cursor: output.last_evaluated_key.as_ref().and_then(Cursor::encode),
+    })
+}

@@ -1,0 +1,51 @@
+use aws_config::SdkConfig;
+use chrono::Duration;
+use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_store::Table;
+
+/// The relay: the bus it publishes to.
+#[derive(Debug, Clone)]
+pub struct RelayDeps {
+    pub events: aws_sdk_eventbridge::Client,
+    pub bus_name: String,
+}
+
+impl RelayDeps {
+    pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
+        Ok(Self {
+            events: aws_sdk_eventbridge::Client::new(sdk),
+            bus_name: env.required("EVENT_BUS_NAME")?,
+        })
+    }
+}
+
+/// The event store consumer: the event store table, which also keeps its idempotency claims.
+#[derive(Debug, Clone)]
+pub struct StoreDeps {
+    pub table: Table,
+    pub idempotency: Idempotency,
+}
+
+impl StoreDeps {
+    pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
+        let table = Table::new(aws_sdk_dynamodb::Client::new(sdk), env.required("EVENT_STORE_TABLE_NAME")?);
+        Ok(Self {
+            idempotency: Idempotency::new(table.clone(), "store_event", Duration::minutes(2)),
+            table,
+        })
+    }
+}
+
+/// The events query.
+#[derive(Debug, Clone)]
+pub struct QueryDeps {
+    pub table: Table,
+}
+
+impl QueryDeps {
+    pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
+        Ok(Self {
+            table: Table::new(aws_sdk_dynamodb::Client::new(sdk), env.required("EVENT_STORE_TABLE_NAME")?),
+        })
+    }
+}

@@ -1,0 +1,62 @@
+use fountain_events::EventEnvelope;
+use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use serde::{Deserialize, Serialize};
+
+/// An event as the event store keeps it: by id, and indexed by aggregate (GSI1) and by
+/// correlation id (GSI2), both sorted by event id, which is time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent(pub EventEnvelope);
+
+impl StoredEvent {
+    pub fn pk(event_id: &str) -> String {
+        format!("EVENT#{event_id}")
+    }
+
+    pub fn aggregate_partition(aggregate_id: &str) -> String {
+        format!("AGG#{aggregate_id}")
+    }
+
+    pub fn correlation_partition(correlation_id: &str) -> String {
+        format!("CORR#{correlation_id}")
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventItem {
+    pk: String,
+    sk: String,
+    gsi1pk: String,
+    gsi1sk: String,
+    gsi2pk: String,
+    gsi2sk: String,
+    event_type: String,
+    actor: Option<String>,
+    time: String,
+    envelope: String,
+}
+
+impl ItemCodec for StoredEvent {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let e = &self.0;
+        to_item(&EventItem {
+            pk: Self::pk(&e.id),
+            sk: "EVENT".to_owned(),
+            gsi1pk: Self::aggregate_partition(&e.aggregate_id),
+            gsi1sk: e.id.clone(),
+            gsi2pk: Self::correlation_partition(&e.correlation_id),
+            gsi2sk: e.id.clone(),
+            event_type: e.event_type.clone(),
+            actor: e.actor.clone(),
+            time: e.time_rfc3339(),
+            envelope: e.to_json().map_err(|err| StoreError::Corrupt(err.to_string()))?,
+        })
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        let item: EventItem = from_item(item)?;
+        EventEnvelope::from_json(&item.envelope)
+            .map(StoredEvent)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+}

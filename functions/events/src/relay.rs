@@ -1,0 +1,101 @@
+//! The outbox relay: DynamoDB stream -> EventBridge. Publishes the outbox items of a stream
+//! batch in order, ten per PutEvents call. When a call fails, it reports the first record not
+//! published as the batch item failure, so Lambda retries from there: no event is lost, and
+//! an event can only exist for a change that committed (it is part of the change's transaction).
+//! A retry may publish an event twice; consumers deduplicate by event id.
+
+use std::collections::HashMap;
+
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_sdk_eventbridge::primitives::DateTime;
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use fountain_events::EventEnvelope;
+use fountain_runtime::metrics::{Metrics, Unit};
+use fountain_store::{AttributeValue, OutboxRecord};
+use tracing::{error, info, warn};
+
+use crate::RelayDeps;
+
+/// EventBridge takes at most ten entries per PutEvents call.
+pub const MAX_ENTRIES_PER_CALL: usize = 10;
+
+/// The outbox events of a stream batch, each with the sequence number of its record.
+fn outbox_events(event: StreamEvent) -> Vec<(String, EventEnvelope)> {
+    let mut events = Vec::new();
+    for record in event.records {
+        if record.event_name != "INSERT" {
+            continue;
+        }
+        let sequence = record.change.sequence_number.clone().unwrap_or_default();
+        let image: HashMap<String, AttributeValue> = record.change.new_image.into();
+        match OutboxRecord::from_image(image).map(|r| r.and_then(|r| r.envelope())) {
+            None => {}
+            Some(Ok(envelope)) => events.push((sequence, envelope)),
+            // A malformed outbox item can never be published; retrying would block the shard.
+            Some(Err(e)) => error!(sequence, error = %e, "malformed outbox item skipped"),
+        }
+    }
+    events
+}
+
+fn entry(bus_name: &str, envelope: &EventEnvelope) -> Result<PutEventsRequestEntry, serde_json::Error> {
+    Ok(PutEventsRequestEntry::builder()
+        .event_bus_name(bus_name)
+        .source(&envelope.source)
+        .detail_type(&envelope.event_type)
+        .detail(envelope.to_json()?)
+        .time(DateTime::from_millis(envelope.time.timestamp_millis()))
+        .build())
+}
+
+fn failure_at(sequence: &str) -> DynamoDbEventResponse {
+    let mut failure = DynamoDbBatchItemFailure::default();
+    failure.item_identifier = Some(sequence.to_owned());
+    let mut response = DynamoDbEventResponse::default();
+    response.batch_item_failures.push(failure);
+    response
+}
+
+/// Publishes the batch's outbox events; reports where to resume when a publish fails.
+pub async fn relay(deps: &RelayDeps, event: StreamEvent) -> DynamoDbEventResponse {
+    let events = outbox_events(event);
+    let mut metrics = Metrics::new("relay");
+    let mut published = 0usize;
+    let mut response = DynamoDbEventResponse::default();
+    for chunk in events.chunks(MAX_ENTRIES_PER_CALL) {
+        let entries = chunk
+            .iter()
+            .filter_map(|(sequence, envelope)| match entry(&deps.bus_name, envelope) {
+                Ok(entry) => Some(entry),
+                Err(e) => {
+                    error!(sequence, error = %e, "unserializable envelope skipped");
+                    None
+                }
+            })
+            .collect::<Vec<_>>();
+        let outcome = deps.events.put_events().set_entries(Some(entries)).send().await;
+        let first_failed = match outcome {
+            Err(e) => {
+                warn!(error = ?e, "PutEvents failed; the batch will be retried from here");
+                Some(0)
+            }
+            Ok(output) => output
+                .entries()
+                .iter()
+                .position(|entry| entry.error_code().is_some())
+                .or((output.failed_entry_count() > 0).then_some(0)),
+        };
+        if let Some(index) = first_failed {
+            published += index;
+            response = failure_at(&chunk[index].0);
+            break;
+        }
+        published += chunk.len();
+    }
+    info!(published, total = events.len(), "outbox events relayed");
+    metrics.record("EventsPublished", published as f64, Unit::Count);
+    metrics.record("EventsPending", (events.len() - published) as f64, Unit::Count);
+    metrics.flush();
+    response
+}

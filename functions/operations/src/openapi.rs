@@ -1,0 +1,77 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` attributes and
+//! their request and response types. Every new endpoint joins `ApiDoc`; a test fails when a
+//! route of template.yaml is missing here.
+
+use fountain_http::{Access, ApiError, Body, Request, Response, serve};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::Deps;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "FountainAI API", description = "Write and produce stories: scripts, characters, events."),
+    paths(
+        crate::health::health,
+        openapi_document,
+        fountain_scripts::handlers::create_script,
+        fountain_scripts::handlers::get_script,
+        fountain_scripts::handlers::list_scripts,
+        fountain_scripts::handlers::update_script,
+        fountain_scripts::handlers::delete_script,
+        fountain_characters::handlers::create_character,
+        fountain_characters::handlers::get_character,
+        fountain_characters::handlers::list_characters,
+        fountain_characters::handlers::update_character,
+        fountain_characters::handlers::delete_character,
+        fountain_event_store::list::list_events,
+    ),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The document as JSON.
+pub fn document() -> Result<String, serde_json::Error> {
+    ApiDoc::openapi().to_pretty_json()
+}
+
+/// This document; no authentication.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn openapi_document(_deps: &Deps, req: Request) -> Response<Body> {
+    serve("openapi", Access::Public, req, |_ctx, _req| async move {
+        let body = document().map_err(|e| ApiError::Internal(e.to_string()))?;
+        Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Body::Text(body))
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_is_openapi_3_1_with_bearer_security() {
+        let doc: serde_json::Value = serde_json::from_str(&document().unwrap()).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+        assert!(doc["components"]["schemas"]["Problem"].is_object());
+        assert!(doc["paths"]["/scripts/{scriptId}"]["patch"].is_object());
+    }
+}
