@@ -13,7 +13,10 @@ pub struct Deps {
 impl Deps {
     pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
         Ok(Self {
-            table: Table::new(aws_sdk_dynamodb::Client::new(sdk), env.required("TABLE_NAME")?),
+            table: Table::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                env.required("TABLE_NAME")?,
+            ),
             max_body_bytes: env.parse_or("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
         })
     }

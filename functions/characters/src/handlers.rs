@@ -20,7 +20,11 @@ use crate::model::Character;
 use crate::store;
 
 /// The character named by the path, when the caller may see its script.
-async fn authorized_character(deps: &Deps, req: &Request, principal: &Principal) -> Result<Character, ApiError> {
+async fn authorized_character(
+    deps: &Deps,
+    req: &Request,
+    principal: &Principal,
+) -> Result<Character, ApiError> {
     let script_id = path_param(req, "scriptId")?;
     let character_id = path_param(req, "characterId")?;
     authorize(&deps.table, &script_id, principal).await?;

@@ -129,7 +129,11 @@ impl CreateCharacter {
     pub fn validate(&self) -> Result<(), fountain_http::ApiError> {
         Checks::new()
             .required("name", &self.name, MAX_NAME_CHARS)
-            .optional("description", self.description.as_deref(), MAX_DESCRIPTION_CHARS)
+            .optional(
+                "description",
+                self.description.as_deref(),
+                MAX_DESCRIPTION_CHARS,
+            )
             .comment(self.comment.as_deref())
             .finish()
     }
@@ -153,7 +157,11 @@ impl UpdateCharacter {
             checks.required("name", name, MAX_NAME_CHARS);
         }
         checks
-            .optional("description", self.description.clone().flatten().as_deref(), MAX_DESCRIPTION_CHARS)
+            .optional(
+                "description",
+                self.description.clone().flatten().as_deref(),
+                MAX_DESCRIPTION_CHARS,
+            )
             .comment(self.comment.as_deref())
             .finish()
     }

@@ -30,13 +30,19 @@ impl From<WriteError> for ApiError {
             WriteError::NameTaken => ApiError::Conflict(
                 "another character of this script has that name (names ignore case)".into(),
             ),
-            WriteError::Stale => ApiError::PreconditionFailed("the character changed meanwhile".into()),
+            WriteError::Stale => {
+                ApiError::PreconditionFailed("the character changed meanwhile".into())
+            }
             WriteError::Store(store) => store.into(),
         }
     }
 }
 
-fn classify(error: StoreError, name_write: Option<usize>, stale_write: Option<usize>) -> WriteError {
+fn classify(
+    error: StoreError,
+    name_write: Option<usize>,
+    stale_write: Option<usize>,
+) -> WriteError {
     if error.condition_failed_at(0) {
         WriteError::ScriptGone
     } else if name_write.is_some_and(|i| error.condition_failed_at(i)) {
@@ -56,7 +62,11 @@ fn absent() -> Expression {
     Expression::new("attribute_not_exists(pk)")
 }
 
-pub async fn load(table: &Table, script_id: &str, character_id: &str) -> Result<Option<Character>, StoreError> {
+pub async fn load(
+    table: &Table,
+    script_id: &str,
+    character_id: &str,
+) -> Result<Option<Character>, StoreError> {
     table
         .get(&Character::pk(script_id), &Character::sk(character_id))
         .await?
@@ -64,7 +74,12 @@ pub async fn load(table: &Table, script_id: &str, character_id: &str) -> Result<
         .transpose()
 }
 
-pub async fn insert(table: &Table, owner_id: &str, character: &Character, event: &EventEnvelope) -> Result<(), WriteError> {
+pub async fn insert(
+    table: &Table,
+    owner_id: &str,
+    character: &Character,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
     let (script_key, owned) = still_owned(&character.script_id, owner_id);
     Transaction::new()
         .check(script_key, owned)
@@ -90,7 +105,13 @@ pub async fn replace(
         .put(after.to_item()?, Some(revision_is(before.revision)));
     let mut name_write = None;
     if name_key(&before.name) != name_key(&after.name) {
-        tx = tx.delete(Table::key(Character::pk(&before.script_id), Character::name_sk(&before.name)), None);
+        tx = tx.delete(
+            Table::key(
+                Character::pk(&before.script_id),
+                Character::name_sk(&before.name),
+            ),
+            None,
+        );
         name_write = Some(tx.len());
         tx = tx.put(NameItem::new(after).to_item()?, Some(absent()));
     }
@@ -100,15 +121,29 @@ pub async fn replace(
         .map_err(|e| classify(e, name_write, Some(1)))
 }
 
-pub async fn remove(table: &Table, owner_id: &str, character: &Character, event: &EventEnvelope) -> Result<(), WriteError> {
+pub async fn remove(
+    table: &Table,
+    owner_id: &str,
+    character: &Character,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
     let (script_key, owned) = still_owned(&character.script_id, owner_id);
     Transaction::new()
         .check(script_key, owned)
         .delete(
-            Table::key(Character::pk(&character.script_id), Character::sk(&character.character_id)),
+            Table::key(
+                Character::pk(&character.script_id),
+                Character::sk(&character.character_id),
+            ),
             Some(revision_is(character.revision)),
         )
-        .delete(Table::key(Character::pk(&character.script_id), Character::name_sk(&character.name)), None)
+        .delete(
+            Table::key(
+                Character::pk(&character.script_id),
+                Character::name_sk(&character.name),
+            ),
+            None,
+        )
         .event(event)?
         .commit(table)
         .await
@@ -116,9 +151,16 @@ pub async fn remove(table: &Table, owner_id: &str, character: &Character, event:
 }
 
 /// A script's characters in creation order.
-pub async fn list(table: &Table, script_id: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Character>, ApiError> {
+pub async fn list(
+    table: &Table,
+    script_id: &str,
+    limit: i32,
+    cursor: Option<&str>,
+) -> Result<Page<Character>, ApiError> {
     let partition = Character::pk(script_id);
-    let start = cursor.map(|c| Cursor::decode(c, PK, &partition)).transpose()?;
+    let start = cursor
+        .map(|c| Cursor::decode(c, PK, &partition))
+        .transpose()?;
     let output = table
         .client
         .query()

@@ -28,7 +28,10 @@ pub struct StoreDeps {
 
 impl StoreDeps {
     pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(aws_sdk_dynamodb::Client::new(sdk), env.required("EVENT_STORE_TABLE_NAME")?);
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("EVENT_STORE_TABLE_NAME")?,
+        );
         Ok(Self {
             idempotency: Idempotency::new(table.clone(), "store_event", Duration::minutes(2)),
             table,
@@ -45,7 +48,10 @@ pub struct QueryDeps {
 impl QueryDeps {
     pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
         Ok(Self {
-            table: Table::new(aws_sdk_dynamodb::Client::new(sdk), env.required("EVENT_STORE_TABLE_NAME")?),
+            table: Table::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                env.required("EVENT_STORE_TABLE_NAME")?,
+            ),
         })
     }
 }

@@ -49,7 +49,9 @@ impl ItemCodec for StoredEvent {
             event_type: e.event_type.clone(),
             actor: e.actor.clone(),
             time: e.time_rfc3339(),
-            envelope: e.to_json().map_err(|err| StoreError::Corrupt(err.to_string()))?,
+            envelope: e
+                .to_json()
+                .map_err(|err| StoreError::Corrupt(err.to_string()))?,
         })
     }
 

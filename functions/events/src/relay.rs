@@ -39,7 +39,10 @@ fn outbox_events(event: StreamEvent) -> Vec<(String, EventEnvelope)> {
     events
 }
 
-fn entry(bus_name: &str, envelope: &EventEnvelope) -> Result<PutEventsRequestEntry, serde_json::Error> {
+fn entry(
+    bus_name: &str,
+    envelope: &EventEnvelope,
+) -> Result<PutEventsRequestEntry, serde_json::Error> {
     Ok(PutEventsRequestEntry::builder()
         .event_bus_name(bus_name)
         .source(&envelope.source)
@@ -66,15 +69,22 @@ pub async fn relay(deps: &RelayDeps, event: StreamEvent) -> DynamoDbEventRespons
     for chunk in events.chunks(MAX_ENTRIES_PER_CALL) {
         let entries = chunk
             .iter()
-            .filter_map(|(sequence, envelope)| match entry(&deps.bus_name, envelope) {
-                Ok(entry) => Some(entry),
-                Err(e) => {
-                    error!(sequence, error = %e, "unserializable envelope skipped");
-                    None
-                }
-            })
+            .filter_map(
+                |(sequence, envelope)| match entry(&deps.bus_name, envelope) {
+                    Ok(entry) => Some(entry),
+                    Err(e) => {
+                        error!(sequence, error = %e, "unserializable envelope skipped");
+                        None
+                    }
+                },
+            )
             .collect::<Vec<_>>();
-        let outcome = deps.events.put_events().set_entries(Some(entries)).send().await;
+        let outcome = deps
+            .events
+            .put_events()
+            .set_entries(Some(entries))
+            .send()
+            .await;
         let first_failed = match outcome {
             Err(e) => {
                 warn!(error = ?e, "PutEvents failed; the batch will be retried from here");
@@ -95,7 +105,11 @@ pub async fn relay(deps: &RelayDeps, event: StreamEvent) -> DynamoDbEventRespons
     }
     info!(published, total = events.len(), "outbox events relayed");
     metrics.record("EventsPublished", published as f64, Unit::Count);
-    metrics.record("EventsPending", (events.len() - published) as f64, Unit::Count);
+    metrics.record(
+        "EventsPending",
+        (events.len() - published) as f64,
+        Unit::Count,
+    );
     metrics.flush();
     response
 }

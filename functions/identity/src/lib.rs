@@ -36,9 +36,16 @@ impl AuthorizerDeps {
 }
 
 fn bearer_token(request: &ApiGatewayV2CustomAuthorizerV2Request) -> Option<&str> {
-    let header = request.headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let header = request
+        .headers
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = header.trim().split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Verifies the bearer token and returns the verdict for the handlers.
@@ -76,25 +83,42 @@ mod tests {
     fn request(authorization: Option<&str>) -> ApiGatewayV2CustomAuthorizerV2Request {
         let mut request = ApiGatewayV2CustomAuthorizerV2Request::default();
         if let Some(value) = authorization {
-            request.headers.insert("authorization", value.parse().unwrap());
+            request
+                .headers
+                .insert("authorization", value.parse().unwrap());
         }
         request
     }
 
     #[tokio::test]
     async fn a_valid_token_yields_the_principal() {
-        let token = deps().keys.issue("alice", &["admin".into()], chrono::Duration::minutes(5)).unwrap();
+        let token = deps()
+            .keys
+            .issue("alice", &["admin".into()], chrono::Duration::minutes(5))
+            .unwrap();
         let response = authorize(&deps(), request(Some(&format!("Bearer {token}")))).await;
-        assert_eq!(response.context, json!({ "userId": "alice", "roles": "admin" }));
+        assert_eq!(
+            response.context,
+            json!({ "userId": "alice", "roles": "admin" })
+        );
     }
 
     #[tokio::test]
     async fn bad_expired_and_missing_tokens_yield_a_reason_and_no_principal() {
-        let expired = deps().keys.issue("alice", &[], chrono::Duration::minutes(-5)).unwrap();
+        let expired = deps()
+            .keys
+            .issue("alice", &[], chrono::Duration::minutes(-5))
+            .unwrap();
         let cases = [
             (Some(format!("Bearer {expired}")), "the token has expired"),
-            (Some("Bearer abc.def.ghi".to_owned()), "the token is invalid"),
-            (Some("Basic YWxpY2U6c2VjcmV0".to_owned()), "a bearer token is required"),
+            (
+                Some("Bearer abc.def.ghi".to_owned()),
+                "the token is invalid",
+            ),
+            (
+                Some("Basic YWxpY2U6c2VjcmV0".to_owned()),
+                "a bearer token is required",
+            ),
             (None, "a bearer token is required"),
         ];
         for (header, reason) in cases {

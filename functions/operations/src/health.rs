@@ -15,7 +15,14 @@ pub struct Health {
     responses((status = 200, body = Health)))]
 pub async fn health(_deps: &Deps, req: Request) -> Response<Body> {
     serve("health", Access::Public, req, |_ctx, _req| async move {
-        json(200, &Health { status: "ok", version: env!("CARGO_PKG_VERSION") }, None)
+        json(
+            200,
+            &Health {
+                status: "ok",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            None,
+        )
     })
     .await
 }

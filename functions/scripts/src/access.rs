@@ -8,7 +8,11 @@ use crate::model::Script;
 use crate::store;
 
 /// The script, when the caller may use it.
-pub async fn authorize(table: &Table, script_id: &str, principal: &Principal) -> Result<Script, ApiError> {
+pub async fn authorize(
+    table: &Table,
+    script_id: &str,
+    principal: &Principal,
+) -> Result<Script, ApiError> {
     match store::load(table, script_id).await? {
         Some(script) if script.owner_id == principal.user_id => Ok(script),
         _ => Err(ApiError::NotFound("script")),

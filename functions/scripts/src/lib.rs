@@ -5,6 +5,7 @@ pub mod access;
 mod deps;
 pub mod handlers;
 mod model;
+pub mod purge;
 mod store;
 
 pub use deps::Deps;

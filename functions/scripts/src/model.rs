@@ -120,7 +120,11 @@ impl CreateScript {
         Checks::new()
             .required("title", &self.title, MAX_TITLE_CHARS)
             .optional("author", self.author.as_deref(), MAX_AUTHOR_CHARS)
-            .optional("description", self.description.as_deref(), MAX_DESCRIPTION_CHARS)
+            .optional(
+                "description",
+                self.description.as_deref(),
+                MAX_DESCRIPTION_CHARS,
+            )
             .comment(self.comment.as_deref())
             .finish()
     }
@@ -147,8 +151,16 @@ impl UpdateScript {
             checks.required("title", title, MAX_TITLE_CHARS);
         }
         checks
-            .optional("author", self.author.clone().flatten().as_deref(), MAX_AUTHOR_CHARS)
-            .optional("description", self.description.clone().flatten().as_deref(), MAX_DESCRIPTION_CHARS)
+            .optional(
+                "author",
+                self.author.clone().flatten().as_deref(),
+                MAX_AUTHOR_CHARS,
+            )
+            .optional(
+                "description",
+                self.description.clone().flatten().as_deref(),
+                MAX_DESCRIPTION_CHARS,
+            )
             .comment(self.comment.as_deref())
             .finish()
     }

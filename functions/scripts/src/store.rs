@@ -15,9 +15,16 @@ pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, Stor
         .transpose()
 }
 
-pub async fn insert(table: &Table, script: &Script, event: &EventEnvelope) -> Result<(), StoreError> {
+pub async fn insert(
+    table: &Table,
+    script: &Script,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
     Transaction::new()
-        .put(script.to_item()?, Some(Expression::new("attribute_not_exists(pk)")))
+        .put(
+            script.to_item()?,
+            Some(Expression::new("attribute_not_exists(pk)")),
+        )
         .event(event)?
         .commit(table)
         .await
@@ -37,7 +44,11 @@ pub async fn replace(
         .await
 }
 
-pub async fn remove(table: &Table, script: &Script, event: &EventEnvelope) -> Result<(), StoreError> {
+pub async fn remove(
+    table: &Table,
+    script: &Script,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
     Transaction::new()
         .delete(
             Table::key(Script::pk(&script.script_id), Script::SK),

@@ -55,7 +55,12 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue(&self, user_id: &str, roles: &[String], lifetime: Duration) -> Result<String, TokenError> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        roles: &[String],
+        lifetime: Duration,
+    ) -> Result<String, TokenError> {
         let now = Utc::now();
         let claims = Claims {
             sub: user_id.to_owned(),
@@ -65,7 +70,8 @@ impl TokenKeys {
             exp: (now + lifetime).timestamp(),
             roles: roles.to_vec(),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|_| TokenError::Invalid)
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|_| TokenError::Invalid)
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
@@ -80,7 +86,13 @@ impl TokenKeys {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
             })
-            .and_then(|claims| if claims.sub.is_empty() { Err(TokenError::Invalid) } else { Ok(claims) })
+            .and_then(|claims| {
+                if claims.sub.is_empty() {
+                    Err(TokenError::Invalid)
+                } else {
+                    Ok(claims)
+                }
+            })
     }
 }
 
@@ -98,7 +110,9 @@ mod tests {
 
     #[test]
     fn an_issued_token_verifies_to_its_claims() {
-        let token = keys().issue("alice", &["admin".into()], Duration::minutes(5)).unwrap();
+        let token = keys()
+            .issue("alice", &["admin".into()], Duration::minutes(5))
+            .unwrap();
         let claims = keys().verify(&token).unwrap();
         assert_eq!(claims.sub, "alice");
         assert_eq!(claims.roles, vec!["admin".to_owned()]);
@@ -115,18 +129,27 @@ mod tests {
         assert_eq!(keys().verify(&parts.join(".")), Err(TokenError::Invalid));
 
         let other = TokenKeys::new(b"another-secret-another-secret-xx").unwrap();
-        assert_eq!(keys().verify(&other.issue("alice", &[], Duration::minutes(5)).unwrap()), Err(TokenError::Invalid));
+        assert_eq!(
+            keys().verify(&other.issue("alice", &[], Duration::minutes(5)).unwrap()),
+            Err(TokenError::Invalid)
+        );
     }
 
     #[test]
     fn unsigned_tokens_are_refused() {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let body = URL_SAFE_NO_PAD.encode(br#"{"sub":"alice","iss":"fountainai","aud":"fountainai-api","iat":0,"exp":9999999999}"#);
-        assert_eq!(keys().verify(&format!("{header}.{body}.")), Err(TokenError::Invalid));
+        assert_eq!(
+            keys().verify(&format!("{header}.{body}.")),
+            Err(TokenError::Invalid)
+        );
     }
 
     #[test]
     fn short_secrets_are_refused() {
-        assert!(matches!(TokenKeys::new(b"short"), Err(TokenError::WeakSecret)));
+        assert!(matches!(
+            TokenKeys::new(b"short"),
+            Err(TokenError::WeakSecret)
+        ));
     }
 }

@@ -14,7 +14,10 @@ pub fn document() -> Value {
     let mut operations = Map::new();
     let mut messages = Map::new();
     let mut schemas = Map::new();
-    schemas.insert(EventEnvelope::name().into_owned(), to_json(&EventEnvelope::schema()));
+    schemas.insert(
+        EventEnvelope::name().into_owned(),
+        to_json(&EventEnvelope::schema()),
+    );
 
     for spec in specs() {
         let name = spec.event_type;
@@ -106,9 +109,13 @@ mod tests {
             let name = spec.event_type;
             assert!(doc["channels"][name].is_object(), "channel {name}");
             assert!(doc["operations"][format!("publish{name}")].is_object());
-            let data_ref = &doc["components"]["messages"][name]["payload"]["allOf"][1]["properties"]["data"]["$ref"];
+            let data_ref = &doc["components"]["messages"][name]["payload"]["allOf"][1]["properties"]
+                ["data"]["$ref"];
             let schema_name = data_ref.as_str().unwrap().rsplit('/').next().unwrap();
-            assert!(doc["components"]["schemas"][schema_name].is_object(), "schema {schema_name}");
+            assert!(
+                doc["components"]["schemas"][schema_name].is_object(),
+                "schema {schema_name}"
+            );
         }
     }
 

@@ -2,8 +2,8 @@
 //! aggregate. The AsyncAPI document and the consumers' decoding both come from here.
 
 use serde::{Serialize, de::DeserializeOwned};
-use utoipa::openapi::{RefOr, schema::Schema};
 use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, schema::Schema};
 
 use crate::envelope::{DecodeError, EventEnvelope};
 
@@ -110,7 +110,6 @@ event_catalog!(
     CharacterUpdated,
     CharacterDeleted,
 );
-
 
 #[cfg(test)]
 mod tests {

@@ -67,7 +67,10 @@ pub enum DecodeError {
 
 impl EventEnvelope {
     /// Wraps a typed event with fresh id and time.
-    pub fn new<E: DomainEvent>(event: &E, context: &EventContext) -> Result<Self, serde_json::Error> {
+    pub fn new<E: DomainEvent>(
+        event: &E,
+        context: &EventContext,
+    ) -> Result<Self, serde_json::Error> {
         Ok(Self {
             id: new_id(),
             event_type: E::TYPE.to_owned(),
@@ -91,12 +94,11 @@ impl EventEnvelope {
                 version: self.version,
             });
         }
-        let data = E::upcast(self.version, self.data.clone()).ok_or_else(|| {
-            DecodeError::UnknownType {
+        let data =
+            E::upcast(self.version, self.data.clone()).ok_or_else(|| DecodeError::UnknownType {
                 event_type: self.event_type.clone(),
                 version: self.version,
-            }
-        })?;
+            })?;
         serde_json::from_value(data).map_err(|source| DecodeError::MalformedData {
             event_type: self.event_type.clone(),
             source,

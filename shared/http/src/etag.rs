@@ -63,8 +63,14 @@ mod tests {
 
     #[test]
     fn reads_strong_weak_and_wildcard_etags() {
-        assert_eq!(if_match(&with_if_match("\"7\"")).unwrap(), Some(IfMatch::Revision(7)));
-        assert_eq!(if_match(&with_if_match("W/\"7\"")).unwrap(), Some(IfMatch::Revision(7)));
+        assert_eq!(
+            if_match(&with_if_match("\"7\"")).unwrap(),
+            Some(IfMatch::Revision(7))
+        );
+        assert_eq!(
+            if_match(&with_if_match("W/\"7\"")).unwrap(),
+            Some(IfMatch::Revision(7))
+        );
         assert_eq!(if_match(&with_if_match("*")).unwrap(), Some(IfMatch::Any));
         assert!(IfMatch::Any.matches(3));
         assert!(!IfMatch::Revision(2).matches(3));
@@ -73,7 +79,9 @@ mod tests {
     #[test]
     fn a_foreign_etag_is_a_failed_precondition_and_a_missing_one_is_required() {
         assert_eq!(if_match(&with_if_match("abc")).unwrap_err().status(), 412);
-        let bare = http::Request::builder().body(lambda_http::Body::Empty).unwrap();
+        let bare = http::Request::builder()
+            .body(lambda_http::Body::Empty)
+            .unwrap();
         assert_eq!(require_if_match(&bare).unwrap_err().status(), 428);
     }
 }

@@ -56,7 +56,9 @@ fn correlation_id(req: &Request) -> String {
         .filter(|id| {
             !id.is_empty()
                 && id.len() <= MAX_CORRELATION_ID
-                && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
         })
         .map(str::to_owned)
         .unwrap_or_else(new_id)
@@ -64,13 +66,20 @@ fn correlation_id(req: &Request) -> String {
 
 fn request_id(req: &Request) -> String {
     match req.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone().unwrap_or_default(),
+        Some(RequestContext::ApiGatewayV2(context)) => {
+            context.request_id.clone().unwrap_or_default()
+        }
         _ => String::new(),
     }
 }
 
 /// Runs `handler` for `req` and turns its outcome into the HTTP response.
-pub async fn serve<F, Fut>(function: &'static str, access: Access, req: Request, handler: F) -> Response<Body>
+pub async fn serve<F, Fut>(
+    function: &'static str,
+    access: Access,
+    req: Request,
+    handler: F,
+) -> Response<Body>
 where
     F: FnOnce(Ctx, Request) -> Fut,
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
@@ -89,7 +98,10 @@ where
     );
     async {
         let principal = match access {
-            Access::Public => Ok(Principal { user_id: String::new(), roles: Vec::new() }),
+            Access::Public => Ok(Principal {
+                user_id: String::new(),
+                roles: Vec::new(),
+            }),
             Access::Authenticated => Principal::from_request(&req),
         };
         let outcome = match principal {
@@ -103,7 +115,8 @@ where
             }
             Err(unauthorized) => Err(unauthorized),
         };
-        let mut response = outcome.unwrap_or_else(|error| problem_response(&error, &correlation_id));
+        let mut response =
+            outcome.unwrap_or_else(|error| problem_response(&error, &correlation_id));
         if let Ok(value) = http::HeaderValue::from_str(&correlation_id) {
             response.headers_mut().insert(CORRELATION_HEADER, value);
         }
@@ -113,7 +126,17 @@ where
         let mut metrics = Metrics::new(function);
         metrics.record("Requests", 1.0, Unit::Count);
         metrics.record("Latency", elapsed_ms, Unit::Milliseconds);
-        metrics.record(if status >= 500 { "ServerErrors" } else if status >= 400 { "ClientErrors" } else { "Successes" }, 1.0, Unit::Count);
+        metrics.record(
+            if status >= 500 {
+                "ServerErrors"
+            } else if status >= 400 {
+                "ClientErrors"
+            } else {
+                "Successes"
+            },
+            1.0,
+            Unit::Count,
+        );
         metrics.flush();
         response
     }
@@ -135,7 +158,10 @@ fn problem_response(error: &ApiError, correlation_id: &str) -> Response<Body> {
         .header(http::header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE);
     match error {
         ApiError::Unauthorized(_) => {
-            builder = builder.header(http::header::WWW_AUTHENTICATE, "Bearer realm=\"fountainai\"");
+            builder = builder.header(
+                http::header::WWW_AUTHENTICATE,
+                "Bearer realm=\"fountainai\"",
+            );
         }
         ApiError::Unavailable(_) => builder = builder.header(http::header::RETRY_AFTER, "1"),
         _ => {}

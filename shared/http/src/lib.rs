@@ -14,7 +14,7 @@ mod validate;
 
 pub use error::{ApiError, FieldError};
 pub use etag::{IfMatch, etag, if_match, require_if_match};
-pub use handler::{Access, Ctx, CORRELATION_HEADER, serve};
+pub use handler::{Access, CORRELATION_HEADER, Ctx, serve};
 pub use lambda_http::{Body, Request, Response};
 pub use principal::Principal;
 pub use problem::{PROBLEM_CONTENT_TYPE, Problem};

@@ -18,7 +18,8 @@ fn is_json(content_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The JSON body of a request that must have one.
@@ -35,7 +36,11 @@ pub fn json_body<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result
     if !is_json(content_type) {
         return Err(ApiError::UnsupportedMediaType(format!(
             "expected application/json, got {}",
-            if content_type.is_empty() { "no content type" } else { content_type }
+            if content_type.is_empty() {
+                "no content type"
+            } else {
+                content_type
+            }
         )));
     }
     parse_json(bytes)
@@ -159,7 +164,13 @@ mod tests {
         assert_eq!(error("application/json", "{\"title\":").status(), 400);
         assert_eq!(error("application/json", "{} trailing").status(), 400);
         assert_eq!(error("text/plain", "{\"title\":\"x\"}").status(), 415);
-        assert!(json_body::<Body>(&request("application/json; charset=utf-8", "{\"title\":\"x\"}"), 100).is_ok());
+        assert!(
+            json_body::<Body>(
+                &request("application/json; charset=utf-8", "{\"title\":\"x\"}"),
+                100
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -174,10 +185,22 @@ mod tests {
             ApiError::Validation(errors) => errors[0].field.clone(),
             other => panic!("not a validation error: {other:?}"),
         };
-        assert_eq!(field(error("application/json", "{\"title\":\"x\",\"colour\":1}")), "colour");
+        assert_eq!(
+            field(error("application/json", "{\"title\":\"x\",\"colour\":1}")),
+            "colour"
+        );
         assert_eq!(field(error("application/json", "{}")), "title");
         assert_eq!(field(error("application/json", "{\"title\":5}")), "title");
-        assert_eq!(field(error("application/json", "{\"title\":\"x\",\"inner\":{\"size\":-1}}")), "inner.size");
-        assert_eq!(field(error("application/json", "{\"title\":\"x\",\"inner\":{}}")), "inner.size");
+        assert_eq!(
+            field(error(
+                "application/json",
+                "{\"title\":\"x\",\"inner\":{\"size\":-1}}"
+            )),
+            "inner.size"
+        );
+        assert_eq!(
+            field(error("application/json", "{\"title\":\"x\",\"inner\":{}}")),
+            "inner.size"
+        );
     }
 }

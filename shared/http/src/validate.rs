@@ -21,7 +21,8 @@ impl Checks {
     /// A required text: not blank, at most `max` characters.
     pub fn required(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
         if value.trim().is_empty() {
-            self.errors.push(FieldError::new(field, "must not be blank"));
+            self.errors
+                .push(FieldError::new(field, "must not be blank"));
         }
         self.optional(field, Some(value), max)
     }

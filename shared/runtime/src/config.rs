@@ -37,7 +37,10 @@ impl Env {
     }
 
     pub fn optional(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     pub fn required(&self, name: &str) -> Result<String, ConfigError> {
@@ -69,9 +72,17 @@ mod tests {
     #[test]
     fn missing_and_malformed_values_are_named_errors() {
         let env = Env::default().with("LIMIT", "ten").with("EMPTY", "");
-        assert_eq!(env.required("TABLE"), Err(ConfigError::Missing("TABLE".into())));
-        assert_eq!(env.required("EMPTY"), Err(ConfigError::Missing("EMPTY".into())));
-        assert!(matches!(env.parse_or::<u32>("LIMIT", 5), Err(ConfigError::Invalid { name, .. }) if name == "LIMIT"));
+        assert_eq!(
+            env.required("TABLE"),
+            Err(ConfigError::Missing("TABLE".into()))
+        );
+        assert_eq!(
+            env.required("EMPTY"),
+            Err(ConfigError::Missing("EMPTY".into()))
+        );
+        assert!(
+            matches!(env.parse_or::<u32>("LIMIT", 5), Err(ConfigError::Invalid { name, .. }) if name == "LIMIT")
+        );
         assert_eq!(env.parse_or::<u32>("UNSET", 5), Ok(5));
     }
 }

@@ -47,8 +47,14 @@ impl Idempotency {
         let key = Table::key(self.pk(event_id), "IDEMPOTENCY");
         let mut item = key.clone();
         item.insert("status".into(), s(IN_PROGRESS));
-        item.insert("leaseUntil".into(), n((now + self.lease).timestamp_millis()));
-        item.insert("expiresAt".into(), n((now + Duration::days(RETENTION_DAYS)).timestamp()));
+        item.insert(
+            "leaseUntil".into(),
+            n((now + self.lease).timestamp_millis()),
+        );
+        item.insert(
+            "expiresAt".into(),
+            n((now + Duration::days(RETENTION_DAYS)).timestamp()),
+        );
         let condition = Expression::new(
             "attribute_not_exists(pk) OR (#status = :in_progress AND leaseUntil < :now)",
         )

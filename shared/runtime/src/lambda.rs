@@ -18,5 +18,8 @@ where
     crate::telemetry::init();
     // The dependencies live as long as the process, as Lambda's execution environment does.
     let deps: &'static D = Box::leak(Box::new(deps));
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<P>| handler(deps, event.payload))).await
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<P>| {
+        handler(deps, event.payload)
+    }))
+    .await
 }

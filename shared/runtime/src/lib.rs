@@ -5,8 +5,8 @@
 pub mod aws;
 mod config;
 pub mod consumer;
-pub mod lambda;
 mod idempotency;
+pub mod lambda;
 pub mod metrics;
 pub mod telemetry;
 

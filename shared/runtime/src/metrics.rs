@@ -91,8 +91,14 @@ mod tests {
         metrics.record("Requests", 1.0, Unit::Count);
         metrics.record("Latency", 12.5, Unit::Milliseconds);
         let doc = metrics.document(1_700_000_000_000);
-        assert_eq!(doc["_aws"]["CloudWatchMetrics"][0]["Namespace"], "FountainAI");
-        assert_eq!(doc["_aws"]["CloudWatchMetrics"][0]["Metrics"][1]["Unit"], "Milliseconds");
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+            "FountainAI"
+        );
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][0]["Metrics"][1]["Unit"],
+            "Milliseconds"
+        );
         assert_eq!(doc["Latency"], 12.5);
         assert_eq!(doc["Function"], "create_script");
     }

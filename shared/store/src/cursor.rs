@@ -41,7 +41,8 @@ impl Cursor {
         partition_value: &str,
     ) -> Result<HashMap<String, AttributeValue>, CursorError> {
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| CursorError)?;
-        let plain: BTreeMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| CursorError)?;
+        let plain: BTreeMap<String, String> =
+            serde_json::from_slice(&bytes).map_err(|_| CursorError)?;
         if plain.get(partition_name).map(String::as_str) != Some(partition_value) {
             return Err(CursorError);
         }

@@ -37,7 +37,9 @@ impl StoreError {
     }
 
     /// Classifies a failed transaction, keeping which of its writes had a failed condition.
-    pub fn from_transaction<R: std::fmt::Debug>(error: SdkError<TransactWriteItemsError, R>) -> Self {
+    pub fn from_transaction<R: std::fmt::Debug>(
+        error: SdkError<TransactWriteItemsError, R>,
+    ) -> Self {
         if let SdkError::ServiceError(service) = &error
             && let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err()
         {
@@ -51,10 +53,16 @@ impl StoreError {
             if !failed.is_empty() {
                 return Self::ConditionFailed { failed };
             }
-            if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
+            if reasons
+                .iter()
+                .any(|r| r.code() == Some("TransactionConflict"))
+            {
                 return Self::TransactionConflict;
             }
-            return Self::from_code(Some("TransactionCanceledException"), cancelled.message().unwrap_or_default());
+            return Self::from_code(
+                Some("TransactionCanceledException"),
+                cancelled.message().unwrap_or_default(),
+            );
         }
         Self::from_sdk(error)
     }

@@ -14,7 +14,7 @@ pub use codec::{Item, ItemCodec, from_item, to_item};
 pub use cursor::{Cursor, CursorError, Page};
 pub use error::StoreError;
 pub use outbox::{OUTBOX_KIND, OutboxRecord};
-pub use table::{Table, s, n};
+pub use table::{Table, n, s};
 pub use transaction::{Expression, MAX_WRITES, Transaction};
 
 /// The partition key attribute of every table.

@@ -25,10 +25,23 @@ pub struct Transaction {
 
 #[derive(Debug)]
 enum Write {
-    Put { item: Item, condition: Option<Expression> },
-    Update { key: Item, update: Expression, condition: Option<String> },
-    Delete { key: Item, condition: Option<Expression> },
-    Check { key: Item, condition: Expression },
+    Put {
+        item: Item,
+        condition: Option<Expression>,
+    },
+    Update {
+        key: Item,
+        update: Expression,
+        condition: Option<String>,
+    },
+    Delete {
+        key: Item,
+        condition: Option<Expression>,
+    },
+    Check {
+        key: Item,
+        condition: Expression,
+    },
 }
 
 /// An expression with its placeholders.
@@ -144,14 +157,20 @@ impl Write {
                 let put = Put::builder()
                     .table_name(table)
                     .set_item(Some(item))
-                    .set_condition_expression((!condition.text.is_empty()).then_some(condition.text))
+                    .set_condition_expression(
+                        (!condition.text.is_empty()).then_some(condition.text),
+                    )
                     .set_expression_attribute_names(non_empty(condition.names))
                     .set_expression_attribute_values(non_empty(condition.values))
                     .build()
                     .map_err(invalid)?;
                 TransactWriteItem::builder().put(put).build()
             }
-            Write::Update { key, update, condition } => {
+            Write::Update {
+                key,
+                update,
+                condition,
+            } => {
                 let update = Update::builder()
                     .table_name(table)
                     .set_key(Some(key))
@@ -168,7 +187,9 @@ impl Write {
                 let delete = Delete::builder()
                     .table_name(table)
                     .set_key(Some(key))
-                    .set_condition_expression((!condition.text.is_empty()).then_some(condition.text))
+                    .set_condition_expression(
+                        (!condition.text.is_empty()).then_some(condition.text),
+                    )
                     .set_expression_attribute_names(non_empty(condition.names))
                     .set_expression_attribute_values(non_empty(condition.values))
                     .build()

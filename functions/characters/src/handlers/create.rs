@@ -1,7 +1,9 @@
 use chrono::Utc;
 use fountain_events::catalog::CharacterCreated;
 use fountain_events::{EventEnvelope, ids::new_id};
-use fountain_http::{Access, ApiError, Body, Problem, Request, Response, created, etag, json_body, path_param, serve};
+use fountain_http::{
+    Access, ApiError, Body, Problem, Request, Response, created, etag, json_body, path_param, serve,
+};
 use fountain_scripts::access::authorize;
 
 use crate::Deps;
@@ -17,34 +19,43 @@ use crate::store;
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_character(deps: &Deps, req: Request) -> Response<Body> {
-    serve("create_character", Access::Authenticated, req, |ctx, req| async move {
-        let script_id = path_param(&req, "scriptId")?;
-        let input: CreateCharacter = json_body(&req, deps.max_body_bytes)?;
-        input.validate()?;
-        authorize(&deps.table, &script_id, &ctx.principal).await?;
-        let now = Utc::now();
-        let character = Character {
-            character_id: new_id(),
-            script_id,
-            name: input.name.trim().to_owned(),
-            description: input.description,
-            revision: 1,
-            created_at: now,
-            updated_at: now,
-            comment: input.comment,
-        };
-        let event = CharacterCreated {
-            character_id: character.character_id.clone(),
-            script_id: character.script_id.clone(),
-            name: character.name.clone(),
-            description: character.description.clone(),
-            revision: character.revision,
-            comment: character.comment.clone(),
-        };
-        let envelope = EventEnvelope::new(&event, &ctx.event_context()).map_err(|e| ApiError::Internal(e.to_string()))?;
-        store::insert(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
-        let location = format!("/scripts/{}/characters/{}", character.script_id, character.character_id);
-        created(&location, &character, etag(character.revision))
-    })
+    serve(
+        "create_character",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let script_id = path_param(&req, "scriptId")?;
+            let input: CreateCharacter = json_body(&req, deps.max_body_bytes)?;
+            input.validate()?;
+            authorize(&deps.table, &script_id, &ctx.principal).await?;
+            let now = Utc::now();
+            let character = Character {
+                character_id: new_id(),
+                script_id,
+                name: input.name.trim().to_owned(),
+                description: input.description,
+                revision: 1,
+                created_at: now,
+                updated_at: now,
+                comment: input.comment,
+            };
+            let event = CharacterCreated {
+                character_id: character.character_id.clone(),
+                script_id: character.script_id.clone(),
+                name: character.name.clone(),
+                description: character.description.clone(),
+                revision: character.revision,
+                comment: character.comment.clone(),
+            };
+            let envelope = EventEnvelope::new(&event, &ctx.event_context())
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            store::insert(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
+            let location = format!(
+                "/scripts/{}/characters/{}",
+                character.script_id, character.character_id
+            );
+            created(&location, &character, etag(character.revision))
+        },
+    )
     .await
 }

@@ -1,6 +1,9 @@
 use fountain_events::EventEnvelope;
 use fountain_events::catalog::CharacterDeleted;
-use fountain_http::{Access, ApiError, Body, Checks, Problem, Request, Response, if_match, no_content, optional_json_body, serve};
+use fountain_http::{
+    Access, ApiError, Body, Checks, Problem, Request, Response, if_match, no_content,
+    optional_json_body, serve,
+};
 
 use super::authorized_character;
 use crate::Deps;
@@ -14,24 +17,33 @@ use crate::store;
     responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_character(deps: &Deps, req: Request) -> Response<Body> {
-    serve("delete_character", Access::Authenticated, req, |ctx, req| async move {
-        let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
-        Checks::new().comment(input.comment.as_deref()).finish()?;
-        let character = authorized_character(deps, &req, &ctx.principal).await?;
-        if let Some(expected) = if_match(&req)?
-            && !expected.matches(character.revision)
-        {
-            return Err(ApiError::PreconditionFailed(format!("the character is at revision {}", character.revision)));
-        }
-        let event = CharacterDeleted {
-            character_id: character.character_id.clone(),
-            script_id: character.script_id.clone(),
-            name: character.name.clone(),
-            comment: input.comment,
-        };
-        let envelope = EventEnvelope::new(&event, &ctx.event_context()).map_err(|e| ApiError::Internal(e.to_string()))?;
-        store::remove(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
-        no_content()
-    })
+    serve(
+        "delete_character",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
+            Checks::new().comment(input.comment.as_deref()).finish()?;
+            let character = authorized_character(deps, &req, &ctx.principal).await?;
+            if let Some(expected) = if_match(&req)?
+                && !expected.matches(character.revision)
+            {
+                return Err(ApiError::PreconditionFailed(format!(
+                    "the character is at revision {}",
+                    character.revision
+                )));
+            }
+            let event = CharacterDeleted {
+                character_id: character.character_id.clone(),
+                script_id: character.script_id.clone(),
+                name: character.name.clone(),
+                comment: input.comment,
+            };
+            let envelope = EventEnvelope::new(&event, &ctx.event_context())
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            store::remove(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
+            no_content()
+        },
+    )
     .await
 }

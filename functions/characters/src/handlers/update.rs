@@ -1,7 +1,10 @@
 use chrono::Utc;
 use fountain_events::EventEnvelope;
 use fountain_events::catalog::CharacterUpdated;
-use fountain_http::{Access, ApiError, Body, Problem, Request, Response, etag, json, json_body, require_if_match, serve};
+use fountain_http::{
+    Access, ApiError, Body, Problem, Request, Response, etag, json, json_body, require_if_match,
+    serve,
+};
 
 use super::authorized_character;
 use crate::Deps;
@@ -17,37 +20,52 @@ use crate::store;
         (status = 412, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_character(deps: &Deps, req: Request) -> Response<Body> {
-    serve("update_character", Access::Authenticated, req, |ctx, req| async move {
-        let input: UpdateCharacter = json_body(&req, deps.max_body_bytes)?;
-        input.validate()?;
-        let if_match = require_if_match(&req)?;
-        let before = authorized_character(deps, &req, &ctx.principal).await?;
-        if !if_match.matches(before.revision) {
-            return Err(ApiError::PreconditionFailed(format!("the character is at revision {}", before.revision)));
-        }
-        let mut after = before.clone();
-        if let Some(name) = &input.name {
-            after.name = name.trim().to_owned();
-        }
-        if let Some(description) = &input.description {
-            after.description = description.clone();
-        }
-        after.revision += 1;
-        after.updated_at = Utc::now();
-        after.comment = input.comment.clone();
-        let event = CharacterUpdated {
-            character_id: after.character_id.clone(),
-            script_id: after.script_id.clone(),
-            name: after.name.clone(),
-            previous_name: (after.name != before.name).then(|| before.name.clone()),
-            description: after.description.clone(),
-            revision: after.revision,
-            comment: after.comment.clone(),
-        };
-        let envelope = EventEnvelope::new(&event, &ctx.event_context()).map_err(|e| ApiError::Internal(e.to_string()))?;
-        store::replace(&deps.table, &ctx.principal.user_id, &before, &after, &envelope).await?;
-        json(200, &after, Some(etag(after.revision)))
-    })
+    serve(
+        "update_character",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let input: UpdateCharacter = json_body(&req, deps.max_body_bytes)?;
+            input.validate()?;
+            let if_match = require_if_match(&req)?;
+            let before = authorized_character(deps, &req, &ctx.principal).await?;
+            if !if_match.matches(before.revision) {
+                return Err(ApiError::PreconditionFailed(format!(
+                    "the character is at revision {}",
+                    before.revision
+                )));
+            }
+            let mut after = before.clone();
+            if let Some(name) = &input.name {
+                after.name = name.trim().to_owned();
+            }
+            if let Some(description) = &input.description {
+                after.description = description.clone();
+            }
+            after.revision += 1;
+            after.updated_at = Utc::now();
+            after.comment = input.comment.clone();
+            let event = CharacterUpdated {
+                character_id: after.character_id.clone(),
+                script_id: after.script_id.clone(),
+                name: after.name.clone(),
+                previous_name: (after.name != before.name).then(|| before.name.clone()),
+                description: after.description.clone(),
+                revision: after.revision,
+                comment: after.comment.clone(),
+            };
+            let envelope = EventEnvelope::new(&event, &ctx.event_context())
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            store::replace(
+                &deps.table,
+                &ctx.principal.user_id,
+                &before,
+                &after,
+                &envelope,
+            )
+            .await?;
+            json(200, &after, Some(etag(after.revision)))
+        },
+    )
     .await
 }
-

@@ -6,5 +6,8 @@ use fountain_runtime::Env;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     let deps = AuthorizerDeps::load(&Env::process())?;
-    fountain_runtime::lambda::run(deps, |deps, request| async move { Ok(authorize(deps, request).await) }).await
+    fountain_runtime::lambda::run(deps, |deps, request| async move {
+        Ok(authorize(deps, request).await)
+    })
+    .await
 }

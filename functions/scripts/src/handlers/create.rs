@@ -1,7 +1,9 @@
 use chrono::Utc;
 use fountain_events::catalog::ScriptCreated;
 use fountain_events::{EventEnvelope, ids::new_id};
-use fountain_http::{Access, ApiError, Body, Problem, Request, Response, created, etag, json_body, serve};
+use fountain_http::{
+    Access, ApiError, Body, Problem, Request, Response, created, etag, json_body, serve,
+};
 
 use crate::Deps;
 use crate::model::{CreateScript, Script};
@@ -17,32 +19,41 @@ use crate::store;
     ),
     security(("bearer" = [])))]
 pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
-    serve("create_script", Access::Authenticated, req, |ctx, req| async move {
-        let input: CreateScript = json_body(&req, deps.max_body_bytes)?;
-        input.validate()?;
-        let now = Utc::now();
-        let script = Script {
-            script_id: new_id(),
-            title: input.title,
-            author: input.author,
-            description: input.description,
-            owner_id: ctx.principal.user_id.clone(),
-            revision: 1,
-            created_at: now,
-            updated_at: now,
-            comment: input.comment,
-        };
-        let event = ScriptCreated {
-            script_id: script.script_id.clone(),
-            owner_id: script.owner_id.clone(),
-            revision: script.revision,
-            fields: script.fields(),
-            comment: script.comment.clone(),
-        };
-        let envelope = EventEnvelope::new(&event, &ctx.event_context())
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        store::insert(&deps.table, &script, &envelope).await?;
-        created(&format!("/scripts/{}", script.script_id), &script, etag(script.revision))
-    })
+    serve(
+        "create_script",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let input: CreateScript = json_body(&req, deps.max_body_bytes)?;
+            input.validate()?;
+            let now = Utc::now();
+            let script = Script {
+                script_id: new_id(),
+                title: input.title,
+                author: input.author,
+                description: input.description,
+                owner_id: ctx.principal.user_id.clone(),
+                revision: 1,
+                created_at: now,
+                updated_at: now,
+                comment: input.comment,
+            };
+            let event = ScriptCreated {
+                script_id: script.script_id.clone(),
+                owner_id: script.owner_id.clone(),
+                revision: script.revision,
+                fields: script.fields(),
+                comment: script.comment.clone(),
+            };
+            let envelope = EventEnvelope::new(&event, &ctx.event_context())
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            store::insert(&deps.table, &script, &envelope).await?;
+            created(
+                &format!("/scripts/{}", script.script_id),
+                &script,
+                etag(script.revision),
+            )
+        },
+    )
     .await
 }

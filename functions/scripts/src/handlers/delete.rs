@@ -20,33 +20,38 @@ use crate::store;
         (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_script(deps: &Deps, req: Request) -> Response<Body> {
-    serve("delete_script", Access::Authenticated, req, |ctx, req| async move {
-        let script_id = path_param(&req, "scriptId")?;
-        let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
-        Checks::new().comment(input.comment.as_deref()).finish()?;
-        let script = authorize(&deps.table, &script_id, &ctx.principal).await?;
-        if let Some(expected) = if_match(&req)?
-            && !expected.matches(script.revision)
-        {
-            return Err(ApiError::PreconditionFailed(format!(
-                "the script is at revision {}",
-                script.revision
-            )));
-        }
-        let event = ScriptDeleted {
-            script_id: script.script_id.clone(),
-            revision: script.revision,
-            comment: input.comment,
-        };
-        let envelope = EventEnvelope::new(&event, &ctx.event_context())
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        match store::remove(&deps.table, &script, &envelope).await {
-            Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
-                "the script changed while it was being deleted".into(),
-            )),
-            other => other.map_err(ApiError::from),
-        }?;
-        no_content()
-    })
+    serve(
+        "delete_script",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let script_id = path_param(&req, "scriptId")?;
+            let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
+            Checks::new().comment(input.comment.as_deref()).finish()?;
+            let script = authorize(&deps.table, &script_id, &ctx.principal).await?;
+            if let Some(expected) = if_match(&req)?
+                && !expected.matches(script.revision)
+            {
+                return Err(ApiError::PreconditionFailed(format!(
+                    "the script is at revision {}",
+                    script.revision
+                )));
+            }
+            let event = ScriptDeleted {
+                script_id: script.script_id.clone(),
+                revision: script.revision,
+                comment: input.comment,
+            };
+            let envelope = EventEnvelope::new(&event, &ctx.event_context())
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            match store::remove(&deps.table, &script, &envelope).await {
+                Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
+                    "the script changed while it was being deleted".into(),
+                )),
+                other => other.map_err(ApiError::from),
+            }?;
+            no_content()
+        },
+    )
     .await
 }

@@ -21,39 +21,44 @@ use crate::store;
         (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
-    serve("update_script", Access::Authenticated, req, |ctx, req| async move {
-        let script_id = path_param(&req, "scriptId")?;
-        let input: UpdateScript = json_body(&req, deps.max_body_bytes)?;
-        input.validate()?;
-        let if_match = require_if_match(&req)?;
-        let mut script: Script = authorize(&deps.table, &script_id, &ctx.principal).await?;
-        if !if_match.matches(script.revision) {
-            return Err(ApiError::PreconditionFailed(format!(
-                "the script is at revision {}",
-                script.revision
-            )));
-        }
-        let based_on = script.revision;
-        let changed = input.apply(&mut script);
-        script.revision += 1;
-        script.updated_at = Utc::now();
-        script.comment = input.comment.clone();
-        let event = ScriptUpdated {
-            script_id: script.script_id.clone(),
-            revision: script.revision,
-            fields: script.fields(),
-            changed,
-            comment: script.comment.clone(),
-        };
-        let envelope = EventEnvelope::new(&event, &ctx.event_context())
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        match store::replace(&deps.table, &script, based_on, &envelope).await {
-            Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
-                "the script changed while this change was made".into(),
-            )),
-            other => other.map_err(ApiError::from),
-        }?;
-        json(200, &script, Some(etag(script.revision)))
-    })
+    serve(
+        "update_script",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let script_id = path_param(&req, "scriptId")?;
+            let input: UpdateScript = json_body(&req, deps.max_body_bytes)?;
+            input.validate()?;
+            let if_match = require_if_match(&req)?;
+            let mut script: Script = authorize(&deps.table, &script_id, &ctx.principal).await?;
+            if !if_match.matches(script.revision) {
+                return Err(ApiError::PreconditionFailed(format!(
+                    "the script is at revision {}",
+                    script.revision
+                )));
+            }
+            let based_on = script.revision;
+            let changed = input.apply(&mut script);
+            script.revision += 1;
+            script.updated_at = Utc::now();
+            script.comment = input.comment.clone();
+            let event = ScriptUpdated {
+                script_id: script.script_id.clone(),
+                revision: script.revision,
+                fields: script.fields(),
+                changed,
+                comment: script.comment.clone(),
+            };
+            let envelope = EventEnvelope::new(&event, &ctx.event_context())
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            match store::replace(&deps.table, &script, based_on, &envelope).await {
+                Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
+                    "the script changed while this change was made".into(),
+                )),
+                other => other.map_err(ApiError::from),
+            }?;
+            json(200, &script, Some(etag(script.revision)))
+        },
+    )
     .await
 }

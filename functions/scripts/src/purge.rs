@@ -1,0 +1,130 @@
+//! The ScriptDeleted consumer: deleting a script makes everything under it unreachable at
+//! once (every read and write checks the script); this purges the leftover items afterwards,
+//! in batches, idempotently.
+
+use std::time::Duration as StdDuration;
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+use chrono::Duration;
+use fountain_events::EventEnvelope;
+use fountain_events::catalog::{DomainEvent, ScriptDeleted};
+use fountain_runtime::consumer::process_batch;
+use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_store::{Item, StoreError, Table, s};
+use tracing::info;
+
+use crate::model::Script;
+
+/// BatchWriteItem's limit.
+const BATCH: usize = 25;
+const MAX_ATTEMPTS: u32 = 5;
+
+#[derive(Debug, Clone)]
+pub struct PurgeDeps {
+    pub table: Table,
+    pub idempotency: Idempotency,
+}
+
+impl PurgeDeps {
+    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
+        Ok(Self {
+            idempotency: Idempotency::new(table.clone(), "purge_script", Duration::minutes(5)),
+            table,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    #[error(transparent)]
+    Decode(#[from] fountain_events::DecodeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0} deletes still unprocessed after {MAX_ATTEMPTS} attempts")]
+    Unprocessed(usize),
+}
+
+pub async fn purge_script(deps: &PurgeDeps, event: SqsEvent) -> SqsBatchResponse {
+    process_batch(event, &deps.idempotency, |envelope| {
+        on_event(deps, envelope)
+    })
+    .await
+}
+
+async fn on_event(deps: &PurgeDeps, envelope: EventEnvelope) -> Result<(), PurgeError> {
+    if envelope.event_type != ScriptDeleted::TYPE {
+        return Ok(());
+    }
+    let deleted: ScriptDeleted = envelope.data_as()?;
+    let removed = purge(&deps.table, &deleted.script_id).await?;
+    info!(
+        script_id = deleted.script_id,
+        removed, "deleted script purged"
+    );
+    Ok(())
+}
+
+/// Deletes every item in the script's partition; returns how many there were.
+pub async fn purge(table: &Table, script_id: &str) -> Result<usize, PurgeError> {
+    let partition = Script::pk(script_id);
+    let mut start: Option<Item> = None;
+    let mut removed = 0;
+    loop {
+        let output = table
+            .client
+            .query()
+            .table_name(&table.name)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(&partition))
+            .projection_expression("pk, sk")
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let keys = output.items.unwrap_or_default();
+        for chunk in keys.chunks(BATCH) {
+            delete_all(table, chunk).await?;
+            removed += chunk.len();
+        }
+        match output.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => return Ok(removed),
+        }
+    }
+}
+
+async fn delete_all(table: &Table, keys: &[Item]) -> Result<(), PurgeError> {
+    let mut requests = keys
+        .iter()
+        .map(|key| {
+            DeleteRequest::builder()
+                .set_key(Some(key.clone()))
+                .build()
+                .map(|delete| WriteRequest::builder().delete_request(delete).build())
+                .map_err(|e| StoreError::Invalid(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for attempt in 0..MAX_ATTEMPTS {
+        let output = table
+            .client
+            .batch_write_item()
+            .request_items(&table.name, requests)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        requests = output
+            .unprocessed_items
+            .and_then(|mut unprocessed| unprocessed.remove(&table.name))
+            .unwrap_or_default();
+        if requests.is_empty() {
+            return Ok(());
+        }
+        tokio::time::sleep(StdDuration::from_millis(50 << attempt)).await;
+    }
+    Err(PurgeError::Unprocessed(requests.len()))
+}

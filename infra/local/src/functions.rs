@@ -1,0 +1,129 @@
+//! The compiled handlers, by the binary name template.yaml gives each function. The runner
+//! calls the same handler functions the Lambda mains run, with dependencies built from the
+//! environment template.yaml gives that function.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow};
+use aws_config::SdkConfig;
+use aws_lambda_events::event::apigw::{
+    ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
+};
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use fountain_runtime::Env;
+use lambda_http::{Body, Request, Response};
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+type Handler<P, R> = Arc<dyn Fn(P) -> BoxFuture<R> + Send + Sync>;
+
+/// A function, ready to be invoked with its kind of event.
+#[derive(Clone)]
+pub enum Invoker {
+    Http(Handler<Request, Response<Body>>),
+    Authorizer(
+        Handler<ApiGatewayV2CustomAuthorizerV2Request, ApiGatewayV2CustomAuthorizerSimpleResponse>,
+    ),
+    Sqs(Handler<SqsEvent, SqsBatchResponse>),
+    Stream(Handler<StreamEvent, DynamoDbEventResponse>),
+}
+
+/// Binds a handler to dependencies that live as long as the process, as in Lambda.
+fn bind<D, P, R, F, Fut>(deps: D, handler: F) -> Handler<P, R>
+where
+    D: Send + Sync + 'static,
+    F: Fn(&'static D, P) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+{
+    let deps: &'static D = Box::leak(Box::new(deps));
+    Arc::new(move |payload| Box::pin(handler(deps, payload)))
+}
+
+/// Every binary this runner can run; a test checks it against template.yaml and src/bin.
+pub const BINARIES: &[&str] = &[
+    "authorizer",
+    "health",
+    "openapi_document",
+    "create_script",
+    "list_scripts",
+    "get_script",
+    "update_script",
+    "delete_script",
+    "purge_script",
+    "create_character",
+    "list_characters",
+    "get_character",
+    "update_character",
+    "delete_character",
+    "relay",
+    "store_event",
+    "list_events",
+];
+
+/// Builds the function `binary` with its environment, validating its configuration.
+pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
+    use fountain_characters as characters;
+    use fountain_event_store as events;
+    use fountain_operations as operations;
+    use fountain_scripts as scripts;
+
+    let scripts_deps = || scripts::Deps::load(env, sdk);
+    let characters_deps = || characters::Deps::load(env, sdk);
+    let invoker = match binary {
+        "authorizer" => Invoker::Authorizer(bind(
+            fountain_identity::AuthorizerDeps::load(env)?,
+            fountain_identity::authorize,
+        )),
+        "health" => Invoker::Http(bind(operations::Deps, operations::health::health)),
+        "openapi_document" => Invoker::Http(bind(
+            operations::Deps,
+            operations::openapi::openapi_document,
+        )),
+        "create_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::create_script)),
+        "list_scripts" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::list_scripts)),
+        "get_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::get_script)),
+        "update_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::update_script)),
+        "delete_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::delete_script)),
+        "purge_script" => Invoker::Sqs(bind(
+            scripts::purge::PurgeDeps::load(env, sdk)?,
+            scripts::purge::purge_script,
+        )),
+        "create_character" => Invoker::Http(bind(
+            characters_deps()?,
+            characters::handlers::create_character,
+        )),
+        "list_characters" => Invoker::Http(bind(
+            characters_deps()?,
+            characters::handlers::list_characters,
+        )),
+        "get_character" => Invoker::Http(bind(
+            characters_deps()?,
+            characters::handlers::get_character,
+        )),
+        "update_character" => Invoker::Http(bind(
+            characters_deps()?,
+            characters::handlers::update_character,
+        )),
+        "delete_character" => Invoker::Http(bind(
+            characters_deps()?,
+            characters::handlers::delete_character,
+        )),
+        "relay" => Invoker::Stream(bind(
+            events::RelayDeps::load(env, sdk)?,
+            events::relay::relay,
+        )),
+        "store_event" => Invoker::Sqs(bind(
+            events::StoreDeps::load(env, sdk)?,
+            events::store_event::store_event,
+        )),
+        "list_events" => Invoker::Http(bind(
+            events::QueryDeps::load(env, sdk)?,
+            events::list::list_events,
+        )),
+        other => return Err(anyhow!("no handler is compiled for binary {other}")),
+    };
+    Ok(invoker)
+}

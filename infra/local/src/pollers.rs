@@ -1,0 +1,256 @@
+//! Lambda's event source mappings, locally: long-poll each SQS queue and the table's stream,
+//! invoke the subscribed function with the real Lambda payload, and honour its partial batch
+//! failures. Failed SQS messages become visible again after a short backoff (in AWS: the
+//! queue's visibility timeout), so retries and dead-lettering happen as they would in AWS,
+//! only sooner.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::sqs::SqsEvent;
+use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use serde_json::{Value, json};
+use tracing::warn;
+
+use crate::functions::Invoker;
+use crate::provision::Queue;
+
+/// How long a failed message stays invisible before its retry.
+pub const RETRY_BACKOFF_SECONDS: i32 = 1;
+const IDLE: Duration = Duration::from_millis(100);
+
+/// Polls `queue` forever, invoking `function` with batches of up to `batch_size` messages.
+pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_size: usize) {
+    let Invoker::Sqs(function) = function else {
+        return;
+    };
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
+    loop {
+        let received = sqs
+            .receive_message()
+            .queue_url(&queue.url)
+            .max_number_of_messages(batch_size.clamp(1, 10) as i32)
+            .wait_time_seconds(1)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .send()
+            .await;
+        let messages = match received {
+            Ok(output) => output.messages.unwrap_or_default(),
+            Err(e) => {
+                warn!(queue = queue.name, error = ?e, "receive failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if messages.is_empty() {
+            continue;
+        }
+        let records: Vec<Value> = messages
+            .iter()
+            .map(|m| {
+                let attributes: serde_json::Map<String, Value> = m
+                    .attributes()
+                    .map(|a| {
+                        a.iter()
+                            .map(|(k, v)| (k.as_str().to_owned(), Value::String(v.clone())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({
+                    "messageId": m.message_id(),
+                    "receiptHandle": m.receipt_handle(),
+                    "body": m.body(),
+                    "attributes": attributes,
+                    "messageAttributes": {},
+                    "md5OfBody": m.md5_of_body(),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": queue.arn,
+                    "awsRegion": region,
+                })
+            })
+            .collect();
+        let event: SqsEvent = match serde_json::from_value(json!({ "Records": records })) {
+            Ok(event) => event,
+            Err(e) => {
+                warn!(error = %e, "could not build the SQS event");
+                continue;
+            }
+        };
+        let response = function(event).await;
+        let failed: HashSet<String> = response
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier)
+            .collect();
+        let mut done = Vec::new();
+        for message in &messages {
+            let id = message.message_id().unwrap_or_default();
+            let handle = message.receipt_handle().unwrap_or_default();
+            if failed.contains(id) {
+                let _ = sqs
+                    .change_message_visibility()
+                    .queue_url(&queue.url)
+                    .receipt_handle(handle)
+                    .visibility_timeout(RETRY_BACKOFF_SECONDS)
+                    .send()
+                    .await;
+            } else if let Ok(entry) = DeleteMessageBatchRequestEntry::builder()
+                .id(id)
+                .receipt_handle(handle)
+                .build()
+            {
+                done.push(entry);
+            }
+        }
+        if !done.is_empty()
+            && let Err(e) = sqs
+                .delete_message_batch()
+                .queue_url(&queue.url)
+                .set_entries(Some(done))
+                .send()
+                .await
+        {
+            warn!(queue = queue.name, error = ?e, "delete failed; messages will be redelivered");
+        }
+    }
+}
+
+/// Follows the table's stream forever, invoking `function` with batches of records. When the
+/// function reports a failed record, the shard is read again from that record.
+pub async fn poll_stream(sdk: SdkConfig, stream_arn: String, function: Invoker, batch_size: usize) {
+    let Invoker::Stream(function) = function else {
+        return;
+    };
+    let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
+    let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
+    let mut iterators: Vec<(String, Option<String>)> = Vec::new();
+    let mut known_shards: HashSet<String> = HashSet::new();
+    loop {
+        // Pick up shards as the stream creates them.
+        if let Ok(description) = streams
+            .describe_stream()
+            .stream_arn(&stream_arn)
+            .send()
+            .await
+        {
+            for shard in description
+                .stream_description
+                .and_then(|d| d.shards)
+                .unwrap_or_default()
+            {
+                let Some(shard_id) = shard.shard_id else {
+                    continue;
+                };
+                if known_shards.insert(shard_id.clone())
+                    && let Ok(output) = streams
+                        .get_shard_iterator()
+                        .stream_arn(&stream_arn)
+                        .shard_id(&shard_id)
+                        .shard_iterator_type(ShardIteratorType::TrimHorizon)
+                        .send()
+                        .await
+                {
+                    iterators.push((shard_id, output.shard_iterator));
+                }
+            }
+        }
+        let mut any = false;
+        for (shard_id, iterator) in iterators.iter_mut() {
+            let Some(current) = iterator.clone() else {
+                continue;
+            };
+            let output = match streams
+                .get_records()
+                .shard_iterator(&current)
+                .limit(batch_size as i32)
+                .send()
+                .await
+            {
+                Ok(output) => output,
+                Err(e) => {
+                    warn!(error = ?e, "get records failed");
+                    continue;
+                }
+            };
+            let records = output.records.unwrap_or_default();
+            if records.is_empty() {
+                *iterator = output.next_shard_iterator;
+                continue;
+            }
+            any = true;
+            let payload: Vec<Value> = records
+                .iter()
+                .map(|r| stream_record(r, &stream_arn, &region))
+                .collect();
+            let event: StreamEvent = match serde_json::from_value(json!({ "Records": payload })) {
+                Ok(event) => event,
+                Err(e) => {
+                    warn!(error = %e, "could not build the stream event");
+                    *iterator = output.next_shard_iterator;
+                    continue;
+                }
+            };
+            let response = function(event).await;
+            match response
+                .batch_item_failures
+                .first()
+                .and_then(|f| f.item_identifier.clone())
+            {
+                None => *iterator = output.next_shard_iterator,
+                Some(sequence) => {
+                    tokio::time::sleep(Duration::from_secs(RETRY_BACKOFF_SECONDS as u64)).await;
+                    *iterator = streams
+                        .get_shard_iterator()
+                        .stream_arn(&stream_arn)
+                        .shard_id(shard_id.as_str())
+                        .shard_iterator_type(ShardIteratorType::AtSequenceNumber)
+                        .sequence_number(sequence)
+                        .send()
+                        .await
+                        .ok()
+                        .and_then(|o| o.shard_iterator)
+                        .or(Some(current));
+                }
+            }
+        }
+        if !any {
+            tokio::time::sleep(IDLE).await;
+        }
+    }
+}
+
+fn stream_record(
+    record: &aws_sdk_dynamodbstreams::types::Record,
+    stream_arn: &str,
+    region: &str,
+) -> Value {
+    let change = record.dynamodb();
+    let image = |image: Option<
+        &std::collections::HashMap<String, aws_sdk_dynamodbstreams::types::AttributeValue>,
+    >| {
+        image
+            .map(|i| serde_dynamo::Item::from(i.clone()))
+            .and_then(|item| serde_json::to_value(item).ok())
+            .unwrap_or_else(|| json!({}))
+    };
+    json!({
+        "eventID": record.event_id(),
+        "eventName": record.event_name().map(|n| n.as_str()),
+        "eventVersion": record.event_version(),
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "eventSourceARN": stream_arn,
+        "dynamodb": {
+            "ApproximateCreationDateTime": change.and_then(|c| c.approximate_creation_date_time()).map(|t| t.secs()).unwrap_or_default(),
+            "Keys": image(change.and_then(|c| c.keys.as_ref())),
+            "NewImage": image(change.and_then(|c| c.new_image.as_ref())),
+            "SequenceNumber": change.and_then(|c| c.sequence_number()),
+            "SizeBytes": change.and_then(|c| c.size_bytes()).unwrap_or_default(),
+            "StreamViewType": change.and_then(|c| c.stream_view_type()).map(|v| v.as_str()),
+        },
+    })
+}

@@ -1,0 +1,210 @@
+//! A whole local stack: the template provisioned in the emulator, every function built with
+//! its environment, the HTTP API served, and the queues and the stream polled.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use fountain_runtime::Env;
+use tokio::task::JoinHandle;
+use tracing::info;
+
+use crate::functions::{self, Invoker};
+use crate::gateway::{self, Route};
+use crate::pollers;
+use crate::provision::{Resources, provision};
+use crate::template::{FunctionEvent, Template};
+
+/// The signing secret of local development tokens; never used in AWS, where the JwtSecret
+/// parameter has no default.
+pub const LOCAL_JWT_SECRET: &str = "fountainai-local-development-secret-do-not-deploy";
+
+#[derive(Debug, Clone)]
+pub struct StackOptions {
+    pub template: PathBuf,
+    /// Prefix of every resource name, so stacks can share one emulator.
+    pub prefix: String,
+    pub bind: SocketAddr,
+    pub jwt_secret: String,
+}
+
+impl StackOptions {
+    /// Options for a test: a unique prefix and an ephemeral port.
+    pub fn for_test(name: &str) -> Self {
+        Self {
+            template: default_template(),
+            prefix: format!(
+                "t{}-{}",
+                fountain_events::ids::new_id()
+                    .to_lowercase()
+                    .get(16..)
+                    .unwrap_or("x"),
+                name
+            ),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            jwt_secret: LOCAL_JWT_SECRET.to_owned(),
+        }
+    }
+}
+
+/// template.yaml at the root of the workspace.
+pub fn default_template() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../template.yaml"))
+}
+
+/// The SDK configuration for the emulator named by `AWS_ENDPOINT_URL`. Refuses to run without
+/// one, so the local stack can never touch a real AWS account.
+pub async fn emulator_sdk_config() -> Result<SdkConfig> {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").map_err(|_| {
+        anyhow!("AWS_ENDPOINT_URL is not set: start the emulator first (see README)")
+    })?;
+    if !(endpoint.starts_with("http://127.") || endpoint.starts_with("http://localhost")) {
+        bail!("AWS_ENDPOINT_URL must point at the local emulator, not {endpoint}");
+    }
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "local-emulator");
+    Ok(aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(
+            std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
+        ))
+        .credentials_provider(credentials)
+        .endpoint_url(endpoint)
+        .load()
+        .await)
+}
+
+pub struct LocalStack {
+    pub address: SocketAddr,
+    pub template: Template,
+    pub resources: Resources,
+    pub sdk: SdkConfig,
+    invokers: BTreeMap<String, Invoker>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl LocalStack {
+    pub async fn start(options: StackOptions) -> Result<Self> {
+        let sdk = emulator_sdk_config().await?;
+        let text = std::fs::read_to_string(&options.template)
+            .with_context(|| format!("read {}", options.template.display()))?;
+        let template = Template::parse(&text)?;
+        let parameters = BTreeMap::from([("JwtSecret".to_owned(), options.jwt_secret.clone())]);
+        let resources = provision(&sdk, &template, &options.prefix, &parameters).await?;
+
+        let mut invokers = BTreeMap::new();
+        for function in &template.functions {
+            let mut vars = std::collections::HashMap::new();
+            for (name, value) in template.global_env.iter().chain(function.env.iter()) {
+                let resolved = resources
+                    .resolve(value)
+                    .ok_or_else(|| anyhow!("{}: cannot resolve {name}", function.logical_id))?;
+                vars.insert(name.clone(), resolved);
+            }
+            let invoker = functions::build(&function.binary, &Env::from_map(vars), &sdk)
+                .with_context(|| format!("configure {}", function.logical_id))?;
+            invokers.insert(function.logical_id.clone(), invoker);
+        }
+
+        let mut routes = Vec::new();
+        let mut tasks = Vec::new();
+        for function in &template.functions {
+            let invoker = invokers[&function.logical_id].clone();
+            for event in &function.events {
+                match event {
+                    FunctionEvent::Http {
+                        method,
+                        path,
+                        public,
+                    } => routes.push(Route {
+                        method: method.clone(),
+                        path: path.clone(),
+                        function: invoker.clone(),
+                        public: *public,
+                    }),
+                    FunctionEvent::Sqs { queue, batch_size } => {
+                        let queue = resources
+                            .queues
+                            .get(queue)
+                            .cloned()
+                            .ok_or_else(|| anyhow!("unknown queue {queue}"))?;
+                        tasks.push(tokio::spawn(pollers::poll_queue(
+                            sdk.clone(),
+                            queue,
+                            invoker.clone(),
+                            *batch_size,
+                        )));
+                    }
+                    FunctionEvent::Stream { table, batch_size } => {
+                        let stream = resources
+                            .tables
+                            .get(table)
+                            .and_then(|t| t.1.clone())
+                            .ok_or_else(|| anyhow!("table {table} has no stream"))?;
+                        tasks.push(tokio::spawn(pollers::poll_stream(
+                            sdk.clone(),
+                            stream,
+                            invoker.clone(),
+                            *batch_size,
+                        )));
+                    }
+                }
+            }
+        }
+        let authorizer = template
+            .authorizer
+            .as_ref()
+            .and_then(|id| invokers.get(id))
+            .cloned();
+        let router = gateway::router(routes, authorizer)?;
+        let listener = tokio::net::TcpListener::bind(options.bind)
+            .await
+            .with_context(|| format!("bind {}", options.bind))?;
+        let address = listener.local_addr()?;
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "HTTP server stopped");
+            }
+        }));
+        info!(%address, prefix = options.prefix, functions = invokers.len(), "local stack up");
+        Ok(Self {
+            address,
+            template,
+            resources,
+            sdk,
+            invokers,
+            tasks,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The function with this logical id, to invoke directly.
+    pub fn invoker(&self, logical_id: &str) -> Option<&Invoker> {
+        self.invokers.get(logical_id)
+    }
+
+    /// Physical name, URL and ARN of a queue of the template.
+    pub fn queue(&self, logical_id: &str) -> Option<&crate::provision::Queue> {
+        self.resources.queues.get(logical_id)
+    }
+
+    pub fn table_name(&self, logical_id: &str) -> Option<&str> {
+        self.resources.tables.get(logical_id).map(|t| t.0.as_str())
+    }
+
+    pub fn bus_name(&self, logical_id: &str) -> Option<&str> {
+        self.resources.buses.get(logical_id).map(|b| b.0.as_str())
+    }
+}
