@@ -1,1 +1,156 @@
-//! End-to-end tests of the whole system live in `tests/`.
+//! The test harness: a whole local stack per test (own resource names, ephemeral port) over
+//! the emulator the test command started, and a small HTTP client for it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use fountain_local::{LocalStack, StackOptions, dev_token};
+use reqwest::Method;
+use serde_json::Value;
+
+pub struct Harness {
+    pub stack: LocalStack,
+    pub http: reqwest::Client,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl Harness {
+    pub async fn start(name: &str) -> Self {
+        Self::start_with(StackOptions::for_test(name)).await
+    }
+
+    pub async fn start_with(options: StackOptions) -> Self {
+        fountain_runtime::metrics::disable();
+        if std::env::var_os("RUST_LOG").is_some() {
+            fountain_runtime::telemetry::init();
+        }
+        let stack = LocalStack::start(options)
+            .await
+            .expect("local stack did not start: run the tests with ./infra/test.sh, which starts the emulator");
+        Self {
+            stack,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.stack.url())
+    }
+
+    pub fn token(user: &str) -> String {
+        dev_token(user, &[], 5).unwrap()
+    }
+
+    /// A request as `user` (no Authorization header for `None`).
+    pub fn request(
+        &self,
+        method: Method,
+        path: &str,
+        user: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let builder = self.http.request(method, self.url(path));
+        match user {
+            Some(user) => builder.bearer_auth(Self::token(user)),
+            None => builder,
+        }
+    }
+
+    pub async fn send(builder: reqwest::RequestBuilder) -> Reply {
+        let response = builder.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, user: &str) -> Reply {
+        Self::send(self.request(Method::GET, path, Some(user))).await
+    }
+
+    pub async fn post(&self, path: &str, user: &str, body: Value) -> Reply {
+        Self::send(self.request(Method::POST, path, Some(user)).json(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, user: &str, etag: &str, body: Value) -> Reply {
+        Self::send(
+            self.request(Method::PATCH, path, Some(user))
+                .header("if-match", etag)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, user: &str) -> Reply {
+        Self::send(self.request(Method::DELETE, path, Some(user))).await
+    }
+
+    /// Creates a script as `user`; returns its id and ETag.
+    pub async fn create_script(&self, user: &str, title: &str) -> (String, String) {
+        let reply = self
+            .post("/scripts", user, serde_json::json!({ "title": title }))
+            .await;
+        assert_eq!(reply.status, 201, "{:?}", reply.body);
+        (
+            reply.body["scriptId"].as_str().unwrap().to_owned(),
+            reply.header("etag").unwrap().to_owned(),
+        )
+    }
+
+    /// Waits until the event store holds events of every type in `types` for `query`
+    /// (e.g. `correlationId=...`), and returns all of them in order.
+    pub async fn wait_for_events(&self, user: &str, query: &str, types: &[&str]) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let reply = self.get(&format!("/events?{query}&limit=100"), user).await;
+            assert_eq!(reply.status, 200, "{:?}", reply.body);
+            let items = reply.body["items"].as_array().cloned().unwrap_or_default();
+            let seen: Vec<&str> = items.iter().filter_map(|e| e["type"].as_str()).collect();
+            if types.iter().all(|t| seen.contains(t)) {
+                return items;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "events {types:?} did not arrive for {query}; saw {seen:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Polls `check` until it returns `Some`, for at most `seconds`.
+    pub async fn eventually<T, F, Fut>(seconds: u64, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}

@@ -119,16 +119,27 @@ pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_s
     }
 }
 
+/// Where to read a shard next.
+#[derive(Debug, Clone)]
+enum Position {
+    TrimHorizon,
+    After(String),
+    At(String),
+}
+
 /// Follows the table's stream forever, invoking `function` with batches of records. When the
 /// function reports a failed record, the shard is read again from that record.
+///
+/// A fresh shard iterator is taken for every read, from the last sequence number handled:
+/// the emulator replaces a table's stream shard object when it rolls back a failed
+/// transaction, and iterators taken before then would never see another record.
 pub async fn poll_stream(sdk: SdkConfig, stream_arn: String, function: Invoker, batch_size: usize) {
     let Invoker::Stream(function) = function else {
         return;
     };
     let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
     let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
-    let mut iterators: Vec<(String, Option<String>)> = Vec::new();
-    let mut known_shards: HashSet<String> = HashSet::new();
+    let mut shards: Vec<(String, Position)> = Vec::new();
     loop {
         // Pick up shards as the stream creates them.
         if let Ok(description) = streams
@@ -142,45 +153,54 @@ pub async fn poll_stream(sdk: SdkConfig, stream_arn: String, function: Invoker, 
                 .and_then(|d| d.shards)
                 .unwrap_or_default()
             {
-                let Some(shard_id) = shard.shard_id else {
-                    continue;
-                };
-                if known_shards.insert(shard_id.clone())
-                    && let Ok(output) = streams
-                        .get_shard_iterator()
-                        .stream_arn(&stream_arn)
-                        .shard_id(&shard_id)
-                        .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                        .send()
-                        .await
+                if let Some(shard_id) = shard.shard_id
+                    && !shards.iter().any(|(known, _)| *known == shard_id)
                 {
-                    iterators.push((shard_id, output.shard_iterator));
+                    shards.push((shard_id, Position::TrimHorizon));
                 }
             }
         }
         let mut any = false;
-        for (shard_id, iterator) in iterators.iter_mut() {
-            let Some(current) = iterator.clone() else {
+        for (shard_id, position) in shards.iter_mut() {
+            let request = streams
+                .get_shard_iterator()
+                .stream_arn(&stream_arn)
+                .shard_id(shard_id.as_str());
+            let request = match position.clone() {
+                Position::TrimHorizon => {
+                    request.shard_iterator_type(ShardIteratorType::TrimHorizon)
+                }
+                Position::After(sequence) => request
+                    .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                    .sequence_number(sequence),
+                Position::At(sequence) => request
+                    .shard_iterator_type(ShardIteratorType::AtSequenceNumber)
+                    .sequence_number(sequence),
+            };
+            let Some(iterator) = request.send().await.ok().and_then(|o| o.shard_iterator) else {
                 continue;
             };
-            let output = match streams
+            let records = match streams
                 .get_records()
-                .shard_iterator(&current)
+                .shard_iterator(iterator)
                 .limit(batch_size as i32)
                 .send()
                 .await
             {
-                Ok(output) => output,
+                Ok(output) => output.records.unwrap_or_default(),
                 Err(e) => {
                     warn!(error = ?e, "get records failed");
                     continue;
                 }
             };
-            let records = output.records.unwrap_or_default();
-            if records.is_empty() {
-                *iterator = output.next_shard_iterator;
+            let Some(last) = records
+                .last()
+                .and_then(|r| r.dynamodb())
+                .and_then(|c| c.sequence_number())
+            else {
                 continue;
-            }
+            };
+            let last = last.to_owned();
             any = true;
             let payload: Vec<Value> = records
                 .iter()
@@ -189,8 +209,8 @@ pub async fn poll_stream(sdk: SdkConfig, stream_arn: String, function: Invoker, 
             let event: StreamEvent = match serde_json::from_value(json!({ "Records": payload })) {
                 Ok(event) => event,
                 Err(e) => {
-                    warn!(error = %e, "could not build the stream event");
-                    *iterator = output.next_shard_iterator;
+                    warn!(error = %e, "could not build the stream event; retrying");
+                    tokio::time::sleep(Duration::from_secs(RETRY_BACKOFF_SECONDS as u64)).await;
                     continue;
                 }
             };
@@ -200,20 +220,10 @@ pub async fn poll_stream(sdk: SdkConfig, stream_arn: String, function: Invoker, 
                 .first()
                 .and_then(|f| f.item_identifier.clone())
             {
-                None => *iterator = output.next_shard_iterator,
+                None => *position = Position::After(last),
                 Some(sequence) => {
+                    *position = Position::At(sequence);
                     tokio::time::sleep(Duration::from_secs(RETRY_BACKOFF_SECONDS as u64)).await;
-                    *iterator = streams
-                        .get_shard_iterator()
-                        .stream_arn(&stream_arn)
-                        .shard_id(shard_id.as_str())
-                        .shard_iterator_type(ShardIteratorType::AtSequenceNumber)
-                        .sequence_number(sequence)
-                        .send()
-                        .await
-                        .ok()
-                        .and_then(|o| o.shard_iterator)
-                        .or(Some(current));
                 }
             }
         }

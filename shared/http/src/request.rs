@@ -162,7 +162,10 @@ mod tests {
     #[test]
     fn malformed_json_is_400_and_the_wrong_content_type_415() {
         assert_eq!(error("application/json", "{\"title\":").status(), 400);
-        assert_eq!(error("application/json", "{\"title\":\"x\"} trailing").status(), 400);
+        assert_eq!(
+            error("application/json", "{\"title\":\"x\"} trailing").status(),
+            400
+        );
         assert_eq!(error("text/plain", "{\"title\":\"x\"}").status(), 415);
         assert!(
             json_body::<Body>(
