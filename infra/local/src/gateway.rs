@@ -70,6 +70,9 @@ pub fn router(routes: Vec<Route>, authorizer: Option<Invoker>) -> Result<Router>
                 },
             ));
         }
+        // API Gateway answers an unmatched method like an unmatched path.
+        let method_router =
+            method_router.fallback(|| async { gateway_error(StatusCode::NOT_FOUND, "Not Found") });
         router = router.route(&path, method_router);
     }
     Ok(router.fallback(|| async { gateway_error(StatusCode::NOT_FOUND, "Not Found") }))

@@ -58,6 +58,7 @@ async fn main() -> Result<()> {
                 prefix,
                 bind,
                 jwt_secret: LOCAL_JWT_SECRET.to_owned(),
+                env_overrides: Default::default(),
             })
             .await?;
             eprintln!(

@@ -28,6 +28,9 @@ pub struct StackOptions {
     pub prefix: String,
     pub bind: SocketAddr,
     pub jwt_secret: String,
+    /// Environment variables set on every function after template.yaml's (tests use it to
+    /// point a function at a missing resource).
+    pub env_overrides: BTreeMap<String, String>,
 }
 
 impl StackOptions {
@@ -45,6 +48,7 @@ impl StackOptions {
             ),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: LOCAL_JWT_SECRET.to_owned(),
+            env_overrides: BTreeMap::new(),
         }
     }
 }
@@ -110,6 +114,7 @@ impl LocalStack {
                     .ok_or_else(|| anyhow!("{}: cannot resolve {name}", function.logical_id))?;
                 vars.insert(name.clone(), resolved);
             }
+            vars.extend(options.env_overrides.clone());
             let invoker = functions::build(&function.binary, &Env::from_map(vars), &sdk)
                 .with_context(|| format!("configure {}", function.logical_id))?;
             invokers.insert(function.logical_id.clone(), invoker);
