@@ -26,7 +26,7 @@ free_port() {
 start_emulator() {
   local port="$1"
   mkdir -p "$STATE"
-  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$STATE/emulator-$port.log" 2>&1 &
+  "$VENV/bin/python" "$ROOT/infra/scripts/emulator.py" -H 127.0.0.1 -p "$port" >"$STATE/emulator-$port.log" 2>&1 &
   EMULATOR_PID=$!
   export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
