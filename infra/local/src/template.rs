@@ -21,6 +21,9 @@ pub struct Template {
     pub global_env: BTreeMap<String, Value>,
 }
 
+/// Lambda's default function timeout.
+const DEFAULT_TIMEOUT: u64 = 3;
+
 #[derive(Debug, Clone)]
 pub struct TableSpec {
     pub logical_id: String,
@@ -50,6 +53,8 @@ pub struct FunctionSpec {
     pub binary: String,
     pub env: BTreeMap<String, Value>,
     pub events: Vec<FunctionEvent>,
+    /// Timeout in seconds (the function's own, else the global one, else Lambda's 3 s).
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +130,11 @@ impl Template {
                     .insert(name.as_str().unwrap_or_default().to_owned(), default);
             }
         }
-        template.global_env = env_vars(get(&root, "Globals").and_then(|g| get(g, "Function")));
+        let globals = get(&root, "Globals").and_then(|g| get(g, "Function"));
+        template.global_env = env_vars(globals);
+        let global_timeout = globals
+            .and_then(|g| u64_at(g, "Timeout"))
+            .unwrap_or(DEFAULT_TIMEOUT);
         let resources = get(&root, "Resources")
             .and_then(Value::as_mapping)
             .ok_or_else(|| anyhow!("template.yaml has no Resources"))?;
@@ -145,7 +154,7 @@ impl Template {
                 "AWS::Serverless::Function" => {
                     template
                         .functions
-                        .push(function(id, resource, &properties)?)
+                        .push(function(id, resource, &properties, global_timeout)?)
                 }
                 "AWS::Serverless::HttpApi" => template.authorizer = authorizer(&properties),
                 _ => {}
@@ -226,7 +235,12 @@ fn rule(logical_id: String, properties: &Value) -> Result<RuleSpec> {
     })
 }
 
-fn function(logical_id: String, resource: &Value, properties: &Value) -> Result<FunctionSpec> {
+fn function(
+    logical_id: String,
+    resource: &Value,
+    properties: &Value,
+    global_timeout: u64,
+) -> Result<FunctionSpec> {
     let binary = get(resource, "Metadata")
         .and_then(|m| get(m, "BuildProperties"))
         .and_then(|b| str_at(b, "Binary"))
@@ -271,6 +285,7 @@ fn function(logical_id: String, resource: &Value, properties: &Value) -> Result<
         binary,
         env: env_vars(Some(properties)),
         events,
+        timeout: u64_at(properties, "Timeout").unwrap_or(global_timeout),
     })
 }
 

@@ -1,0 +1,139 @@
+//! The contracts agree with the code: every route of template.yaml is in the generated
+//! OpenAPI document, every function of the template has a compiled handler and a binary,
+//! and every event type of the catalog is in the AsyncAPI document.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use fountain_local::functions::BINARIES;
+use fountain_local::template::Template;
+
+fn template() -> Template {
+    Template::parse(&std::fs::read_to_string(fountain_local::default_template()).unwrap()).unwrap()
+}
+
+#[test]
+fn every_route_of_the_template_is_in_the_openapi_document_and_no_other() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&fountain_operations::openapi::document().unwrap()).unwrap();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let routed: BTreeSet<(String, String)> = template()
+        .routes()
+        .into_iter()
+        .map(|(method, path, _, _)| (method, path))
+        .collect();
+    let missing: Vec<_> = routed.difference(&documented).collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from the OpenAPI document: {missing:?}"
+    );
+    let unrouted: Vec<_> = documented.difference(&routed).collect();
+    assert!(
+        unrouted.is_empty(),
+        "documented operations with no route in template.yaml: {unrouted:?}"
+    );
+}
+
+#[test]
+fn protected_routes_declare_bearer_security_and_public_ones_none() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&fountain_operations::openapi::document().unwrap()).unwrap();
+    for (method, path, _, public) in template().routes() {
+        let operation = &doc["paths"][&path][method.to_lowercase()];
+        let secured = operation["security"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty());
+        assert_eq!(secured, !public, "{method} {path}");
+    }
+}
+
+#[test]
+fn every_function_of_the_template_has_a_handler_and_a_binary_and_vice_versa() {
+    let declared: BTreeSet<String> = template()
+        .functions
+        .iter()
+        .map(|f| f.binary.clone())
+        .collect();
+    let compiled: BTreeSet<String> = BINARIES.iter().map(|b| b.to_string()).collect();
+    assert_eq!(
+        declared, compiled,
+        "template.yaml and the runner's handlers disagree"
+    );
+
+    let functions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions");
+    let mut binaries = BTreeSet::new();
+    for context in std::fs::read_dir(functions).unwrap() {
+        let bin = context.unwrap().path().join("src/bin");
+        for file in std::fs::read_dir(bin).into_iter().flatten() {
+            let name = file
+                .unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            binaries.insert(name);
+        }
+    }
+    assert_eq!(
+        declared, binaries,
+        "template.yaml and functions/*/src/bin disagree"
+    );
+}
+
+#[test]
+fn every_catalog_event_is_in_the_asyncapi_document() {
+    let doc = fountain_events::asyncapi::document();
+    for spec in fountain_events::catalog::specs() {
+        assert!(
+            doc["channels"][spec.event_type].is_object(),
+            "{} missing",
+            spec.event_type
+        );
+        assert!(doc["components"]["messages"][spec.event_type].is_object());
+    }
+}
+
+#[test]
+fn rules_deliver_to_queues_with_dead_letter_queues_and_safe_visibility_timeouts() {
+    let template = template();
+    for rule in &template.rules {
+        for target in &rule.targets {
+            let queue = template
+                .queues
+                .iter()
+                .find(|q| &q.logical_id == target)
+                .unwrap();
+            assert!(queue.redrive.is_some(), "{target} has no DLQ");
+        }
+    }
+    for function in &template.functions {
+        for event in &function.events {
+            if let fountain_local::template::FunctionEvent::Sqs { queue, .. } = event {
+                let spec = template
+                    .queues
+                    .iter()
+                    .find(|q| &q.logical_id == queue)
+                    .unwrap();
+                let visibility = spec.visibility_timeout.unwrap_or(30);
+                assert!(spec.redrive.is_some(), "{queue} has no DLQ");
+                assert!(
+                    visibility >= 6 * function.timeout,
+                    "{queue}: visibility timeout {visibility} s is below six times {}'s timeout",
+                    function.logical_id
+                );
+            }
+        }
+    }
+}
