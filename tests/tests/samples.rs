@@ -1,0 +1,97 @@
+//! Every function has a sample event in events/ (usable with `cargo lambda invoke
+//! --data-file` and `sam local invoke -e`), and each sample goes through its handler here.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use fountain_e2e::Harness;
+use fountain_local::functions::{BINARIES, Invoker};
+
+fn sample(binary: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../events")
+        .join(format!("{binary}.json"));
+    std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no sample event {}", path.display()))
+}
+
+/// What each HTTP sample must answer on a fresh stack (the samples name ids that do not
+/// exist yet, so reads and changes of them are 404).
+fn expected_status(binary: &str) -> u16 {
+    match binary {
+        "create_script" => 201,
+        "health" | "openapi_document" | "list_scripts" | "list_events" => 200,
+        _ => 404,
+    }
+}
+
+#[test]
+fn every_function_has_a_sample_event_and_every_sample_a_function() {
+    let samples: BTreeSet<String> =
+        std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../events"))
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+    let binaries: BTreeSet<String> = BINARIES.iter().map(|b| b.to_string()).collect();
+    assert_eq!(samples, binaries);
+}
+
+#[tokio::test]
+async fn each_sample_event_is_handled_by_its_function() {
+    let h = Harness::start("samples").await;
+    for function in &h.stack.template.functions {
+        let binary = function.binary.as_str();
+        let payload = sample(binary);
+        match h.stack.invoker(&function.logical_id).unwrap() {
+            Invoker::Http(handler) => {
+                let request: lambda_http::request::LambdaRequest =
+                    serde_json::from_str(&payload).unwrap();
+                let response = handler(request.into()).await;
+                assert_eq!(
+                    response.status().as_u16(),
+                    expected_status(binary),
+                    "{binary}"
+                );
+                assert_eq!(
+                    response.headers()["x-correlation-id"],
+                    "sample-correlation-1",
+                    "{binary}"
+                );
+            }
+            Invoker::Authorizer(handler) => {
+                let verdict = handler(serde_json::from_str(&payload).unwrap()).await;
+                assert!(verdict.is_authorized);
+                assert_eq!(
+                    verdict.context["userId"], "alice",
+                    "the sample's token is valid"
+                );
+            }
+            Invoker::Sqs(handler) => {
+                let response = handler(serde_json::from_str(&payload).unwrap()).await;
+                assert!(response.batch_item_failures.is_empty(), "{binary}");
+            }
+            Invoker::Stream(handler) => {
+                let response = handler(serde_json::from_str(&payload).unwrap()).await;
+                assert!(response.batch_item_failures.is_empty(), "{binary}");
+            }
+        }
+    }
+    // The store_event sample's event is now in the event store.
+    let stored = h
+        .get("/events?aggregateId=01JCX3ZK0M5V6Q7R8S9T0W1X2Y", "alice")
+        .await;
+    assert!(
+        stored.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "ScriptCreated")
+    );
+}
