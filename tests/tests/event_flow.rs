@@ -312,3 +312,90 @@ async fn a_refused_change_publishes_no_event() {
         refused.body
     );
 }
+
+fn outbox_stream_event(envelopes: &[EventEnvelope]) -> aws_lambda_events::event::dynamodb::Event {
+    let records: Vec<_> = envelopes
+        .iter()
+        .enumerate()
+        .map(|(i, envelope)| {
+            let pk = format!("OUTBOX#{}", envelope.id);
+            json!({
+                "eventID": format!("e{i}"), "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+                "awsRegion": "us-east-1",
+                "dynamodb": {
+                    "ApproximateCreationDateTime": 1_795_600_800, "SequenceNumber": format!("{}", 1000 + i), "SizeBytes": 100,
+                    "StreamViewType": "NEW_IMAGE", "Keys": { "pk": { "S": pk }, "sk": { "S": "OUTBOX" } },
+                    "NewImage": {
+                        "pk": { "S": pk }, "sk": { "S": "OUTBOX" }, "kind": { "S": "outbox" },
+                        "eventType": { "S": envelope.event_type }, "envelope": { "S": envelope.to_json().unwrap() },
+                        "expiresAt": { "N": "1795773600" },
+                    },
+                },
+            })
+        })
+        .collect();
+    serde_json::from_value(json!({ "Records": records })).unwrap()
+}
+
+#[tokio::test]
+async fn the_relay_publishes_a_batch_in_order_and_says_where_to_resume_when_the_bus_fails() {
+    let h = Harness::start("relay").await;
+    let correlation = "relay-batch";
+    let envelopes: Vec<EventEnvelope> = (0..25)
+        .map(|revision| {
+            let event = ScriptDeleted {
+                script_id: format!("relay-{revision:02}"),
+                revision,
+                comment: None,
+            };
+            let context = EventContext {
+                actor: Some("alice".into()),
+                correlation_id: correlation.into(),
+                causation_id: None,
+            };
+            EventEnvelope::new(&event, &context).unwrap()
+        })
+        .collect();
+    let client = aws_sdk_eventbridge::Client::new(&h.stack.sdk);
+
+    let down = fountain_event_store::RelayDeps {
+        events: client.clone(),
+        bus_name: "no-such-bus".into(),
+    };
+    let failed = fountain_event_store::relay::relay(&down, outbox_stream_event(&envelopes)).await;
+    let resume: Vec<_> = failed
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone().unwrap())
+        .collect();
+    assert_eq!(
+        resume,
+        ["1000"],
+        "resume from the first record: nothing was published"
+    );
+
+    let up = fountain_event_store::RelayDeps {
+        events: client,
+        bus_name: h.stack.bus_name("EventBus").unwrap().into(),
+    };
+    let published = fountain_event_store::relay::relay(&up, outbox_stream_event(&envelopes)).await;
+    assert!(published.batch_item_failures.is_empty());
+
+    let stored = Harness::eventually(30, "all 25 events in the event store", || async {
+        let reply = h
+            .get(
+                &format!("/events?correlationId={correlation}&limit=100"),
+                "alice",
+            )
+            .await;
+        let items = reply.body["items"].as_array().cloned().unwrap_or_default();
+        (items.len() >= 25).then_some(items)
+    })
+    .await;
+    let ids: Vec<_> = stored
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+    let sent: Vec<_> = envelopes.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, sent, "each event once, in the order it was written");
+}

@@ -20,8 +20,16 @@ use crate::RelayDeps;
 /// EventBridge takes at most ten entries per PutEvents call.
 pub const MAX_ENTRIES_PER_CALL: usize = 10;
 
-/// The outbox events of a stream batch, each with the sequence number of its record.
-fn outbox_events(event: StreamEvent) -> Vec<(String, EventEnvelope)> {
+/// An outbox event ready to publish: the sequence number of its stream record, the envelope,
+/// and the envelope's JSON exactly as it was committed.
+struct Pending {
+    sequence: String,
+    envelope: EventEnvelope,
+    json: String,
+}
+
+/// The outbox events of a stream batch, in stream order.
+fn outbox_events(event: StreamEvent) -> Vec<Pending> {
     let mut events = Vec::new();
     for record in event.records {
         if record.event_name != "INSERT" {
@@ -29,9 +37,15 @@ fn outbox_events(event: StreamEvent) -> Vec<(String, EventEnvelope)> {
         }
         let sequence = record.change.sequence_number.clone().unwrap_or_default();
         let image: HashMap<String, AttributeValue> = record.change.new_image.into();
-        match OutboxRecord::from_image(image).map(|r| r.and_then(|r| r.envelope())) {
+        let record = OutboxRecord::from_image(image)
+            .map(|r| r.and_then(|r| Ok((r.envelope()?, r.envelope))));
+        match record {
             None => {}
-            Some(Ok(envelope)) => events.push((sequence, envelope)),
+            Some(Ok((envelope, json))) => events.push(Pending {
+                sequence,
+                envelope,
+                json,
+            }),
             // A malformed outbox item can never be published; retrying would block the shard.
             Some(Err(e)) => error!(sequence, error = %e, "malformed outbox item skipped"),
         }
@@ -39,17 +53,16 @@ fn outbox_events(event: StreamEvent) -> Vec<(String, EventEnvelope)> {
     events
 }
 
-fn entry(
-    bus_name: &str,
-    envelope: &EventEnvelope,
-) -> Result<PutEventsRequestEntry, serde_json::Error> {
-    Ok(PutEventsRequestEntry::builder()
+fn entry(bus_name: &str, pending: &Pending) -> PutEventsRequestEntry {
+    PutEventsRequestEntry::builder()
         .event_bus_name(bus_name)
-        .source(&envelope.source)
-        .detail_type(&envelope.event_type)
-        .detail(envelope.to_json()?)
-        .time(DateTime::from_millis(envelope.time.timestamp_millis()))
-        .build())
+        .source(&pending.envelope.source)
+        .detail_type(&pending.envelope.event_type)
+        .detail(&pending.json)
+        .time(DateTime::from_millis(
+            pending.envelope.time.timestamp_millis(),
+        ))
+        .build()
 }
 
 fn failure_at(sequence: &str) -> DynamoDbEventResponse {
@@ -69,16 +82,8 @@ pub async fn relay(deps: &RelayDeps, event: StreamEvent) -> DynamoDbEventRespons
     for chunk in events.chunks(MAX_ENTRIES_PER_CALL) {
         let entries = chunk
             .iter()
-            .filter_map(
-                |(sequence, envelope)| match entry(&deps.bus_name, envelope) {
-                    Ok(entry) => Some(entry),
-                    Err(e) => {
-                        error!(sequence, error = %e, "unserializable envelope skipped");
-                        None
-                    }
-                },
-            )
-            .collect::<Vec<_>>();
+            .map(|pending| entry(&deps.bus_name, pending))
+            .collect();
         let outcome = deps
             .events
             .put_events()
@@ -98,7 +103,7 @@ pub async fn relay(deps: &RelayDeps, event: StreamEvent) -> DynamoDbEventRespons
         };
         if let Some(index) = first_failed {
             published += index;
-            response = failure_at(&chunk[index].0);
+            response = failure_at(&chunk[index].sequence);
             break;
         }
         published += chunk.len();

@@ -14,10 +14,7 @@ use fountain_runtime::{ConfigError, Env};
 use serde_json::json;
 use tracing::info;
 
-/// Context keys, shared with `fountain_http::Principal`.
-pub const USER_ID_KEY: &str = "userId";
-pub const ROLES_KEY: &str = "roles";
-pub const DENIED_KEY: &str = "denied";
+use fountain_auth::context::{DENIED_KEY, ROLES_KEY, USER_ID_KEY};
 
 #[derive(Debug, Clone)]
 pub struct AuthorizerDeps {

@@ -123,7 +123,10 @@ impl LocalStack {
         let mut routes = Vec::new();
         let mut tasks = Vec::new();
         for function in &template.functions {
-            let invoker = invokers[&function.logical_id].clone();
+            let invoker = invokers
+                .get(&function.logical_id)
+                .cloned()
+                .ok_or_else(|| anyhow!("{} was not built", function.logical_id))?;
             for event in &function.events {
                 match event {
                     FunctionEvent::Http {

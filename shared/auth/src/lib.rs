@@ -5,6 +5,14 @@ use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
+/// The keys of the authorizer's context, which the HTTP handlers read the caller from.
+pub mod context {
+    pub const USER_ID_KEY: &str = "userId";
+    pub const ROLES_KEY: &str = "roles";
+    /// Set instead of the user id when the token was refused, with the reason.
+    pub const DENIED_KEY: &str = "denied";
+}
+
 pub const ISSUER: &str = "fountainai";
 pub const AUDIENCE: &str = "fountainai-api";
 /// Secrets shorter than this are refused at start-up.

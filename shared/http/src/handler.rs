@@ -64,7 +64,11 @@ fn correlation_id(req: &Request) -> String {
         .unwrap_or_else(new_id)
 }
 
+/// Lambda's request id when running in Lambda, API Gateway's otherwise (the local runner).
 fn request_id(req: &Request) -> String {
+    if let Some(context) = req.lambda_context_ref() {
+        return context.request_id.clone();
+    }
     match req.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(context)) => {
             context.request_id.clone().unwrap_or_default()

@@ -8,10 +8,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
-/// Context keys the authorizer sets.
-pub const USER_ID_KEY: &str = "userId";
-pub const ROLES_KEY: &str = "roles";
-pub const DENIED_KEY: &str = "denied";
+use fountain_auth::context::{DENIED_KEY, ROLES_KEY, USER_ID_KEY};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
