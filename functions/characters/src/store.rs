@@ -5,7 +5,7 @@ use fountain_events::EventEnvelope;
 use fountain_http::ApiError;
 use fountain_scripts::access::still_owned;
 use fountain_store::{
-    Cursor, Expression, ItemCodec, PK, Page, StoreError, Table, Transaction, n, s,
+    Expression, ItemCodec, PK, Page, PageError, StoreError, Table, Transaction, n, query_page, s,
 };
 
 use crate::model::{Character, NameItem, name_key};
@@ -156,32 +156,15 @@ pub async fn list(
     script_id: &str,
     limit: i32,
     cursor: Option<&str>,
-) -> Result<Page<Character>, ApiError> {
+) -> Result<Page<Character>, PageError> {
     let partition = Character::pk(script_id);
-    let start = cursor
-        .map(|c| Cursor::decode(c, PK, &partition))
-        .transpose()?;
-    let output = table
+    let query = table
         .client
         .query()
         .table_name(&table.name)
         .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-        .expression_attribute_values(":pk", s(partition))
+        .expression_attribute_values(":pk", s(&partition))
         .expression_attribute_values(":prefix", s(Character::SK_PREFIX))
-        .limit(limit)
-        .set_exclusive_start_key(start)
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(StoreError::from_sdk)?;
-    let items = output
-        .items
-        .unwrap_or_default()
-        .into_iter()
-        .map(Character::from_item)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page {
-        items,
-        next_cursor: output.last_evaluated_key.as_ref().and_then(Cursor::encode),
-    })
+        .consistent_read(true);
+    query_page(query, (PK, &partition), limit, cursor).await
 }

@@ -5,7 +5,7 @@ use fountain_events::EventEnvelope;
 use fountain_http::{
     Access, ApiError, Body, Problem, Request, Response, json, page_limit, query_param, serve,
 };
-use fountain_store::{Cursor, GSI1, GSI1_PK, GSI2, GSI2_PK, ItemCodec, StoreError, s};
+use fountain_store::{GSI1, GSI1_PK, GSI2, GSI2_PK, query_page, s};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -46,9 +46,6 @@ pub async fn list_events(deps: &QueryDeps, req: Request) -> Response<Body> {
                 }
             };
             let limit = page_limit(&req)?;
-            let start = query_param(&req, "cursor")
-                .map(|c| Cursor::decode(&c, key_name, &partition))
-                .transpose()?;
             let mut query = deps
                 .table
                 .client
@@ -57,24 +54,19 @@ pub async fn list_events(deps: &QueryDeps, req: Request) -> Response<Body> {
                 .index_name(index)
                 .key_condition_expression("#pk = :pk")
                 .expression_attribute_names("#pk", key_name)
-                .expression_attribute_values(":pk", s(partition))
-                .limit(limit)
-                .set_exclusive_start_key(start);
+                .expression_attribute_values(":pk", s(&partition));
             if !ctx.principal.has_role(ADMIN_ROLE) {
                 query = query
                     .filter_expression("actor = :me")
                     .expression_attribute_values(":me", s(&ctx.principal.user_id));
             }
-            let output = query.send().await.map_err(StoreError::from_sdk)?;
-            let items = output
-                .items
-                .unwrap_or_default()
-                .into_iter()
-                .map(|item| StoredEvent::from_item(item).map(|stored| stored.0))
-                .collect::<Result<Vec<_>, _>>()?;
+            let cursor = query_param(&req, "cursor");
+            let stored =
+                query_page::<StoredEvent>(query, (key_name, &partition), limit, cursor.as_deref())
+                    .await?;
             let page = EventPage {
-                items,
-                next_cursor: output.last_evaluated_key.as_ref().and_then(Cursor::encode),
+                items: stored.items.into_iter().map(|stored| stored.0).collect(),
+                next_cursor: stored.next_cursor,
             };
             json(200, &page, None)
         },

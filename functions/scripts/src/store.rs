@@ -2,7 +2,8 @@
 
 use fountain_events::EventEnvelope;
 use fountain_store::{
-    Cursor, Expression, GSI1, GSI1_PK, ItemCodec, Page, StoreError, Table, Transaction, n, s,
+    Expression, GSI1, GSI1_PK, ItemCodec, Page, PageError, StoreError, Table, Transaction, n,
+    query_page, s,
 };
 
 use crate::model::Script;
@@ -69,32 +70,15 @@ pub async fn list_by_owner(
     owner_id: &str,
     limit: i32,
     cursor: Option<&str>,
-) -> Result<Page<Script>, fountain_http::ApiError> {
+) -> Result<Page<Script>, PageError> {
     let partition = Script::owner_partition(owner_id);
-    let start = cursor
-        .map(|c| Cursor::decode(c, GSI1_PK, &partition))
-        .transpose()?;
-    let output = table
+    let query = table
         .client
         .query()
         .table_name(&table.name)
         .index_name(GSI1)
         .key_condition_expression("#pk = :pk")
         .expression_attribute_names("#pk", GSI1_PK)
-        .expression_attribute_values(":pk", s(partition))
-        .limit(limit)
-        .set_exclusive_start_key(start)
-        .send()
-        .await
-        .map_err(StoreError::from_sdk)?;
-    let items = output
-        .items
-        .unwrap_or_default()
-        .into_iter()
-        .map(Script::from_item)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page {
-        items,
-        next_cursor: output.last_evaluated_key.as_ref().and_then(Cursor::encode),
-    })
+        .expression_attribute_values(":pk", s(&partition));
+    query_page(query, (GSI1_PK, &partition), limit, cursor).await
 }

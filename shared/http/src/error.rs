@@ -142,3 +142,12 @@ impl From<fountain_store::CursorError> for ApiError {
         Self::BadRequest("the cursor is not one this listing returned".into())
     }
 }
+
+impl From<fountain_store::PageError> for ApiError {
+    fn from(error: fountain_store::PageError) -> Self {
+        match error {
+            fountain_store::PageError::Cursor(cursor) => cursor.into(),
+            fountain_store::PageError::Store(store) => store.into(),
+        }
+    }
+}

@@ -16,6 +16,17 @@ pub enum IfMatch {
 }
 
 impl IfMatch {
+    /// Refuses with 412 unless the resource (`what`) at `revision` satisfies the header.
+    pub fn check(self, revision: u64, what: &str) -> Result<(), ApiError> {
+        if self.matches(revision) {
+            Ok(())
+        } else {
+            Err(ApiError::PreconditionFailed(format!(
+                "the {what} is at revision {revision}"
+            )))
+        }
+    }
+
     /// Whether a resource at `revision` satisfies the header.
     pub fn matches(self, revision: u64) -> bool {
         match self {

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Instant;
 
-use fountain_events::{EventContext, ids::new_id};
+use fountain_events::{DomainEvent, EventContext, EventEnvelope, ids::new_id};
 use fountain_runtime::metrics::{Metrics, Unit};
 use fountain_runtime::telemetry::take_cold_start;
 use lambda_http::request::RequestContext;
@@ -37,6 +37,12 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The envelope of an event this request causes.
+    pub fn envelope<E: DomainEvent>(&self, event: &E) -> Result<EventEnvelope, ApiError> {
+        EventEnvelope::new(event, &self.event_context())
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    }
+
     /// The metadata of an event this request causes.
     pub fn event_context(&self) -> EventContext {
         EventContext {

@@ -2,6 +2,7 @@
 //! JSON bodies with content-type and size checks, path and query parameters, ETag / If-Match,
 //! the principal from the authorizer, correlation ids, and the wrapper every handler runs in.
 
+mod deps;
 mod error;
 mod etag;
 mod handler;
@@ -12,6 +13,7 @@ mod request;
 mod response;
 mod validate;
 
+pub use deps::TableDeps;
 pub use error::{ApiError, FieldError};
 pub use etag::{IfMatch, etag, if_match, require_if_match};
 pub use handler::{Access, CORRELATION_HEADER, Ctx, serve};

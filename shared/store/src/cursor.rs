@@ -3,10 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
+
+use crate::codec::ItemCodec;
+use crate::error::StoreError;
 
 /// One page of a listing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,6 +55,44 @@ impl Cursor {
             .map(|(name, value)| (name, AttributeValue::S(value)))
             .collect())
     }
+}
+
+/// Why a page could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error(transparent)]
+    Cursor(#[from] CursorError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Runs `query` (its table, index and key condition already set) for one page of at most
+/// `limit` items after `cursor`, which must come from the partition `partition.0 = partition.1`.
+pub async fn query_page<T: ItemCodec>(
+    query: QueryFluentBuilder,
+    partition: (&str, &str),
+    limit: i32,
+    cursor: Option<&str>,
+) -> Result<Page<T>, PageError> {
+    let start = cursor
+        .map(|c| Cursor::decode(c, partition.0, partition.1))
+        .transpose()?;
+    let output = query
+        .limit(limit)
+        .set_exclusive_start_key(start)
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?;
+    let items = output
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(T::from_item)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page {
+        items,
+        next_cursor: output.last_evaluated_key.as_ref().and_then(Cursor::encode),
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod transaction;
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use codec::{Item, ItemCodec, from_item, to_item};
-pub use cursor::{Cursor, CursorError, Page};
+pub use cursor::{Cursor, CursorError, Page, PageError, query_page};
 pub use error::StoreError;
 pub use outbox::{OUTBOX_KIND, OutboxRecord};
 pub use table::{Table, n, s};

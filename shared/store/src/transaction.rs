@@ -144,8 +144,21 @@ impl Transaction {
     }
 }
 
-fn non_empty<K, V>(map: HashMap<K, V>) -> Option<HashMap<K, V>> {
-    (!map.is_empty()).then_some(map)
+type Parts = (
+    Option<String>,
+    Option<HashMap<String, String>>,
+    Option<HashMap<String, AttributeValue>>,
+);
+
+impl Expression {
+    /// The text, names and values as the SDK builders take them: `None` where empty.
+    fn into_parts(self) -> Parts {
+        (
+            (!self.text.is_empty()).then_some(self.text),
+            (!self.names.is_empty()).then_some(self.names),
+            (!self.values.is_empty()).then_some(self.values),
+        )
+    }
 }
 
 impl Write {
@@ -153,15 +166,13 @@ impl Write {
         let invalid = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Invalid(e.to_string());
         let item = match self {
             Write::Put { item, condition } => {
-                let condition = condition.unwrap_or_default();
+                let (condition, names, values) = condition.unwrap_or_default().into_parts();
                 let put = Put::builder()
                     .table_name(table)
                     .set_item(Some(item))
-                    .set_condition_expression(
-                        (!condition.text.is_empty()).then_some(condition.text),
-                    )
-                    .set_expression_attribute_names(non_empty(condition.names))
-                    .set_expression_attribute_values(non_empty(condition.values))
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
                     .build()
                     .map_err(invalid)?;
                 TransactWriteItem::builder().put(put).build()
@@ -171,38 +182,38 @@ impl Write {
                 update,
                 condition,
             } => {
+                let (update, names, values) = update.into_parts();
                 let update = Update::builder()
                     .table_name(table)
                     .set_key(Some(key))
-                    .update_expression(update.text)
+                    .set_update_expression(update)
                     .set_condition_expression(condition)
-                    .set_expression_attribute_names(non_empty(update.names))
-                    .set_expression_attribute_values(non_empty(update.values))
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
                     .build()
                     .map_err(invalid)?;
                 TransactWriteItem::builder().update(update).build()
             }
             Write::Delete { key, condition } => {
-                let condition = condition.unwrap_or_default();
+                let (condition, names, values) = condition.unwrap_or_default().into_parts();
                 let delete = Delete::builder()
                     .table_name(table)
                     .set_key(Some(key))
-                    .set_condition_expression(
-                        (!condition.text.is_empty()).then_some(condition.text),
-                    )
-                    .set_expression_attribute_names(non_empty(condition.names))
-                    .set_expression_attribute_values(non_empty(condition.values))
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
                     .build()
                     .map_err(invalid)?;
                 TransactWriteItem::builder().delete(delete).build()
             }
             Write::Check { key, condition } => {
+                let (condition, names, values) = condition.into_parts();
                 let check = ConditionCheck::builder()
                     .table_name(table)
                     .set_key(Some(key))
-                    .condition_expression(condition.text)
-                    .set_expression_attribute_names(non_empty(condition.names))
-                    .set_expression_attribute_values(non_empty(condition.values))
+                    .set_condition_expression(condition)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
                     .build()
                     .map_err(invalid)?;
                 TransactWriteItem::builder().condition_check(check).build()

@@ -1,8 +1,8 @@
 use chrono::Utc;
 use fountain_events::catalog::CharacterCreated;
-use fountain_events::{EventEnvelope, ids::new_id};
+use fountain_events::ids::new_id;
 use fountain_http::{
-    Access, ApiError, Body, Problem, Request, Response, created, etag, json_body, path_param, serve,
+    Access, Body, Problem, Request, Response, created, etag, json_body, path_param, serve,
 };
 use fountain_scripts::access::authorize;
 
@@ -47,8 +47,7 @@ pub async fn create_character(deps: &Deps, req: Request) -> Response<Body> {
                 revision: character.revision,
                 comment: character.comment.clone(),
             };
-            let envelope = EventEnvelope::new(&event, &ctx.event_context())
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let envelope = ctx.envelope(&event)?;
             store::insert(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
             let location = format!(
                 "/scripts/{}/characters/{}",

@@ -1,8 +1,7 @@
-use fountain_events::EventEnvelope;
 use fountain_events::catalog::CharacterDeleted;
 use fountain_http::{
-    Access, ApiError, Body, Checks, Problem, Request, Response, if_match, no_content,
-    optional_json_body, serve,
+    Access, Body, Checks, Problem, Request, Response, if_match, no_content, optional_json_body,
+    serve,
 };
 
 use super::authorized_character;
@@ -25,13 +24,8 @@ pub async fn delete_character(deps: &Deps, req: Request) -> Response<Body> {
             let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
             Checks::new().comment(input.comment.as_deref()).finish()?;
             let character = authorized_character(deps, &req, &ctx.principal).await?;
-            if let Some(expected) = if_match(&req)?
-                && !expected.matches(character.revision)
-            {
-                return Err(ApiError::PreconditionFailed(format!(
-                    "the character is at revision {}",
-                    character.revision
-                )));
+            if let Some(expected) = if_match(&req)? {
+                expected.check(character.revision, "character")?;
             }
             let event = CharacterDeleted {
                 character_id: character.character_id.clone(),
@@ -39,8 +33,7 @@ pub async fn delete_character(deps: &Deps, req: Request) -> Response<Body> {
                 name: character.name.clone(),
                 comment: input.comment,
             };
-            let envelope = EventEnvelope::new(&event, &ctx.event_context())
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let envelope = ctx.envelope(&event)?;
             store::remove(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
             no_content()
         },

@@ -1,9 +1,7 @@
 use chrono::Utc;
-use fountain_events::EventEnvelope;
 use fountain_events::catalog::CharacterUpdated;
 use fountain_http::{
-    Access, ApiError, Body, Problem, Request, Response, etag, json, json_body, require_if_match,
-    serve,
+    Access, Body, Problem, Request, Response, etag, json, json_body, require_if_match, serve,
 };
 
 use super::authorized_character;
@@ -29,12 +27,7 @@ pub async fn update_character(deps: &Deps, req: Request) -> Response<Body> {
             input.validate()?;
             let if_match = require_if_match(&req)?;
             let before = authorized_character(deps, &req, &ctx.principal).await?;
-            if !if_match.matches(before.revision) {
-                return Err(ApiError::PreconditionFailed(format!(
-                    "the character is at revision {}",
-                    before.revision
-                )));
-            }
+            if_match.check(before.revision, "character")?;
             let mut after = before.clone();
             if let Some(name) = &input.name {
                 after.name = name.trim().to_owned();
@@ -54,8 +47,7 @@ pub async fn update_character(deps: &Deps, req: Request) -> Response<Body> {
                 revision: after.revision,
                 comment: after.comment.clone(),
             };
-            let envelope = EventEnvelope::new(&event, &ctx.event_context())
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let envelope = ctx.envelope(&event)?;
             store::replace(
                 &deps.table,
                 &ctx.principal.user_id,

@@ -1,9 +1,7 @@
 use chrono::Utc;
 use fountain_events::catalog::ScriptCreated;
-use fountain_events::{EventEnvelope, ids::new_id};
-use fountain_http::{
-    Access, ApiError, Body, Problem, Request, Response, created, etag, json_body, serve,
-};
+use fountain_events::ids::new_id;
+use fountain_http::{Access, Body, Problem, Request, Response, created, etag, json_body, serve};
 
 use crate::Deps;
 use crate::model::{CreateScript, Script};
@@ -45,8 +43,7 @@ pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
                 fields: script.fields(),
                 comment: script.comment.clone(),
             };
-            let envelope = EventEnvelope::new(&event, &ctx.event_context())
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let envelope = ctx.envelope(&event)?;
             store::insert(&deps.table, &script, &envelope).await?;
             created(
                 &format!("/scripts/{}", script.script_id),

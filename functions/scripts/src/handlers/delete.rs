@@ -1,4 +1,3 @@
-use fountain_events::EventEnvelope;
 use fountain_events::catalog::ScriptDeleted;
 use fountain_http::{
     Access, ApiError, Body, Checks, Problem, Request, Response, if_match, no_content,
@@ -29,21 +28,15 @@ pub async fn delete_script(deps: &Deps, req: Request) -> Response<Body> {
             let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
             Checks::new().comment(input.comment.as_deref()).finish()?;
             let script = authorize(&deps.table, &script_id, &ctx.principal).await?;
-            if let Some(expected) = if_match(&req)?
-                && !expected.matches(script.revision)
-            {
-                return Err(ApiError::PreconditionFailed(format!(
-                    "the script is at revision {}",
-                    script.revision
-                )));
+            if let Some(expected) = if_match(&req)? {
+                expected.check(script.revision, "script")?;
             }
             let event = ScriptDeleted {
                 script_id: script.script_id.clone(),
                 revision: script.revision,
                 comment: input.comment,
             };
-            let envelope = EventEnvelope::new(&event, &ctx.event_context())
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let envelope = ctx.envelope(&event)?;
             match store::remove(&deps.table, &script, &envelope).await {
                 Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
                     "the script changed while it was being deleted".into(),

@@ -1,5 +1,4 @@
 use chrono::Utc;
-use fountain_events::EventEnvelope;
 use fountain_events::catalog::ScriptUpdated;
 use fountain_http::{
     Access, ApiError, Body, Problem, Request, Response, etag, json, json_body, path_param,
@@ -31,12 +30,7 @@ pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
             input.validate()?;
             let if_match = require_if_match(&req)?;
             let mut script: Script = authorize(&deps.table, &script_id, &ctx.principal).await?;
-            if !if_match.matches(script.revision) {
-                return Err(ApiError::PreconditionFailed(format!(
-                    "the script is at revision {}",
-                    script.revision
-                )));
-            }
+            if_match.check(script.revision, "script")?;
             let based_on = script.revision;
             let changed = input.apply(&mut script);
             script.revision += 1;
@@ -49,8 +43,7 @@ pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
                 changed,
                 comment: script.comment.clone(),
             };
-            let envelope = EventEnvelope::new(&event, &ctx.event_context())
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            let envelope = ctx.envelope(&event)?;
             match store::replace(&deps.table, &script, based_on, &envelope).await {
                 Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
                     "the script changed while this change was made".into(),
