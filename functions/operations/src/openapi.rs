@@ -10,10 +10,15 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: scripts, characters, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, characters, events."),
     paths(
         crate::health::health,
         openapi_document,
+        fountain_identity::handlers::register,
+        fountain_identity::handlers::login,
+        fountain_identity::handlers::refresh_token,
+        fountain_identity::handlers::logout,
+        fountain_identity::handlers::get_me,
         fountain_scripts::handlers::create_script,
         fountain_scripts::handlers::get_script,
         fountain_scripts::handlers::list_scripts,

@@ -45,6 +45,12 @@ where
 /// Every binary this runner can run; a test checks it against template.yaml and src/bin.
 pub const BINARIES: &[&str] = &[
     "authorizer",
+    "register",
+    "login",
+    "refresh_token",
+    "logout",
+    "get_me",
+    "end_sessions",
     "health",
     "openapi_document",
     "create_script",
@@ -67,15 +73,26 @@ pub const BINARIES: &[&str] = &[
 pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_characters as characters;
     use fountain_event_store as events;
+    use fountain_identity as identity;
     use fountain_operations as operations;
     use fountain_scripts as scripts;
 
     let scripts_deps = || scripts::Deps::load(env, sdk);
     let characters_deps = || characters::Deps::load(env, sdk);
+    let identity_deps = || identity::IdentityDeps::load(env, sdk);
     let invoker = match binary {
         "authorizer" => Invoker::Authorizer(bind(
-            fountain_identity::AuthorizerDeps::load(env)?,
-            fountain_identity::authorize,
+            identity::AuthorizerDeps::load(env, sdk)?,
+            identity::authorize,
+        )),
+        "register" => Invoker::Http(bind(identity_deps()?, identity::handlers::register)),
+        "login" => Invoker::Http(bind(identity_deps()?, identity::handlers::login)),
+        "refresh_token" => Invoker::Http(bind(identity_deps()?, identity::handlers::refresh_token)),
+        "logout" => Invoker::Http(bind(identity_deps()?, identity::handlers::logout)),
+        "get_me" => Invoker::Http(bind(identity_deps()?, identity::handlers::get_me)),
+        "end_sessions" => Invoker::Sqs(bind(
+            identity::sessions::SessionsDeps::load(env, sdk)?,
+            identity::sessions::end_sessions,
         )),
         "health" => Invoker::Http(bind(operations::Deps, operations::health::health)),
         "openapi_document" => Invoker::Http(bind(

@@ -11,6 +11,8 @@ pub mod context {
     pub const ROLES_KEY: &str = "roles";
     /// Set instead of the user id when the token was refused, with the reason.
     pub const DENIED_KEY: &str = "denied";
+    /// Set when the authorizer could not decide (its store was unreachable): answer 503.
+    pub const UNAVAILABLE_KEY: &str = "unavailable";
 }
 
 pub const ISSUER: &str = "fountainai";
@@ -25,6 +27,9 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+    /// Issue time in milliseconds: revocation compares it with the moment of logout.
+    #[serde(default, rename = "iatMs")]
+    pub iat_ms: i64,
     #[serde(default)]
     pub roles: Vec<String>,
 }
@@ -76,6 +81,7 @@ impl TokenKeys {
             aud: AUDIENCE.to_owned(),
             iat: now.timestamp(),
             exp: (now + lifetime).timestamp(),
+            iat_ms: now.timestamp_millis(),
             roles: roles.to_vec(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)

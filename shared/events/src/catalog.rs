@@ -25,9 +25,11 @@ macro_rules! domain_event {
 }
 
 mod characters;
+mod identity;
 mod scripts;
 
 pub use characters::{CharacterCreated, CharacterDeleted, CharacterUpdated};
+pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
 
 /// A fact that happened in the domain.
@@ -109,6 +111,9 @@ event_catalog!(
     CharacterCreated,
     CharacterUpdated,
     CharacterDeleted,
+    UserRegistered,
+    UserLoggedIn,
+    UserLoggedOut,
 );
 
 #[cfg(test)]

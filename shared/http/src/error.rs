@@ -47,6 +47,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("temporarily unavailable: {0}")]
     Unavailable(String),
+    #[error("too many requests: {detail}")]
+    TooManyRequests { retry_after: u64, detail: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -66,6 +68,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType(_) => 415,
             Self::Validation(_) => 422,
+            Self::TooManyRequests { .. } => 429,
             Self::PreconditionRequired => 428,
             Self::Internal(_) => 500,
             Self::Unavailable(_) => 503,
@@ -85,6 +88,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
+            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Internal(_) => ("internal", "Internal error"),
         }
     }

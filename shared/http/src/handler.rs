@@ -174,6 +174,9 @@ fn problem_response(error: &ApiError, correlation_id: &str) -> Response<Body> {
             );
         }
         ApiError::Unavailable(_) => builder = builder.header(http::header::RETRY_AFTER, "1"),
+        ApiError::TooManyRequests { retry_after, .. } => {
+            builder = builder.header(http::header::RETRY_AFTER, retry_after.to_string());
+        }
         _ => {}
     }
     builder.body(Body::Text(body)).unwrap_or_else(|_| {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
-use fountain_auth::context::{DENIED_KEY, ROLES_KEY, USER_ID_KEY};
+use fountain_auth::context::{DENIED_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -33,6 +33,9 @@ impl Principal {
         let Some(context) = context else {
             return Err(ApiError::Unauthorized("a bearer token is required".into()));
         };
+        if let Some(reason) = context.get(UNAVAILABLE_KEY).and_then(Value::as_str) {
+            return Err(ApiError::Unavailable(reason.to_owned()));
+        }
         if let Some(reason) = context.get(DENIED_KEY).and_then(Value::as_str) {
             return Err(ApiError::Unauthorized(reason.to_owned()));
         }

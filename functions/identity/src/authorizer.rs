@@ -1,0 +1,90 @@
+//! The HTTP API Lambda authorizer, the one place bearer tokens are verified.
+//!
+//! API Gateway (HTTP API) can answer a denied request only with a bare 403, while the API
+//! promises a 401 problem+json saying why. So the authorizer returns a verdict in its context
+//! (the principal, or the reason for refusal) and the shared HTTP wrapper refuses every
+//! request whose verdict is not a principal before any handler code runs. See
+//! docs/decisions.md, "Auth".
+//!
+//! Logout revokes at once: the authorizer reads the user's revocation bound from DynamoDB
+//! on every request (a strongly consistent read, no cache), and API Gateway's authorizer
+//! cache is off (`ReauthorizeEvery: 0`).
+
+use aws_lambda_events::event::apigw::{
+    ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
+};
+use fountain_auth::context::{DENIED_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY};
+use fountain_auth::{Claims, TokenError, TokenKeys};
+use fountain_runtime::{ConfigError, Env};
+use fountain_store::Table;
+use serde_json::{Value, json};
+use tracing::{info, warn};
+
+use crate::deps::token_keys;
+use crate::store;
+
+#[derive(Debug, Clone)]
+pub struct AuthorizerDeps {
+    pub keys: TokenKeys,
+    pub table: Table,
+}
+
+impl AuthorizerDeps {
+    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
+        Ok(Self {
+            keys: token_keys(env)?,
+            table: Table::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                env.required("TABLE_NAME")?,
+            ),
+        })
+    }
+}
+
+fn bearer_token(request: &ApiGatewayV2CustomAuthorizerV2Request) -> Option<&str> {
+    let header = request
+        .headers
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = header.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+async fn verdict(deps: &AuthorizerDeps, claims: Claims) -> Value {
+    match store::revoked_before(&deps.table, &claims.sub).await {
+        Ok(Some(before)) if claims.iat_ms < before => {
+            json!({ DENIED_KEY: "the token was revoked by a logout" })
+        }
+        Ok(_) => json!({ USER_ID_KEY: claims.sub, ROLES_KEY: claims.roles.join(",") }),
+        Err(e) => {
+            warn!(error = %e, "revocation state unreadable");
+            json!({ UNAVAILABLE_KEY: "authorization is temporarily unavailable" })
+        }
+    }
+}
+
+/// Verifies the bearer token and returns the verdict for the handlers.
+pub async fn authorize(
+    deps: &AuthorizerDeps,
+    request: ApiGatewayV2CustomAuthorizerV2Request,
+) -> ApiGatewayV2CustomAuthorizerSimpleResponse {
+    let verdict = match bearer_token(&request).map(|token| deps.keys.verify(token)) {
+        Some(Ok(claims)) => verdict(deps, claims).await,
+        Some(Err(TokenError::Expired)) => json!({ DENIED_KEY: "the token has expired" }),
+        Some(Err(_)) => json!({ DENIED_KEY: "the token is invalid" }),
+        None => json!({ DENIED_KEY: "a bearer token is required" }),
+    };
+    info!(
+        route = request.route_key.as_deref().unwrap_or_default(),
+        denied = verdict.get(USER_ID_KEY).is_none(),
+        "authorizer verdict"
+    );
+    let mut response = ApiGatewayV2CustomAuthorizerSimpleResponse::default();
+    response.is_authorized = true;
+    response.context = verdict;
+    response
+}

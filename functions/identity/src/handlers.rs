@@ -1,0 +1,71 @@
+//! One handler per API operation, each the whole of one Lambda function.
+
+mod login;
+mod logout;
+mod me;
+mod refresh;
+mod register;
+
+pub use login::*;
+pub use logout::*;
+pub use me::*;
+pub use refresh::*;
+pub use register::*;
+
+use chrono::Utc;
+use fountain_http::ApiError;
+
+use crate::IdentityDeps;
+use crate::model::{FamilyRecord, RefreshRecord, TokenPair, User};
+use crate::tokens::new_refresh_token;
+
+/// The refresh-token family and first token of a new login, and the pair to hand out.
+pub(crate) fn new_session(
+    deps: &IdentityDeps,
+    user: &User,
+    family_id: &str,
+) -> Result<(FamilyRecord, RefreshRecord, TokenPair), ApiError> {
+    let now = Utc::now();
+    let expires_at = (now + deps.refresh_lifetime).timestamp();
+    let family = FamilyRecord {
+        pk: User::pk(&user.user_id),
+        sk: FamilyRecord::sk(family_id),
+        family_id: family_id.to_owned(),
+        status: "active".into(),
+        started: now.timestamp_millis(),
+        expires_at,
+    };
+    let (refresh, pair) = next_token(deps, &user.user_id, &user.roles, &family)?;
+    Ok((family, refresh, pair))
+}
+
+/// A new refresh token in `family` and a new access token.
+pub(crate) fn next_token(
+    deps: &IdentityDeps,
+    user_id: &str,
+    roles: &[String],
+    family: &FamilyRecord,
+) -> Result<(RefreshRecord, TokenPair), ApiError> {
+    let (token, hash) = new_refresh_token();
+    let record = RefreshRecord {
+        pk: format!("REFRESH#{hash}"),
+        sk: "REFRESH".into(),
+        user_id: user_id.to_owned(),
+        family_id: family.family_id.clone(),
+        status: "active".into(),
+        family_started: family.started,
+        expires_at: family.expires_at,
+    };
+    let access_token = deps
+        .keys
+        .issue(user_id, roles, deps.access_lifetime)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let pair = TokenPair {
+        access_token,
+        token_type: "Bearer",
+        expires_in: deps.access_lifetime.num_seconds(),
+        refresh_token: token,
+        refresh_expires_in: family.expires_at - Utc::now().timestamp(),
+    };
+    Ok((record, pair))
+}

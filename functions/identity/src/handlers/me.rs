@@ -1,0 +1,28 @@
+use fountain_http::{Access, Body, Problem, Request, Response, json, serve};
+
+use crate::IdentityDeps;
+use crate::model::Me;
+use crate::store;
+
+/// The caller's profile.
+#[utoipa::path(get, path = "/me", tag = "identity", operation_id = "get_me",
+    responses((status = 200, body = Me), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_me(deps: &IdentityDeps, req: Request) -> Response<Body> {
+    serve(
+        "get_me",
+        Access::Authenticated,
+        req,
+        |ctx, _req| async move {
+            let user = store::find(&deps.table, &ctx.principal.user_id).await?;
+            let me = Me {
+                user_id: ctx.principal.user_id.clone(),
+                email: user.as_ref().map(|u| u.email.clone()),
+                roles: ctx.principal.roles.clone(),
+                created_at: user.map(|u| u.created_at),
+            };
+            json(200, &me, None)
+        },
+    )
+    .await
+}

@@ -1,0 +1,241 @@
+use chrono::{DateTime, Utc};
+use fountain_http::{ApiError, Checks, FieldError};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::password;
+
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// Emails compare without regard to case or surrounding blanks.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A user's account, as stored (`USER#<id>` / `PROFILE`). The hash never leaves the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub user_id: String,
+    pub email: String,
+    pub password_hash: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// Consecutive failed logins since the last success or lock.
+    #[serde(default)]
+    pub failed_logins: u32,
+    /// While set and in the future, logins are refused (epoch milliseconds).
+    #[serde(default)]
+    pub locked_until: Option<i64>,
+}
+
+impl User {
+    pub fn pk(user_id: &str) -> String {
+        format!("USER#{user_id}")
+    }
+
+    pub const SK: &'static str = "PROFILE";
+
+    pub fn email_pk(email: &str) -> String {
+        format!("EMAIL#{}", email_key(email))
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UserItem {
+    pk: String,
+    sk: String,
+    kind: String,
+    user_id: String,
+    email: String,
+    password_hash: String,
+    roles: Vec<String>,
+    created_at: DateTime<Utc>,
+    failed_logins: u32,
+    locked_until: Option<i64>,
+}
+
+impl ItemCodec for User {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let u = self.clone();
+        to_item(&UserItem {
+            pk: User::pk(&u.user_id),
+            sk: User::SK.to_owned(),
+            kind: "user".to_owned(),
+            user_id: u.user_id,
+            email: u.email,
+            password_hash: u.password_hash,
+            roles: u.roles,
+            created_at: u.created_at,
+            failed_logins: u.failed_logins,
+            locked_until: u.locked_until,
+        })
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        let u: UserItem = from_item(item)?;
+        Ok(User {
+            user_id: u.user_id,
+            email: u.email,
+            password_hash: u.password_hash,
+            roles: u.roles,
+            created_at: u.created_at,
+            failed_logins: u.failed_logins,
+            locked_until: u.locked_until,
+        })
+    }
+}
+
+/// A refresh token, stored under the SHA-256 of its value (`REFRESH#<hash>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshRecord {
+    pub pk: String,
+    pub sk: String,
+    pub user_id: String,
+    /// The login this token descends from; reuse of a rotated token revokes the family.
+    pub family_id: String,
+    /// `active`, or `rotated` once exchanged.
+    pub status: String,
+    /// When the family began (epoch milliseconds): a logout after it revokes the family.
+    pub family_started: i64,
+    pub expires_at: i64,
+}
+
+/// A refresh token family (`USER#<id>` / `FAMILY#<familyId>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FamilyRecord {
+    pub pk: String,
+    pub sk: String,
+    pub family_id: String,
+    /// `active` or `revoked`.
+    pub status: String,
+    pub started: i64,
+    pub expires_at: i64,
+}
+
+impl FamilyRecord {
+    pub fn sk(family_id: &str) -> String {
+        format!("FAMILY#{family_id}")
+    }
+}
+
+/// `POST /auth/register`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Register {
+    pub email: String,
+    /// 12 to 128 characters, at least 5 different ones, not the email address.
+    pub password: String,
+}
+
+impl Register {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        let mut errors = Vec::new();
+        let email = self.email.trim();
+        let plausible = email.chars().count() <= MAX_EMAIL_CHARS
+            && !email.chars().any(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+            });
+        if !plausible {
+            errors.push(FieldError::new("email", "must be an email address"));
+        }
+        if let Some(problem) = password::policy_violation(&self.password, &self.email) {
+            errors.push(FieldError::new("password", problem));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
+/// `POST /auth/login`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+impl Login {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        Checks::new()
+            .required("email", &self.email, MAX_EMAIL_CHARS)
+            .required("password", &self.password, password::MAX_CHARS)
+            .finish()
+    }
+}
+
+/// `POST /auth/refresh`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Refresh {
+    pub refresh_token: String,
+}
+
+/// What a login or a refresh returns.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenPair {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds the access token is valid.
+    pub expires_in: i64,
+    /// Single use: exchange it at `POST /auth/refresh` for a new pair.
+    pub refresh_token: String,
+    pub refresh_expires_in: i64,
+}
+
+/// A registered user as the API shows them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub user_id: String,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /me`: the caller. `email` is absent for principals without an account (local
+/// development tokens).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub user_id: String,
+    pub email: Option<String>,
+    pub roles: Vec<String>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_names_each_broken_field() {
+        let bad = Register {
+            email: "not-an-email".into(),
+            password: "short".into(),
+        };
+        match bad.validate() {
+            Err(ApiError::Validation(errors)) => {
+                let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["email", "password"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let good = Register {
+            email: " Writer@Example.org ".into(),
+            password: "a long and fine passphrase".into(),
+        };
+        assert!(good.validate().is_ok());
+        assert_eq!(User::email_pk(&good.email), "EMAIL#writer@example.org");
+    }
+}

@@ -1,0 +1,64 @@
+//! The UserLoggedOut consumer: ends the user's sessions. Logout itself already made every
+//! token unusable; this marks each refresh token family revoked, and is where later
+//! capabilities end what else a user has running.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use chrono::Duration;
+use fountain_events::EventEnvelope;
+use fountain_events::catalog::{DomainEvent, UserLoggedOut};
+use fountain_runtime::consumer::process_batch;
+use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_store::{StoreError, Table};
+use tracing::info;
+
+use crate::store;
+
+#[derive(Debug, Clone)]
+pub struct SessionsDeps {
+    pub table: Table,
+    pub idempotency: Idempotency,
+}
+
+impl SessionsDeps {
+    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
+        Ok(Self {
+            idempotency: Idempotency::new(table.clone(), "end_sessions", Duration::minutes(2)),
+            table,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionsError {
+    #[error(transparent)]
+    Decode(#[from] fountain_events::DecodeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub async fn end_sessions(deps: &SessionsDeps, event: SqsEvent) -> SqsBatchResponse {
+    process_batch(event, &deps.idempotency, |envelope| {
+        on_event(deps, envelope)
+    })
+    .await
+}
+
+async fn on_event(deps: &SessionsDeps, envelope: EventEnvelope) -> Result<(), SessionsError> {
+    if envelope.event_type != UserLoggedOut::TYPE {
+        return Ok(());
+    }
+    let logged_out: UserLoggedOut = envelope.data_as()?;
+    let mut ended = 0;
+    for family in store::families(&deps.table, &logged_out.user_id).await? {
+        if family.status == "active" && family.started < logged_out.revoked_before {
+            store::revoke_family(&deps.table, &logged_out.user_id, &family.family_id).await?;
+            ended += 1;
+        }
+    }
+    info!(user_id = logged_out.user_id, ended, "sessions ended");
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! Reads and writes of accounts, refresh tokens and revocations.
+
+use fountain_events::EventEnvelope;
+use fountain_store::{
+    AttributeValue, Expression, ItemCodec, StoreError, Table, Transaction, from_item, n, s, to_item,
+};
+
+use crate::model::{FamilyRecord, RefreshRecord, User};
+
+/// The item that says when a user's tokens were last revoked (`USER#<id>` / `REVOCATION`).
+const REVOCATION_SK: &str = "REVOCATION";
+
+fn absent() -> Expression {
+    Expression::new("attribute_not_exists(pk)")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error("the email address is registered already")]
+    EmailTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub async fn register(
+    table: &Table,
+    user: &User,
+    event: &EventEnvelope,
+) -> Result<(), RegisterError> {
+    let mut email = Table::key(User::email_pk(&user.email), "EMAIL");
+    email.insert("userId".into(), s(&user.user_id));
+    Transaction::new()
+        .put(email, Some(absent()))
+        .put(user.to_item()?, Some(absent()))
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| {
+            if e.condition_failed_at(0) {
+                RegisterError::EmailTaken
+            } else {
+                e.into()
+            }
+        })
+}
+
+pub async fn find_by_email(table: &Table, email: &str) -> Result<Option<User>, StoreError> {
+    let Some(link) = table.get(&User::email_pk(email), "EMAIL").await? else {
+        return Ok(None);
+    };
+    let user_id = link
+        .get("userId")
+        .and_then(|v| v.as_s().ok())
+        .cloned()
+        .unwrap_or_default();
+    find(table, &user_id).await
+}
+
+pub async fn find(table: &Table, user_id: &str) -> Result<Option<User>, StoreError> {
+    table
+        .get(&User::pk(user_id), User::SK)
+        .await?
+        .map(User::from_item)
+        .transpose()
+}
+
+/// Counts a failed login; at `lock_at` failures the account locks until `locked_until`.
+pub async fn record_failed_login(
+    table: &Table,
+    user: &User,
+    lock_at: u32,
+    locked_until: i64,
+) -> Result<(), StoreError> {
+    let update = table
+        .client
+        .update_item()
+        .table_name(&table.name)
+        .set_key(Some(Table::key(User::pk(&user.user_id), User::SK)));
+    let update = if user.failed_logins + 1 >= lock_at {
+        update
+            .update_expression("SET failedLogins = :zero, lockedUntil = :until")
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":until", n(locked_until))
+    } else {
+        update
+            .update_expression("ADD failedLogins :one")
+            .expression_attribute_values(":one", n(1))
+    };
+    update.send().await.map_err(StoreError::from_sdk)?;
+    Ok(())
+}
+
+/// A successful login: clears failures, starts a token family with its first refresh token.
+pub async fn start_session(
+    table: &Table,
+    user: &User,
+    family: &FamilyRecord,
+    refresh: &RefreshRecord,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let reset = Expression::new("SET failedLogins = :zero REMOVE lockedUntil").value(":zero", n(0));
+    Transaction::new()
+        .update(
+            Table::key(User::pk(&user.user_id), User::SK),
+            reset,
+            Some("attribute_exists(pk)"),
+        )
+        .put(to_item(family)?, Some(absent()))
+        .put(to_item(refresh)?, Some(absent()))
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+pub async fn load_refresh(table: &Table, hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
+    table
+        .get(&format!("REFRESH#{hash}"), "REFRESH")
+        .await?
+        .map(from_item)
+        .transpose()
+}
+
+pub async fn load_family(
+    table: &Table,
+    user_id: &str,
+    family_id: &str,
+) -> Result<Option<FamilyRecord>, StoreError> {
+    table
+        .get(&User::pk(user_id), &FamilyRecord::sk(family_id))
+        .await?
+        .map(from_item)
+        .transpose()
+}
+
+/// Exchanges `old` for `new`: fails with `ConditionFailed` when `old` was used already.
+pub async fn rotate(
+    table: &Table,
+    old: &RefreshRecord,
+    new: &RefreshRecord,
+) -> Result<(), StoreError> {
+    let used = Expression::new("SET #status = :rotated")
+        .name("#status", "status")
+        .value(":rotated", s("rotated"))
+        .value(":active", s("active"));
+    Transaction::new()
+        .update(
+            Table::key(&old.pk, &old.sk),
+            used,
+            Some("#status = :active"),
+        )
+        .put(to_item(new)?, Some(absent()))
+        .commit(table)
+        .await
+}
+
+pub async fn revoke_family(
+    table: &Table,
+    user_id: &str,
+    family_id: &str,
+) -> Result<(), StoreError> {
+    table
+        .client
+        .update_item()
+        .table_name(&table.name)
+        .set_key(Some(Table::key(
+            User::pk(user_id),
+            FamilyRecord::sk(family_id),
+        )))
+        .update_expression("SET #status = :revoked")
+        .condition_expression("attribute_exists(pk)")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":revoked", AttributeValue::S("revoked".into()))
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?;
+    Ok(())
+}
+
+/// The user's token families, to end them all.
+pub async fn families(table: &Table, user_id: &str) -> Result<Vec<FamilyRecord>, StoreError> {
+    let output = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .key_condition_expression("pk = :pk AND begins_with(sk, :family)")
+        .expression_attribute_values(":pk", s(User::pk(user_id)))
+        .expression_attribute_values(":family", s("FAMILY#"))
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?;
+    output
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(from_item)
+        .collect()
+}
+
+/// Revokes every token of the user issued before `before` (epoch ms), with its event.
+pub async fn revoke_all(
+    table: &Table,
+    user_id: &str,
+    before: i64,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let mut item = Table::key(User::pk(user_id), REVOCATION_SK);
+    item.insert("revokedBefore".into(), n(before));
+    // Never move the bound backwards (two logouts racing).
+    let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
+        .value(":before", n(before));
+    Transaction::new()
+        .put(item, Some(later))
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+/// When the user's tokens were last revoked (epoch ms), if ever.
+pub async fn revoked_before(table: &Table, user_id: &str) -> Result<Option<i64>, StoreError> {
+    Ok(table
+        .get(&User::pk(user_id), REVOCATION_SK)
+        .await?
+        .and_then(|item| {
+            item.get("revokedBefore")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse().ok())
+        }))
+}
