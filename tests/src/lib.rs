@@ -8,6 +8,9 @@ use fountain_local::{LocalStack, StackOptions, dev_token};
 use reqwest::Method;
 use serde_json::Value;
 
+/// The user the tests read the event store and change settings as.
+pub const ADMIN: &str = "ops-admin";
+
 pub struct Harness {
     pub stack: LocalStack,
     pub http: reqwest::Client,
@@ -50,8 +53,14 @@ impl Harness {
         format!("{}{path}", self.stack.url())
     }
 
+    /// A development token for `user`; [`ADMIN`] gets the admin role.
     pub fn token(user: &str) -> String {
-        dev_token(user, &[], 5).unwrap()
+        let roles = if user == ADMIN {
+            vec!["admin".to_owned()]
+        } else {
+            Vec::new()
+        };
+        dev_token(user, &roles, 5).unwrap()
     }
 
     /// A request as `user` (no Authorization header for `None`).
@@ -118,12 +127,12 @@ impl Harness {
         )
     }
 
-    /// Waits until the event store holds events of every type in `types` for `query`
+    /// Waits until the event store (read as [`ADMIN`]) holds events of every type in `types` for `query`
     /// (e.g. `correlationId=...`), and returns all of them in order.
-    pub async fn wait_for_events(&self, user: &str, query: &str, types: &[&str]) -> Vec<Value> {
+    pub async fn wait_for_events(&self, query: &str, types: &[&str]) -> Vec<Value> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let reply = self.get(&format!("/events?{query}&limit=100"), user).await;
+            let reply = self.get(&format!("/events?{query}&limit=100"), ADMIN).await;
             assert_eq!(reply.status, 200, "{:?}", reply.body);
             let items = reply.body["items"].as_array().cloned().unwrap_or_default();
             let seen: Vec<&str> = items.iter().filter_map(|e| e["type"].as_str()).collect();

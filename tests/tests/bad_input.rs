@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use fountain_e2e::{Harness, Reply};
+use fountain_e2e::{ADMIN, Harness, Reply};
 use reqwest::Method;
 use serde_json::json;
 
@@ -136,7 +136,7 @@ async fn malformed_mistyped_oversized_and_invalid_bodies_are_refused_and_nothing
 
     // Only the one good write produced an event; the refused ones none.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let events = h.get("/events?correlationId=bad-input", "alice").await;
+    let events = h.get("/events?correlationId=bad-input", ADMIN).await;
     assert!(events.body["items"].as_array().unwrap().is_empty());
 }
 

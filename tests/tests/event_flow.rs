@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use fountain_e2e::Harness;
+use fountain_e2e::{ADMIN, Harness};
 use fountain_events::catalog::ScriptDeleted;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_local::StackOptions;
@@ -246,7 +246,7 @@ async fn a_write_succeeds_while_the_bus_is_unreachable_and_its_event_is_publishe
     assert_eq!(h.get(&format!("/scripts/{id}"), "alice").await.status, 200);
 
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    let none_yet = h.get("/events?correlationId=during-outage", "alice").await;
+    let none_yet = h.get("/events?correlationId=during-outage", ADMIN).await;
     assert!(
         none_yet.body["items"].as_array().unwrap().is_empty(),
         "nothing can be published while the bus is gone"
@@ -283,7 +283,7 @@ async fn a_write_succeeds_while_the_bus_is_unreachable_and_its_event_is_publishe
         .unwrap();
 
     let delivered = h
-        .wait_for_events("alice", "correlationId=during-outage", &["ScriptCreated"])
+        .wait_for_events("correlationId=during-outage", &["ScriptCreated"])
         .await;
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0]["aggregateId"], id);
@@ -303,9 +303,9 @@ async fn a_refused_change_publishes_no_event() {
     assert_eq!(Harness::send(post("ADA", "second-ada")).await.status, 409);
     assert_eq!(Harness::send(post("Bo", "then-bo")).await.status, 201);
     // Events of one stream arrive in order: once Bo's is stored, a second Ada's would be too.
-    h.wait_for_events("alice", "correlationId=then-bo", &["CharacterCreated"])
+    h.wait_for_events("correlationId=then-bo", &["CharacterCreated"])
         .await;
-    let refused = h.get("/events?correlationId=second-ada", "alice").await;
+    let refused = h.get("/events?correlationId=second-ada", ADMIN).await;
     assert!(
         refused.body["items"].as_array().unwrap().is_empty(),
         "{:?}",
@@ -385,7 +385,7 @@ async fn the_relay_publishes_a_batch_in_order_and_says_where_to_resume_when_the_
         let reply = h
             .get(
                 &format!("/events?correlationId={correlation}&limit=100"),
-                "alice",
+                ADMIN,
             )
             .await;
         let items = reply.body["items"].as_array().cloned().unwrap_or_default();

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use fountain_e2e::Harness;
+use fountain_e2e::{ADMIN, Harness};
 use fountain_local::functions::{BINARIES, Invoker};
 
 fn sample(binary: &str) -> String {
@@ -21,6 +21,7 @@ fn expected_status(binary: &str) -> u16 {
     match binary {
         "create_script" | "register" => 201,
         "health" | "openapi_document" | "list_scripts" | "list_events" | "get_me" => 200,
+        "list_config" | "get_config" | "put_config" => 200,
         "logout" => 204,
         "login" | "refresh_token" => 401,
         _ => 404,
@@ -87,7 +88,7 @@ async fn each_sample_event_is_handled_by_its_function() {
     }
     // The store_event sample's event is now in the event store.
     let stored = h
-        .get("/events?aggregateId=01JCX3ZK0M5V6Q7R8S9T0W1X2Y", "alice")
+        .get("/events?aggregateId=01JCX3ZK0M5V6Q7R8S9T0W1X2Y", ADMIN)
         .await;
     assert!(
         stored.body["items"]

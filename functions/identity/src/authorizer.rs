@@ -6,6 +6,8 @@
 //! request whose verdict is not a principal before any handler code runs. See
 //! docs/decisions.md, "Auth".
 //!
+//! It also counts the caller's requests against MAX_REQUESTS_PER_MINUTE (a runtime setting).
+//!
 //! Logout revokes at once: the authorizer reads the user's revocation bound from DynamoDB
 //! on every request (a strongly consistent read, no cache), and API Gateway's authorizer
 //! cache is off (`ReauthorizeEvery: 0`).
@@ -13,30 +15,37 @@
 use aws_lambda_events::event::apigw::{
     ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
 };
-use fountain_auth::context::{DENIED_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY};
+use fountain_auth::context::{
+    DENIED_KEY, RETRY_AFTER_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY,
+};
 use fountain_auth::{Claims, TokenError, TokenKeys};
+use fountain_runtime::settings::{SettingKey, Settings};
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
 use serde_json::{Value, json};
 use tracing::{info, warn};
 
 use crate::deps::token_keys;
-use crate::store;
+use crate::{rate_limit, store};
+use fountain_store::StoreError;
 
 #[derive(Debug, Clone)]
 pub struct AuthorizerDeps {
     pub keys: TokenKeys,
     pub table: Table,
+    pub settings: Settings,
 }
 
 impl AuthorizerDeps {
     pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
         Ok(Self {
             keys: token_keys(env)?,
-            table: Table::new(
-                aws_sdk_dynamodb::Client::new(sdk),
-                env.required("TABLE_NAME")?,
-            ),
+            settings: Settings::new(table.clone()),
+            table,
         })
     }
 }
@@ -54,17 +63,16 @@ fn bearer_token(request: &ApiGatewayV2CustomAuthorizerV2Request) -> Option<&str>
         .filter(|t| !t.is_empty())
 }
 
-async fn verdict(deps: &AuthorizerDeps, claims: Claims) -> Value {
-    match store::revoked_before(&deps.table, &claims.sub).await {
-        Ok(Some(before)) if claims.iat_ms < before => {
-            json!({ DENIED_KEY: "the token was revoked by a logout" })
-        }
-        Ok(_) => json!({ USER_ID_KEY: claims.sub, ROLES_KEY: claims.roles.join(",") }),
-        Err(e) => {
-            warn!(error = %e, "revocation state unreadable");
-            json!({ UNAVAILABLE_KEY: "authorization is temporarily unavailable" })
-        }
+async fn verdict(deps: &AuthorizerDeps, claims: Claims) -> Result<Value, StoreError> {
+    let revoked_before = store::revoked_before(&deps.table, &claims.sub).await?;
+    if revoked_before.is_some_and(|before| claims.iat_ms < before) {
+        return Ok(json!({ DENIED_KEY: "the token was revoked by a logout" }));
     }
+    let limit = deps.settings.get(SettingKey::MaxRequestsPerMinute).await?;
+    if let Some(retry_after) = rate_limit::admit(&deps.table, &claims.sub, limit).await? {
+        return Ok(json!({ RETRY_AFTER_KEY: retry_after.to_string() }));
+    }
+    Ok(json!({ USER_ID_KEY: claims.sub, ROLES_KEY: claims.roles.join(",") }))
 }
 
 /// Verifies the bearer token and returns the verdict for the handlers.
@@ -73,7 +81,10 @@ pub async fn authorize(
     request: ApiGatewayV2CustomAuthorizerV2Request,
 ) -> ApiGatewayV2CustomAuthorizerSimpleResponse {
     let verdict = match bearer_token(&request).map(|token| deps.keys.verify(token)) {
-        Some(Ok(claims)) => verdict(deps, claims).await,
+        Some(Ok(claims)) => verdict(deps, claims).await.unwrap_or_else(|e| {
+            warn!(error = %e, "revocation or rate state unreadable");
+            json!({ UNAVAILABLE_KEY: "authorization is temporarily unavailable" })
+        }),
         Some(Err(TokenError::Expired)) => json!({ DENIED_KEY: "the token has expired" }),
         Some(Err(_)) => json!({ DENIED_KEY: "the token is invalid" }),
         None => json!({ DENIED_KEY: "a bearer token is required" }),

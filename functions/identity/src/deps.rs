@@ -2,6 +2,7 @@ use aws_config::SdkConfig;
 use chrono::Duration;
 use fountain_auth::TokenKeys;
 use fountain_http::DEFAULT_MAX_BODY_BYTES;
+use fountain_runtime::settings::Settings;
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
 
@@ -15,6 +16,8 @@ pub struct IdentityDeps {
     pub access_lifetime: Duration,
     /// Lifetime of refresh tokens (`REFRESH_TOKEN_DAYS`, default 30).
     pub refresh_lifetime: Duration,
+    /// Runtime settings (MAX_LOGIN_FAILURES).
+    pub settings: Settings,
 }
 
 /// The signing keys from `JWT_SECRET`, refused when weak.
@@ -28,11 +31,13 @@ pub fn token_keys(env: &Env) -> Result<TokenKeys, ConfigError> {
 
 impl IdentityDeps {
     pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
         Ok(Self {
-            table: Table::new(
-                aws_sdk_dynamodb::Client::new(sdk),
-                env.required("TABLE_NAME")?,
-            ),
+            settings: Settings::new(table.clone()),
+            table,
             keys: token_keys(env)?,
             max_body_bytes: env.parse_or("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
             access_lifetime: Duration::minutes(env.parse_or("ACCESS_TOKEN_MINUTES", 15)?),

@@ -7,6 +7,7 @@ mod deps;
 pub mod handlers;
 mod model;
 pub mod password;
+mod rate_limit;
 pub mod sessions;
 mod store;
 pub mod tokens;

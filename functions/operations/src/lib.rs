@@ -1,5 +1,6 @@
-//! Operations: health and the API document, both public.
+//! Operations: health and the API document (public), and the runtime configuration (admin).
 
+pub mod config;
 pub mod health;
 pub mod openapi;
 

@@ -30,6 +30,9 @@ use crate::Deps;
         fountain_characters::handlers::update_character,
         fountain_characters::handlers::delete_character,
         fountain_event_store::list::list_events,
+        crate::config::list_config,
+        crate::config::get_config,
+        crate::config::put_config,
     ),
     modifiers(&BearerAuth),
 )]

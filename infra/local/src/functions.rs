@@ -53,6 +53,9 @@ pub const BINARIES: &[&str] = &[
     "end_sessions",
     "health",
     "openapi_document",
+    "list_config",
+    "get_config",
+    "put_config",
     "create_script",
     "list_scripts",
     "get_script",
@@ -77,6 +80,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_operations as operations;
     use fountain_scripts as scripts;
 
+    // Scripts and configuration use the same dependencies: the table and the body limit.
     let scripts_deps = || scripts::Deps::load(env, sdk);
     let characters_deps = || characters::Deps::load(env, sdk);
     let identity_deps = || identity::IdentityDeps::load(env, sdk);
@@ -99,6 +103,9 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
             operations::Deps,
             operations::openapi::openapi_document,
         )),
+        "list_config" => Invoker::Http(bind(scripts_deps()?, operations::config::list_config)),
+        "get_config" => Invoker::Http(bind(scripts_deps()?, operations::config::get_config)),
+        "put_config" => Invoker::Http(bind(scripts_deps()?, operations::config::put_config)),
         "create_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::create_script)),
         "list_scripts" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::list_scripts)),
         "get_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::get_script)),

@@ -13,6 +13,8 @@ pub mod context {
     pub const DENIED_KEY: &str = "denied";
     /// Set when the authorizer could not decide (its store was unreachable): answer 503.
     pub const UNAVAILABLE_KEY: &str = "unavailable";
+    /// Set when the caller used up their requests of this minute: seconds until the next.
+    pub const RETRY_AFTER_KEY: &str = "retryAfter";
 }
 
 pub const ISSUER: &str = "fountainai";

@@ -26,10 +26,12 @@ macro_rules! domain_event {
 
 mod characters;
 mod identity;
+mod operations;
 mod scripts;
 
 pub use characters::{CharacterCreated, CharacterDeleted, CharacterUpdated};
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
+pub use operations::ConfigUpdated;
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
 
 /// A fact that happened in the domain.
@@ -114,6 +116,7 @@ event_catalog!(
     UserRegistered,
     UserLoggedIn,
     UserLoggedOut,
+    ConfigUpdated,
 );
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("conflict: {0}")]
@@ -62,6 +64,7 @@ impl ApiError {
         match self {
             Self::MalformedJson(_) | Self::BadRequest(_) => 400,
             Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::PreconditionFailed(_) => 412,
@@ -81,6 +84,7 @@ impl ApiError {
             Self::BadRequest(_) => ("bad-request", "Bad request"),
             Self::Validation(_) => ("validation-failed", "Validation failed"),
             Self::Unauthorized(_) => ("unauthorized", "Unauthorized"),
+            Self::Forbidden(_) => ("forbidden", "Forbidden"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::Conflict(_) => ("conflict", "Conflict"),
             Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),

@@ -25,7 +25,12 @@ pub enum Access {
     Public,
     /// Everything else: the caller must present a valid bearer token.
     Authenticated,
+    /// Operations endpoints: a valid bearer token with the `admin` role.
+    Admin,
 }
+
+/// The global role that may use the operations endpoints.
+pub const ADMIN_ROLE: &str = "admin";
 
 /// What a handler knows about its request besides the request itself.
 #[derive(Debug, Clone)]
@@ -113,6 +118,15 @@ where
                 roles: Vec::new(),
             }),
             Access::Authenticated => Principal::from_request(&req),
+            Access::Admin => Principal::from_request(&req).and_then(|principal| {
+                if principal.has_role(ADMIN_ROLE) {
+                    Ok(principal)
+                } else {
+                    Err(ApiError::Forbidden(
+                        "this operation needs the admin role".into(),
+                    ))
+                }
+            }),
         };
         let outcome = match principal {
             Ok(principal) => {

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
-use fountain_auth::context::{DENIED_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY};
+use fountain_auth::context::{
+    DENIED_KEY, RETRY_AFTER_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -35,6 +37,12 @@ impl Principal {
         };
         if let Some(reason) = context.get(UNAVAILABLE_KEY).and_then(Value::as_str) {
             return Err(ApiError::Unavailable(reason.to_owned()));
+        }
+        if let Some(seconds) = context.get(RETRY_AFTER_KEY).and_then(Value::as_str) {
+            return Err(ApiError::TooManyRequests {
+                retry_after: seconds.parse().unwrap_or(60),
+                detail: "the requests of this minute are used up".into(),
+            });
         }
         if let Some(reason) = context.get(DENIED_KEY).and_then(Value::as_str) {
             return Err(ApiError::Unauthorized(reason.to_owned()));

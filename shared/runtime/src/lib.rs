@@ -8,6 +8,7 @@ pub mod consumer;
 mod idempotency;
 pub mod lambda;
 pub mod metrics;
+pub mod settings;
 pub mod telemetry;
 
 pub use config::{ConfigError, Env};

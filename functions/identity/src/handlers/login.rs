@@ -2,6 +2,7 @@ use chrono::{Duration, Utc};
 use fountain_events::catalog::UserLoggedIn;
 use fountain_events::ids::new_id;
 use fountain_http::{Access, ApiError, Body, Problem, Request, Response, json, json_body, serve};
+use fountain_runtime::settings::SettingKey;
 use tracing::info;
 
 use super::new_session;
@@ -9,8 +10,7 @@ use crate::IdentityDeps;
 use crate::model::{Login, TokenPair};
 use crate::{password, store};
 
-/// Consecutive failures that lock an account, and for how long.
-pub const LOCK_AFTER_FAILURES: u32 = 5;
+/// How long an account stays locked after MAX_LOGIN_FAILURES consecutive failures.
 pub const LOCK_MINUTES: i64 = 15;
 
 fn wrong_credentials() -> ApiError {
@@ -45,7 +45,8 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
         }
         if !password::verify(&input.password, &user.password_hash) {
             let until = (now + Duration::minutes(LOCK_MINUTES)).timestamp_millis();
-            store::record_failed_login(&deps.table, &user, LOCK_AFTER_FAILURES, until).await?;
+            let lock_at = deps.settings.get(SettingKey::MaxLoginFailures).await?;
+            store::record_failed_login(&deps.table, &user, lock_at as u32, until).await?;
             info!(user_id = user.user_id, "failed login");
             return Err(wrong_credentials());
         }

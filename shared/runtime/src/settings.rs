@@ -1,0 +1,167 @@
+//! Runtime settings: typed values an administrator changes without a redeploy (PUT
+//! /config/{key}). They are stored as `CONFIG` / `<key>` items; functions read them through
+//! [`Settings`], which caches all of them for at most [`MAX_STALENESS`], so a change takes
+//! effect everywhere within that bound.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fountain_store::{StoreError, Table, s};
+use serde::Serialize;
+
+/// How long a function may keep using a value after it changed.
+pub const MAX_STALENESS: Duration = Duration::from_secs(5);
+pub const CONFIG_PK: &str = "CONFIG";
+
+/// Every runtime setting: its name, what it means, its bounds and default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum SettingKey {
+    /// Requests one user may make per minute before 429.
+    #[serde(rename = "MAX_REQUESTS_PER_MINUTE")]
+    MaxRequestsPerMinute,
+    /// Consecutive failed logins that lock an account.
+    #[serde(rename = "MAX_LOGIN_FAILURES")]
+    MaxLoginFailures,
+}
+
+impl SettingKey {
+    pub const ALL: [SettingKey; 2] = [
+        SettingKey::MaxRequestsPerMinute,
+        SettingKey::MaxLoginFailures,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SettingKey::MaxRequestsPerMinute => "MAX_REQUESTS_PER_MINUTE",
+            SettingKey::MaxLoginFailures => "MAX_LOGIN_FAILURES",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|key| key.name() == name)
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            SettingKey::MaxRequestsPerMinute => "Requests one user may make per minute before 429.",
+            SettingKey::MaxLoginFailures => {
+                "Consecutive failed logins that lock an account for 15 minutes."
+            }
+        }
+    }
+
+    /// Inclusive bounds of valid values.
+    pub fn bounds(self) -> (u64, u64) {
+        match self {
+            SettingKey::MaxRequestsPerMinute => (1, 100_000),
+            SettingKey::MaxLoginFailures => (1, 100),
+        }
+    }
+
+    pub fn default_value(self) -> u64 {
+        match self {
+            SettingKey::MaxRequestsPerMinute => 600,
+            SettingKey::MaxLoginFailures => 5,
+        }
+    }
+
+    /// Why `value` is not valid for this key, if it is not.
+    pub fn check(self, value: u64) -> Result<(), String> {
+        let (min, max) = self.bounds();
+        if (min..=max).contains(&value) {
+            Ok(())
+        } else {
+            Err(format!("must be between {min} and {max}"))
+        }
+    }
+}
+
+/// The settings as this process sees them, refreshed at most every [`MAX_STALENESS`].
+#[derive(Debug)]
+pub struct Settings {
+    table: Table,
+    cache: Mutex<Option<(Instant, HashMap<String, u64>)>>,
+}
+
+impl Clone for Settings {
+    fn clone(&self) -> Self {
+        Self::new(self.table.clone())
+    }
+}
+
+impl Settings {
+    pub fn new(table: Table) -> Self {
+        Self {
+            table,
+            cache: Mutex::new(None),
+        }
+    }
+
+    /// The current value of `key` (its default when never set).
+    pub async fn get(&self, key: SettingKey) -> Result<u64, StoreError> {
+        let cached = match self.cache.lock() {
+            Ok(guard) => guard
+                .as_ref()
+                .filter(|(at, _)| at.elapsed() < MAX_STALENESS)
+                .map(|(_, values)| values.get(key.name()).copied()),
+            Err(_) => None,
+        };
+        let value = match cached {
+            Some(value) => value,
+            None => {
+                let values = self.load().await?;
+                let value = values.get(key.name()).copied();
+                if let Ok(mut guard) = self.cache.lock() {
+                    *guard = Some((Instant::now(), values));
+                }
+                value
+            }
+        };
+        Ok(value.unwrap_or_else(|| key.default_value()))
+    }
+
+    /// Every stored value, in one query.
+    pub async fn load(&self) -> Result<HashMap<String, u64>, StoreError> {
+        let output = self
+            .table
+            .client
+            .query()
+            .table_name(&self.table.name)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(CONFIG_PK))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|item| {
+                let key = item.get("sk")?.as_s().ok()?.clone();
+                let value = item.get("value")?.as_n().ok()?.parse().ok()?;
+                Some((key, value))
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_parse_by_name_and_check_their_bounds() {
+        assert_eq!(
+            SettingKey::parse("MAX_REQUESTS_PER_MINUTE"),
+            Some(SettingKey::MaxRequestsPerMinute)
+        );
+        assert_eq!(SettingKey::parse("max_requests_per_minute"), None);
+        assert!(SettingKey::MaxRequestsPerMinute.check(0).is_err());
+        assert!(SettingKey::MaxRequestsPerMinute.check(100_001).is_err());
+        assert!(SettingKey::MaxLoginFailures.check(5).is_ok());
+        for key in SettingKey::ALL {
+            assert!(key.check(key.default_value()).is_ok());
+        }
+    }
+}
