@@ -2,7 +2,7 @@
 //! deleting the script does to them.
 #![allow(clippy::unwrap_used)]
 
-use fountain_e2e::{ADMIN, Harness};
+use fountain_e2e::Harness;
 use fountain_store::{Table, s};
 use reqwest::Method;
 use serde_json::json;
