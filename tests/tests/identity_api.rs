@@ -2,7 +2,7 @@
 //! logout that revokes every token at once, and the lockout after failed logins.
 #![allow(clippy::unwrap_used)]
 
-use fountain_e2e::{ADMIN, Harness, Reply};
+use fountain_e2e::{Harness, Reply};
 use reqwest::Method;
 use serde_json::{Value, json};
 
