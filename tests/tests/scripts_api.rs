@@ -2,7 +2,7 @@
 //! tenancy, and the events each change publishes.
 #![allow(clippy::unwrap_used)]
 
-use fountain_e2e::{ADMIN, Harness};
+use fountain_e2e::Harness;
 use reqwest::Method;
 use serde_json::json;
 
