@@ -149,8 +149,22 @@ fn forge(payload: serde_json::Value, header: serde_json::Value) -> String {
     )
 }
 
+/// A token with any header and claims, HMAC-SHA256-signed with the real local secret.
+fn signed(payload: serde_json::Value, header: serde_json::Value) -> String {
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(payload.to_string())
+    );
+    let key = jsonwebtoken::EncodingKey::from_secret(fountain_local::LOCAL_JWT_SECRET.as_bytes());
+    let signature =
+        jsonwebtoken::crypto::sign(message.as_bytes(), &key, jsonwebtoken::Algorithm::HS256)
+            .unwrap();
+    format!("{message}.{signature}")
+}
+
 #[tokio::test]
-async fn missing_tampered_expired_and_foreign_tokens_are_401() {
+async fn missing_tampered_expired_foreign_and_confused_tokens_are_401() {
     let h = Harness::start("auth").await;
     let (id, _) = h.create_script("alice", "Secret").await;
     let path = format!("/scripts/{id}");
@@ -173,11 +187,39 @@ async fn missing_tampered_expired_and_foreign_tokens_are_401() {
         json!({ "sub": "alice", "iss": "fountainai", "aud": "fountainai-api", "iat": 0, "exp": 4_000_000_000u64 }),
         json!({ "alg": "none", "typ": "JWT" }),
     );
+    let claims = |audience: &str| json!({ "sub": "alice", "iss": "fountainai", "aud": audience, "iat": 0, "exp": 4_000_000_000u64 });
+    let wrong_audience = signed(
+        claims("another-api"),
+        json!({ "alg": "HS256", "typ": "JWT" }),
+    );
+    // Algorithm confusion: an RS256 header over an HMAC signature made with the secret.
+    let confused = signed(
+        claims("fountainai-api"),
+        json!({ "alg": "RS256", "typ": "JWT" }),
+    );
+    let wrong_issuer = signed(
+        json!({ "sub": "alice", "iss": "elsewhere", "aud": "fountainai-api", "iat": 0, "exp": 4_000_000_000u64 }),
+        json!({ "alg": "HS256", "typ": "JWT" }),
+    );
+    // The control: the same signing with the right header and claims is accepted.
+    let genuine = signed(
+        claims("fountainai-api"),
+        json!({ "alg": "HS256", "typ": "JWT" }),
+    );
+    assert_eq!(
+        Harness::send(h.http.get(h.url(&path)).bearer_auth(&genuine))
+            .await
+            .status,
+        200
+    );
     for (token, reason) in [
         (tampered, "invalid"),
         (expired, "expired"),
         (foreign, "invalid"),
         (unsigned, "invalid"),
+        (wrong_audience, "invalid"),
+        (confused, "invalid"),
+        (wrong_issuer, "invalid"),
         ("garbage".to_owned(), "invalid"),
     ] {
         let reply = Harness::send(h.http.get(h.url(&path)).bearer_auth(&token)).await;

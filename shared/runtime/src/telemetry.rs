@@ -13,7 +13,16 @@ pub fn init() {
     let filter = std::env::var("RUST_LOG")
         .or_else(|_| std::env::var("AWS_LAMBDA_LOG_LEVEL").map(|l| l.to_lowercase()))
         .unwrap_or_else(|_| "info".to_owned());
+    init_with(&filter, std::io::stdout);
+}
+
+/// Sets up JSON logging at `filter` into `writer` (tests capture the logs with it).
+pub fn init_with<W>(filter: &str, writer: W)
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
     let _ = tracing_subscriber::fmt()
+        .with_writer(writer)
         .json()
         .with_env_filter(EnvFilter::new(filter))
         .with_current_span(true)
