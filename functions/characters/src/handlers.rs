@@ -13,21 +13,22 @@ pub use list::*;
 pub use update::*;
 
 use fountain_http::{ApiError, Principal, Request, path_param};
-use fountain_scripts::access::authorize;
+use fountain_scripts::access::{Permission, authorize};
 
 use crate::Deps;
 use crate::model::Character;
 use crate::store;
 
-/// The character named by the path, when the caller may see its script.
+/// The character named by the path, when the caller may do what `need` says in its script.
 async fn authorized_character(
     deps: &Deps,
     req: &Request,
     principal: &Principal,
+    need: Permission,
 ) -> Result<Character, ApiError> {
     let script_id = path_param(req, "scriptId")?;
     let character_id = path_param(req, "characterId")?;
-    authorize(&deps.table, &script_id, principal).await?;
+    authorize(&deps.table, &script_id, principal, need).await?;
     store::load(&deps.table, &script_id, &character_id)
         .await?
         .ok_or(ApiError::NotFound("character"))

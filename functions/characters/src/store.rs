@@ -3,7 +3,7 @@
 
 use fountain_events::EventEnvelope;
 use fountain_http::ApiError;
-use fountain_scripts::access::still_owned;
+use fountain_scripts::access::{Permission, still_allowed};
 use fountain_store::{
     Expression, ItemCodec, PK, Page, PageError, StoreError, Table, Transaction, n, query_page, s,
 };
@@ -43,7 +43,7 @@ fn classify(
     name_write: Option<usize>,
     stale_write: Option<usize>,
 ) -> WriteError {
-    if error.condition_failed_at(0) {
+    if error.condition_failed_at(0) || error.condition_failed_at(1) {
         WriteError::ScriptGone
     } else if name_write.is_some_and(|i| error.condition_failed_at(i)) {
         WriteError::NameTaken
@@ -52,6 +52,16 @@ fn classify(
     } else {
         WriteError::Store(error)
     }
+}
+
+/// A transaction whose first two writes check that the script exists and the user may still
+/// change it.
+fn allowed(script_id: &str, user_id: &str) -> Transaction {
+    still_allowed(script_id, user_id, Permission::Write)
+        .into_iter()
+        .fold(Transaction::new(), |tx, (key, condition)| {
+            tx.check(key, condition)
+        })
 }
 
 fn revision_is(revision: u64) -> Expression {
@@ -76,32 +86,28 @@ pub async fn load(
 
 pub async fn insert(
     table: &Table,
-    owner_id: &str,
+    user_id: &str,
     character: &Character,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
-    let (script_key, owned) = still_owned(&character.script_id, owner_id);
-    Transaction::new()
-        .check(script_key, owned)
+    allowed(&character.script_id, user_id)
         .put(character.to_item()?, Some(absent()))
         .put(NameItem::new(character).to_item()?, Some(absent()))
         .event(event)?
         .commit(table)
         .await
-        .map_err(|e| classify(e, Some(2), None))
+        .map_err(|e| classify(e, Some(3), None))
 }
 
 /// Replaces `before` by `after`, moving the name reservation when the name changed.
 pub async fn replace(
     table: &Table,
-    owner_id: &str,
+    user_id: &str,
     before: &Character,
     after: &Character,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
-    let (script_key, owned) = still_owned(&after.script_id, owner_id);
-    let mut tx = Transaction::new()
-        .check(script_key, owned)
+    let mut tx = allowed(&after.script_id, user_id)
         .put(after.to_item()?, Some(revision_is(before.revision)));
     let mut name_write = None;
     if name_key(&before.name) != name_key(&after.name) {
@@ -118,18 +124,16 @@ pub async fn replace(
     tx.event(event)?
         .commit(table)
         .await
-        .map_err(|e| classify(e, name_write, Some(1)))
+        .map_err(|e| classify(e, name_write, Some(2)))
 }
 
 pub async fn remove(
     table: &Table,
-    owner_id: &str,
+    user_id: &str,
     character: &Character,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
-    let (script_key, owned) = still_owned(&character.script_id, owner_id);
-    Transaction::new()
-        .check(script_key, owned)
+    allowed(&character.script_id, user_id)
         .delete(
             Table::key(
                 Character::pk(&character.script_id),
@@ -147,7 +151,7 @@ pub async fn remove(
         .event(event)?
         .commit(table)
         .await
-        .map_err(|e| classify(e, None, Some(1)))
+        .map_err(|e| classify(e, None, Some(2)))
 }
 
 /// A script's characters in creation order.

@@ -1,29 +1,207 @@
-//! Who may touch a script and what lives under it. Until per-script roles exist, the owner
-//! alone; anyone else gets 404, never a hint that the script exists.
+//! Who may do what with a script and everything under it. Every member has one role:
+//! viewers read, editors also change content, the owner also deletes the script and manages
+//! members and invitations. Anyone else gets 404, never a hint that the script exists; a
+//! member whose role is too small gets 403.
 
+use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Principal};
-use fountain_store::{Expression, Item, Table, s};
+use fountain_store::{Expression, Item, ItemCodec, StoreError, Table, from_item, s, to_item};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::model::Script;
 use crate::store;
 
-/// The script, when the caller may use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Editor,
+    Owner,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Owner => "owner",
+        }
+    }
+
+    /// The roles at least as strong as this one.
+    fn and_above(self) -> Vec<Role> {
+        [Role::Viewer, Role::Editor, Role::Owner]
+            .into_iter()
+            .filter(|r| *r >= self)
+            .collect()
+    }
+}
+
+/// What an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read the script and what it owns (viewer and above).
+    Read,
+    /// Change the script's content (editor and above).
+    Write,
+    /// Delete the script, manage members and invitations (owner).
+    Own,
+}
+
+impl Permission {
+    pub fn minimum(self) -> Role {
+        match self {
+            Permission::Read => Role::Viewer,
+            Permission::Write => Role::Editor,
+            Permission::Own => Role::Owner,
+        }
+    }
+}
+
+/// A user's role in a script (`SCRIPT#<id>` / `MEMBER#<user>`), listed per user via GSI1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership {
+    pub script_id: String,
+    pub user_id: String,
+    pub role: Role,
+    pub added_at: DateTime<Utc>,
+}
+
+impl Membership {
+    pub fn sk(user_id: &str) -> String {
+        format!("MEMBER#{user_id}")
+    }
+
+    pub fn user_partition(user_id: &str) -> String {
+        format!("MEMBER#{user_id}")
+    }
+
+    pub fn key(script_id: &str, user_id: &str) -> Item {
+        Table::key(Script::pk(script_id), Self::sk(user_id))
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MembershipItem {
+    pk: String,
+    sk: String,
+    gsi1pk: String,
+    gsi1sk: String,
+    kind: String,
+    script_id: String,
+    user_id: String,
+    role: Role,
+    added_at: DateTime<Utc>,
+}
+
+impl ItemCodec for Membership {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let m = self.clone();
+        to_item(&MembershipItem {
+            pk: Script::pk(&m.script_id),
+            sk: Membership::sk(&m.user_id),
+            gsi1pk: Membership::user_partition(&m.user_id),
+            gsi1sk: Script::pk(&m.script_id),
+            kind: "membership".into(),
+            script_id: m.script_id,
+            user_id: m.user_id,
+            role: m.role,
+            added_at: m.added_at,
+        })
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        let m: MembershipItem = from_item(item)?;
+        Ok(Membership {
+            script_id: m.script_id,
+            user_id: m.user_id,
+            role: m.role,
+            added_at: m.added_at,
+        })
+    }
+}
+
+pub async fn membership(
+    table: &Table,
+    script_id: &str,
+    user_id: &str,
+) -> Result<Option<Membership>, StoreError> {
+    table
+        .get(&Script::pk(script_id), &Membership::sk(user_id))
+        .await?
+        .map(Membership::from_item)
+        .transpose()
+}
+
+/// The script and the caller's role in it, when the caller may do what `need` says.
+#[derive(Debug, Clone)]
+pub struct Authorized {
+    pub script: Script,
+    pub role: Role,
+}
+
 pub async fn authorize(
     table: &Table,
     script_id: &str,
     principal: &Principal,
-) -> Result<Script, ApiError> {
-    match store::load(table, script_id).await? {
-        Some(script) if script.owner_id == principal.user_id => Ok(script),
+    need: Permission,
+) -> Result<Authorized, ApiError> {
+    let (script, member) = tokio::join!(
+        store::load(table, script_id),
+        membership(table, script_id, &principal.user_id)
+    );
+    match (script?, member?) {
+        (Some(script), Some(member)) if member.role >= need.minimum() => Ok(Authorized {
+            script,
+            role: member.role,
+        }),
+        (Some(_), Some(member)) => Err(ApiError::Forbidden(format!(
+            "a {} of this script may not do this; it needs the {} role",
+            member.role.as_str(),
+            need.minimum().as_str()
+        ))),
         _ => Err(ApiError::NotFound("script")),
     }
 }
 
-/// A transaction condition: the script still exists and still belongs to `owner_id`, so a
-/// change under a script cannot commit after the script was deleted.
-pub fn still_owned(script_id: &str, owner_id: &str) -> (Item, Expression) {
-    (
-        Table::key(Script::pk(script_id), Script::SK),
-        Expression::new("attribute_exists(pk) AND ownerId = :owner").value(":owner", s(owner_id)),
-    )
+/// Transaction conditions: the script still exists, and the caller still has a role that
+/// allows `need`, so a change cannot commit after the script was deleted or the caller
+/// removed. They take two writes of the transaction, in this order.
+pub fn still_allowed(script_id: &str, user_id: &str, need: Permission) -> [(Item, Expression); 2] {
+    let mut role = Expression::new("attribute_exists(pk) AND #role IN (").name("#role", "role");
+    let roles = need.minimum().and_above();
+    for (i, r) in roles.iter().enumerate() {
+        let placeholder = format!(":role{i}");
+        role.text.push_str(if i == 0 { "" } else { ", " });
+        role.text.push_str(&placeholder);
+        role = role.value(&placeholder, s(r.as_str()));
+    }
+    role.text.push(')');
+    [
+        (
+            Table::key(Script::pk(script_id), Script::SK),
+            Expression::new("attribute_exists(pk)"),
+        ),
+        (Membership::key(script_id, user_id), role),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_ordered_and_conditions_name_the_allowed_ones() {
+        assert!(Role::Owner > Role::Editor && Role::Editor > Role::Viewer);
+        let [_, (_, write)] = still_allowed("s", "u", Permission::Write);
+        assert_eq!(
+            write.text,
+            "attribute_exists(pk) AND #role IN (:role0, :role1)"
+        );
+        assert_eq!(write.values[":role0"], s("editor"));
+        assert_eq!(write.values[":role1"], s("owner"));
+    }
 }

@@ -33,10 +33,6 @@ impl Script {
 
     pub const SK: &'static str = "SCRIPT";
 
-    pub fn owner_partition(owner_id: &str) -> String {
-        format!("OWNER#{owner_id}")
-    }
-
     pub fn fields(&self) -> ScriptFields {
         ScriptFields {
             title: self.title.clone(),
@@ -46,15 +42,13 @@ impl Script {
     }
 }
 
-/// The stored item: the script plus its keys; listed by owner through GSI1 in id (creation)
-/// order. Written out field by field: serde's `flatten` loses DynamoDB's number types.
+/// The stored item: the script plus its keys (listed through its members' membership
+/// items). Written out field by field: serde's `flatten` loses DynamoDB's number types.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ScriptItem {
     pk: String,
     sk: String,
-    gsi1pk: String,
-    gsi1sk: String,
     kind: String,
     script_id: String,
     title: String,
@@ -73,8 +67,6 @@ impl ItemCodec for Script {
         to_item(&ScriptItem {
             pk: Script::pk(&script.script_id),
             sk: Script::SK.to_owned(),
-            gsi1pk: Script::owner_partition(&script.owner_id),
-            gsi1sk: Script::pk(&script.script_id),
             kind: "script".to_owned(),
             script_id: script.script_id,
             title: script.title,

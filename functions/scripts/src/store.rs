@@ -6,6 +6,11 @@ use fountain_store::{
     query_page, s,
 };
 
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::KeysAndAttributes;
+
+use crate::access::{Membership, Role};
 use crate::model::Script;
 
 pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, StoreError> {
@@ -16,16 +21,22 @@ pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, Stor
         .transpose()
 }
 
+/// Creates the script with its owner's membership.
 pub async fn insert(
     table: &Table,
     script: &Script,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
+    let owner = Membership {
+        script_id: script.script_id.clone(),
+        user_id: script.owner_id.clone(),
+        role: Role::Owner,
+        added_at: script.created_at,
+    };
+    let absent = || Some(Expression::new("attribute_not_exists(pk)"));
     Transaction::new()
-        .put(
-            script.to_item()?,
-            Some(Expression::new("attribute_not_exists(pk)")),
-        )
+        .put(script.to_item()?, absent())
+        .put(owner.to_item()?, absent())
         .event(event)?
         .commit(table)
         .await
@@ -64,14 +75,14 @@ fn revision_is(revision: u64) -> Expression {
     Expression::new("attribute_exists(pk) AND revision = :based_on").value(":based_on", n(revision))
 }
 
-/// The owner's scripts, oldest first.
-pub async fn list_by_owner(
+/// The scripts the user is a member of, in the order they were created.
+pub async fn list_for_member(
     table: &Table,
-    owner_id: &str,
+    user_id: &str,
     limit: i32,
     cursor: Option<&str>,
 ) -> Result<Page<Script>, PageError> {
-    let partition = Script::owner_partition(owner_id);
+    let partition = Membership::user_partition(user_id);
     let query = table
         .client
         .query()
@@ -80,5 +91,50 @@ pub async fn list_by_owner(
         .key_condition_expression("#pk = :pk")
         .expression_attribute_names("#pk", GSI1_PK)
         .expression_attribute_values(":pk", s(&partition));
-    query_page(query, (GSI1_PK, &partition), limit, cursor).await
+    let memberships: Page<Membership> =
+        query_page(query, (GSI1_PK, &partition), limit, cursor).await?;
+    let ids: Vec<String> = memberships.items.into_iter().map(|m| m.script_id).collect();
+    let mut scripts = load_many(table, &ids).await?;
+    // BatchGetItem answers in any order; a script deleted a moment ago is simply absent.
+    scripts.sort_by_key(|script| ids.iter().position(|id| *id == script.script_id));
+    Ok(Page {
+        items: scripts,
+        next_cursor: memberships.next_cursor,
+    })
+}
+
+/// The scripts with these ids (at most 100), in no particular order.
+async fn load_many(table: &Table, ids: &[String]) -> Result<Vec<Script>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys = KeysAndAttributes::builder()
+        .set_keys(Some(
+            ids.iter()
+                .map(|id| Table::key(Script::pk(id), Script::SK))
+                .collect(),
+        ))
+        .consistent_read(true)
+        .build()
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut request = Some(HashMap::from([(table.name.clone(), keys)]));
+    let mut scripts = Vec::new();
+    while let Some(items) = request.take().filter(|r| !r.is_empty()) {
+        let output = table
+            .client
+            .batch_get_item()
+            .set_request_items(Some(items))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        for item in output
+            .responses
+            .and_then(|mut r| r.remove(&table.name))
+            .unwrap_or_default()
+        {
+            scripts.push(Script::from_item(item)?);
+        }
+        request = output.unprocessed_keys;
+    }
+    Ok(scripts)
 }

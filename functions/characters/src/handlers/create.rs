@@ -4,7 +4,7 @@ use fountain_events::ids::new_id;
 use fountain_http::{
     Access, Body, Problem, Request, Response, created, etag, json_body, path_param, serve,
 };
-use fountain_scripts::access::authorize;
+use fountain_scripts::access::{Permission, authorize};
 
 use crate::Deps;
 use crate::model::{Character, CreateCharacter};
@@ -27,7 +27,7 @@ pub async fn create_character(deps: &Deps, req: Request) -> Response<Body> {
             let script_id = path_param(&req, "scriptId")?;
             let input: CreateCharacter = json_body(&req, deps.max_body_bytes)?;
             input.validate()?;
-            authorize(&deps.table, &script_id, &ctx.principal).await?;
+            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
             let now = Utc::now();
             let character = Character {
                 character_id: new_id(),

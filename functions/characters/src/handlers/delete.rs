@@ -4,6 +4,8 @@ use fountain_http::{
     serve,
 };
 
+use fountain_scripts::access::Permission;
+
 use super::authorized_character;
 use crate::Deps;
 use crate::model::DeleteRequest;
@@ -23,7 +25,8 @@ pub async fn delete_character(deps: &Deps, req: Request) -> Response<Body> {
         |ctx, req| async move {
             let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
             Checks::new().comment(input.comment.as_deref()).finish()?;
-            let character = authorized_character(deps, &req, &ctx.principal).await?;
+            let character =
+                authorized_character(deps, &req, &ctx.principal, Permission::Write).await?;
             if let Some(expected) = if_match(&req)? {
                 expected.check(character.revision, "character")?;
             }

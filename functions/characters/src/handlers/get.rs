@@ -1,5 +1,7 @@
 use fountain_http::{Access, Body, Problem, Request, Response, etag, json, serve};
 
+use fountain_scripts::access::Permission;
+
 use super::authorized_character;
 use crate::Deps;
 use crate::model::Character;
@@ -15,7 +17,8 @@ pub async fn get_character(deps: &Deps, req: Request) -> Response<Body> {
         Access::Authenticated,
         req,
         |ctx, req| async move {
-            let character = authorized_character(deps, &req, &ctx.principal).await?;
+            let character =
+                authorized_character(deps, &req, &ctx.principal, Permission::Read).await?;
             json(200, &character, Some(etag(character.revision)))
         },
     )

@@ -1,7 +1,7 @@
 use fountain_http::{
     Access, Body, Problem, Request, Response, json, page_limit, path_param, query_param, serve,
 };
-use fountain_scripts::access::authorize;
+use fountain_scripts::access::{Permission, authorize};
 
 use crate::Deps;
 use crate::model::CharacterPage;
@@ -22,7 +22,7 @@ pub async fn list_characters(deps: &Deps, req: Request) -> Response<Body> {
             let script_id = path_param(&req, "scriptId")?;
             let limit = page_limit(&req)?;
             let cursor = query_param(&req, "cursor");
-            authorize(&deps.table, &script_id, &ctx.principal).await?;
+            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
             let page = store::list(&deps.table, &script_id, limit, cursor.as_deref()).await?;
             json(
                 200,

@@ -4,6 +4,8 @@ use fountain_http::{
     Access, Body, Problem, Request, Response, etag, json, json_body, require_if_match, serve,
 };
 
+use fountain_scripts::access::Permission;
+
 use super::authorized_character;
 use crate::Deps;
 use crate::model::{Character, UpdateCharacter};
@@ -26,7 +28,8 @@ pub async fn update_character(deps: &Deps, req: Request) -> Response<Body> {
             let input: UpdateCharacter = json_body(&req, deps.max_body_bytes)?;
             input.validate()?;
             let if_match = require_if_match(&req)?;
-            let before = authorized_character(deps, &req, &ctx.principal).await?;
+            let before =
+                authorized_character(deps, &req, &ctx.principal, Permission::Write).await?;
             if_match.check(before.revision, "character")?;
             let mut after = before.clone();
             if let Some(name) = &input.name {

@@ -6,7 +6,7 @@ use fountain_http::{
 use fountain_store::StoreError;
 
 use crate::Deps;
-use crate::access::authorize;
+use crate::access::{Permission, authorize};
 use crate::model::DeleteRequest;
 use crate::store;
 
@@ -27,7 +27,9 @@ pub async fn delete_script(deps: &Deps, req: Request) -> Response<Body> {
             let script_id = path_param(&req, "scriptId")?;
             let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
             Checks::new().comment(input.comment.as_deref()).finish()?;
-            let script = authorize(&deps.table, &script_id, &ctx.principal).await?;
+            let script = authorize(&deps.table, &script_id, &ctx.principal, Permission::Own)
+                .await?
+                .script;
             if let Some(expected) = if_match(&req)? {
                 expected.check(script.revision, "script")?;
             }

@@ -1,7 +1,7 @@
 use fountain_http::{Access, Body, Problem, Request, Response, etag, json, path_param, serve};
 
 use crate::Deps;
-use crate::access::authorize;
+use crate::access::{Permission, authorize};
 use crate::model::Script;
 
 /// Reads one of the caller's scripts.
@@ -17,7 +17,9 @@ pub async fn get_script(deps: &Deps, req: Request) -> Response<Body> {
         req,
         |ctx, req| async move {
             let script_id = path_param(&req, "scriptId")?;
-            let script = authorize(&deps.table, &script_id, &ctx.principal).await?;
+            let script = authorize(&deps.table, &script_id, &ctx.principal, Permission::Read)
+                .await?
+                .script;
             json(200, &script, Some(etag(script.revision)))
         },
     )

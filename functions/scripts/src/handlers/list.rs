@@ -6,7 +6,7 @@ use crate::Deps;
 use crate::model::ScriptPage;
 use crate::store;
 
-/// Lists the caller's scripts, oldest first.
+/// Lists the scripts the caller is a member of (any role), oldest first.
 #[utoipa::path(get, path = "/scripts", tag = "scripts", operation_id = "list_scripts",
     params(("limit" = Option<i32>, Query, description = "1 to 100, default 25"),
         ("cursor" = Option<String>, Query, description = "nextCursor of the previous page")),
@@ -20,7 +20,7 @@ pub async fn list_scripts(deps: &Deps, req: Request) -> Response<Body> {
         |ctx, req| async move {
             let limit = page_limit(&req)?;
             let cursor = query_param(&req, "cursor");
-            let page = store::list_by_owner(
+            let page = store::list_for_member(
                 &deps.table,
                 &ctx.principal.user_id,
                 limit,

@@ -7,7 +7,7 @@ use fountain_http::{
 use fountain_store::StoreError;
 
 use crate::Deps;
-use crate::access::authorize;
+use crate::access::{Permission, authorize};
 use crate::model::{Script, UpdateScript};
 use crate::store;
 
@@ -29,7 +29,10 @@ pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
             let input: UpdateScript = json_body(&req, deps.max_body_bytes)?;
             input.validate()?;
             let if_match = require_if_match(&req)?;
-            let mut script: Script = authorize(&deps.table, &script_id, &ctx.principal).await?;
+            let mut script: Script =
+                authorize(&deps.table, &script_id, &ctx.principal, Permission::Write)
+                    .await?
+                    .script;
             if_match.check(script.revision, "script")?;
             let based_on = script.revision;
             let changed = input.apply(&mut script);
