@@ -15,3 +15,14 @@ pub mod tokens;
 pub use authorizer::{AuthorizerDeps, authorize};
 pub use deps::IdentityDeps;
 pub use model::{Login, Me, Refresh, Register, TokenPair, UserView};
+
+/// The account email of `user_id`, for other contexts (an invitation is for an email).
+/// `None` for principals without an account (local development tokens).
+pub async fn account_email(
+    table: &fountain_store::Table,
+    user_id: &str,
+) -> Result<Option<String>, fountain_store::StoreError> {
+    Ok(store::find(table, user_id).await?.map(|user| user.email))
+}
+
+pub use model::email_key;

@@ -10,7 +10,7 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, characters, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, characters, collaboration, events."),
     paths(
         crate::health::health,
         openapi_document,
@@ -29,6 +29,12 @@ use crate::Deps;
         fountain_characters::handlers::list_characters,
         fountain_characters::handlers::update_character,
         fountain_characters::handlers::delete_character,
+        fountain_collaboration::handlers::create_invitation,
+        fountain_collaboration::handlers::list_invitations,
+        fountain_collaboration::handlers::revoke_invitation,
+        fountain_collaboration::handlers::accept_invitation,
+        fountain_collaboration::handlers::list_members,
+        fountain_collaboration::handlers::remove_member,
         fountain_event_store::list::list_events,
         crate::config::list_config,
         crate::config::get_config,

@@ -67,6 +67,12 @@ pub const BINARIES: &[&str] = &[
     "get_character",
     "update_character",
     "delete_character",
+    "create_invitation",
+    "list_invitations",
+    "revoke_invitation",
+    "accept_invitation",
+    "list_members",
+    "remove_member",
     "relay",
     "store_event",
     "list_events",
@@ -75,6 +81,7 @@ pub const BINARIES: &[&str] = &[
 /// Builds the function `binary` with its environment, validating its configuration.
 pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_characters as characters;
+    use fountain_collaboration as collaboration;
     use fountain_event_store as events;
     use fountain_identity as identity;
     use fountain_operations as operations;
@@ -134,6 +141,29 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "delete_character" => Invoker::Http(bind(
             characters_deps()?,
             characters::handlers::delete_character,
+        )),
+        "create_invitation" => Invoker::Http(bind(
+            scripts_deps()?,
+            collaboration::handlers::create_invitation,
+        )),
+        "list_invitations" => Invoker::Http(bind(
+            scripts_deps()?,
+            collaboration::handlers::list_invitations,
+        )),
+        "revoke_invitation" => Invoker::Http(bind(
+            scripts_deps()?,
+            collaboration::handlers::revoke_invitation,
+        )),
+        "accept_invitation" => Invoker::Http(bind(
+            scripts_deps()?,
+            collaboration::handlers::accept_invitation,
+        )),
+        "list_members" => {
+            Invoker::Http(bind(scripts_deps()?, collaboration::handlers::list_members))
+        }
+        "remove_member" => Invoker::Http(bind(
+            scripts_deps()?,
+            collaboration::handlers::remove_member,
         )),
         "relay" => Invoker::Stream(bind(
             events::RelayDeps::load(env, sdk)?,

@@ -25,11 +25,15 @@ macro_rules! domain_event {
 }
 
 mod characters;
+mod collaboration;
 mod identity;
 mod operations;
 mod scripts;
 
 pub use characters::{CharacterCreated, CharacterDeleted, CharacterUpdated};
+pub use collaboration::{
+    CollaboratorInvited, InvitationAccepted, InvitationRevoked, MemberRemoved,
+};
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use operations::ConfigUpdated;
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
@@ -117,6 +121,10 @@ event_catalog!(
     UserLoggedIn,
     UserLoggedOut,
     ConfigUpdated,
+    CollaboratorInvited,
+    InvitationAccepted,
+    InvitationRevoked,
+    MemberRemoved,
 );
 
 #[cfg(test)]

@@ -1,0 +1,92 @@
+use chrono::Utc;
+use fountain_events::catalog::InvitationAccepted;
+use fountain_http::{
+    Access, ApiError, Body, Problem, Request, Response, TableDeps, json, path_param, serve,
+};
+use fountain_identity::{account_email, email_key, tokens};
+use fountain_scripts::access::Membership;
+use fountain_store::StoreError;
+use tracing::{error, warn};
+
+use crate::store;
+
+/// How often the compensation is tried before the failure is left to an operator.
+const COMPENSATION_ATTEMPTS: u32 = 3;
+
+/// Accepts an invitation: the caller, signed in with the invited email, becomes a member.
+///
+/// A saga: (1) the invitation is consumed (pending -> accepted, once); (2) the membership is
+/// written with its event. When (2) fails (the script is gone, the caller is a member
+/// already, the store fails) the compensation of (1) puts the invitation back to pending.
+#[utoipa::path(post, path = "/invitations/{token}/accept", tag = "collaboration", operation_id = "accept_invitation",
+    params(("token" = String, Path, description = "The invitation's token")),
+    responses((status = 200, body = Membership), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "The invitation is for another email address"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "Used, revoked, expired, or a member already")),
+    security(("bearer" = [])))]
+pub async fn accept_invitation(deps: &TableDeps, req: Request) -> Response<Body> {
+    serve("accept_invitation", Access::Authenticated, req, |ctx, req| async move {
+        let token = path_param(&req, "token")?;
+        let user_id = ctx.principal.user_id.clone();
+        let invitation = store::find_by_token(&deps.table, &tokens::hash(&token))
+            .await?
+            .ok_or(ApiError::NotFound("invitation"))?;
+        let email = account_email(&deps.table, &user_id).await?;
+        if email.as_deref().map(email_key) != Some(email_key(&invitation.email)) {
+            return Err(ApiError::Forbidden("the invitation is for another email address".into()));
+        }
+        if invitation.status != "pending" || invitation.expires_at <= Utc::now().timestamp_millis() {
+            return Err(ApiError::Conflict("the invitation was used, revoked or has expired".into()));
+        }
+
+        // Step 1: consume the invitation, once.
+        match store::consume(&deps.table, &invitation, &user_id).await {
+            Err(StoreError::ConditionFailed { .. }) => {
+                return Err(ApiError::Conflict("the invitation was used, revoked or has expired".into()));
+            }
+            other => other?,
+        }
+
+        // Step 2: the membership and its event.
+        let membership = Membership {
+            script_id: invitation.script_id.clone(),
+            user_id: user_id.clone(),
+            role: invitation.role,
+            added_at: Utc::now(),
+        };
+        let event = InvitationAccepted {
+            script_id: invitation.script_id.clone(),
+            invitation_id: invitation.invitation_id.clone(),
+            user_id: user_id.clone(),
+            role: invitation.role.as_str().into(),
+        };
+        let joined = store::join(&deps.table, &membership, &ctx.envelope(&event)?).await;
+        let Err(failure) = joined else {
+            return json(200, &membership, None);
+        };
+
+        // Compensation of step 1: nothing half-done remains.
+        warn!(invitation_id = invitation.invitation_id, error = %failure, "membership not written; compensating");
+        let mut compensated = false;
+        for _ in 0..COMPENSATION_ATTEMPTS {
+            match store::unconsume(&deps.table, &invitation, &user_id).await {
+                Ok(()) => {
+                    compensated = true;
+                    break;
+                }
+                Err(e) => warn!(error = %e, "compensation attempt failed"),
+            }
+        }
+        if !compensated {
+            error!(invitation_id = invitation.invitation_id, "compensation failed: the invitation stays consumed");
+        }
+        Err(if failure.condition_failed_at(0) {
+            ApiError::NotFound("script")
+        } else if failure.condition_failed_at(1) {
+            ApiError::Conflict("you are a member of this script already".into())
+        } else {
+            failure.into()
+        })
+    })
+    .await
+}

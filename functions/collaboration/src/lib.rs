@@ -1,0 +1,10 @@
+//! Collaboration: the members of a script and invitations to join it. Accepting an
+//! invitation is a saga: consume the single-use invitation, then write the membership; when
+//! the second step fails, a compensation puts the invitation back, so no half-state remains.
+
+pub mod handlers;
+mod model;
+mod store;
+
+pub use fountain_http::TableDeps as Deps;
+pub use model::{CreateInvitation, CreatedInvitation, InvitationPage, InvitationView, MemberList};

@@ -1,0 +1,179 @@
+use chrono::{DateTime, Utc};
+use fountain_http::{ApiError, Checks, FieldError};
+use fountain_scripts::access::{Membership, Role};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How long an invitation can be accepted.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// An invitation (`SCRIPT#<id>` / `INVITE#<invitationId>`); the token is stored only as a
+/// hash, in a lookup item `INVITETOKEN#<hash>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub invitation_id: String,
+    pub script_id: String,
+    pub email: String,
+    pub role: Role,
+    /// `pending`, `accepted` or `revoked`.
+    pub status: String,
+    pub invited_by: String,
+    pub created_at: DateTime<Utc>,
+    /// Epoch milliseconds; compared in code (TTL is not a clock).
+    pub expires_at: i64,
+    pub accepted_by: Option<String>,
+}
+
+impl Invitation {
+    pub fn sk(invitation_id: &str) -> String {
+        format!("INVITE#{invitation_id}")
+    }
+
+    pub const SK_PREFIX: &'static str = "INVITE#";
+
+    pub fn token_pk(token_hash: &str) -> String {
+        format!("INVITETOKEN#{token_hash}")
+    }
+
+    pub fn view(&self) -> InvitationView {
+        InvitationView {
+            invitation_id: self.invitation_id.clone(),
+            script_id: self.script_id.clone(),
+            email: self.email.clone(),
+            role: self.role,
+            status: self.status.clone(),
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InvitationItem {
+    pk: String,
+    sk: String,
+    kind: String,
+    invitation_id: String,
+    script_id: String,
+    email: String,
+    role: Role,
+    status: String,
+    invited_by: String,
+    created_at: DateTime<Utc>,
+    expires_at: i64,
+    accepted_by: Option<String>,
+}
+
+impl ItemCodec for Invitation {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        let i = self.clone();
+        to_item(&InvitationItem {
+            pk: fountain_scripts::Script::pk(&i.script_id),
+            sk: Invitation::sk(&i.invitation_id),
+            kind: "invitation".into(),
+            invitation_id: i.invitation_id,
+            script_id: i.script_id,
+            email: i.email,
+            role: i.role,
+            status: i.status,
+            invited_by: i.invited_by,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            accepted_by: i.accepted_by,
+        })
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        let i: InvitationItem = from_item(item)?;
+        Ok(Invitation {
+            invitation_id: i.invitation_id,
+            script_id: i.script_id,
+            email: i.email,
+            role: i.role,
+            status: i.status,
+            invited_by: i.invited_by,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            accepted_by: i.accepted_by,
+        })
+    }
+}
+
+/// `POST /scripts/{scriptId}/invitations`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateInvitation {
+    pub email: String,
+    /// `editor` or `viewer`.
+    pub role: Role,
+    pub comment: Option<String>,
+}
+
+impl CreateInvitation {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        Checks::new()
+            .required("email", &self.email, 254)
+            .comment(self.comment.as_deref())
+            .finish()?;
+        if !self.email.contains('@') {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "email",
+                "must be an email address",
+            )]));
+        }
+        if self.role == Role::Owner {
+            return Err(ApiError::field(
+                "role",
+                "a script has one owner; invite an editor or a viewer",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An invitation as the API shows it (never with its token).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationView {
+    pub invitation_id: String,
+    pub script_id: String,
+    pub email: String,
+    pub role: Role,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: i64,
+}
+
+/// A new invitation with its single-use token, shown this once (deliver it to the invitee).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedInvitation {
+    #[serde(flatten)]
+    pub invitation: InvitationView,
+    pub token: String,
+    /// Where the invitee accepts: `POST` with their bearer token.
+    pub accept_url: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationPage {
+    pub items: Vec<InvitationView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberList {
+    pub items: Vec<Membership>,
+}
+
+/// Optional body of the DELETEs.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteRequest {
+    pub comment: Option<String>,
+}

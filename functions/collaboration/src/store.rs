@@ -1,0 +1,220 @@
+//! Reads and writes of invitations and memberships.
+
+use chrono::Utc;
+use fountain_events::EventEnvelope;
+use fountain_scripts::Script;
+use fountain_scripts::access::{Membership, Role};
+use fountain_store::{
+    Expression, ItemCodec, PK, Page, PageError, StoreError, Table, Transaction, from_item, n,
+    query_page, s,
+};
+
+use crate::model::Invitation;
+
+fn absent() -> Option<Expression> {
+    Some(Expression::new("attribute_not_exists(pk)"))
+}
+
+fn script_exists(script_id: &str) -> (fountain_store::Item, Expression) {
+    (
+        Table::key(Script::pk(script_id), Script::SK),
+        Expression::new("attribute_exists(pk)"),
+    )
+}
+
+pub async fn insert_invitation(
+    table: &Table,
+    invitation: &Invitation,
+    token_hash: &str,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let mut lookup = Table::key(Invitation::token_pk(token_hash), "INVITETOKEN");
+    lookup.insert("scriptId".into(), s(&invitation.script_id));
+    lookup.insert("invitationId".into(), s(&invitation.invitation_id));
+    let (key, exists) = script_exists(&invitation.script_id);
+    Transaction::new()
+        .check(key, exists)
+        .put(invitation.to_item()?, absent())
+        .put(lookup, absent())
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+pub async fn load_invitation(
+    table: &Table,
+    script_id: &str,
+    invitation_id: &str,
+) -> Result<Option<Invitation>, StoreError> {
+    table
+        .get(&Script::pk(script_id), &Invitation::sk(invitation_id))
+        .await?
+        .map(Invitation::from_item)
+        .transpose()
+}
+
+pub async fn find_by_token(
+    table: &Table,
+    token_hash: &str,
+) -> Result<Option<Invitation>, StoreError> {
+    let Some(lookup) = table
+        .get(&Invitation::token_pk(token_hash), "INVITETOKEN")
+        .await?
+    else {
+        return Ok(None);
+    };
+    let field = |name: &str| {
+        lookup
+            .get(name)
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+            .unwrap_or_default()
+    };
+    load_invitation(table, &field("scriptId"), &field("invitationId")).await
+}
+
+pub async fn list_invitations(
+    table: &Table,
+    script_id: &str,
+    limit: i32,
+    cursor: Option<&str>,
+) -> Result<Page<Invitation>, PageError> {
+    let partition = Script::pk(script_id);
+    let query = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+        .expression_attribute_values(":pk", s(&partition))
+        .expression_attribute_values(":prefix", s(Invitation::SK_PREFIX))
+        .consistent_read(true);
+    query_page(query, (PK, &partition), limit, cursor).await
+}
+
+fn invitation_key(invitation: &Invitation) -> fountain_store::Item {
+    Table::key(
+        Script::pk(&invitation.script_id),
+        Invitation::sk(&invitation.invitation_id),
+    )
+}
+
+/// Revokes a pending invitation (else `ConditionFailed`).
+pub async fn revoke(
+    table: &Table,
+    invitation: &Invitation,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let update = Expression::new("SET #status = :revoked")
+        .name("#status", "status")
+        .value(":revoked", s("revoked"))
+        .value(":pending", s("pending"));
+    Transaction::new()
+        .update(
+            invitation_key(invitation),
+            update,
+            Some("#status = :pending"),
+        )
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+/// Saga step 1: consumes the pending, unexpired invitation for `user_id` (else `ConditionFailed`).
+pub async fn consume(
+    table: &Table,
+    invitation: &Invitation,
+    user_id: &str,
+) -> Result<(), StoreError> {
+    table
+        .client
+        .update_item()
+        .table_name(&table.name)
+        .set_key(Some(invitation_key(invitation)))
+        .update_expression("SET #status = :accepted, acceptedBy = :user")
+        .condition_expression("#status = :pending AND expiresAt > :now")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":accepted", s("accepted"))
+        .expression_attribute_values(":pending", s("pending"))
+        .expression_attribute_values(":user", s(user_id))
+        .expression_attribute_values(":now", n(Utc::now().timestamp_millis()))
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?;
+    Ok(())
+}
+
+/// Saga step 2: the membership, with its event; the script must still exist (write 0) and
+/// the user must not be a member already (write 1).
+pub async fn join(
+    table: &Table,
+    membership: &Membership,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let (key, exists) = script_exists(&membership.script_id);
+    Transaction::new()
+        .check(key, exists)
+        .put(membership.to_item()?, absent())
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+/// The compensation of step 1: the invitation is pending again, as if never consumed.
+pub async fn unconsume(
+    table: &Table,
+    invitation: &Invitation,
+    user_id: &str,
+) -> Result<(), StoreError> {
+    table
+        .client
+        .update_item()
+        .table_name(&table.name)
+        .set_key(Some(invitation_key(invitation)))
+        .update_expression("SET #status = :pending REMOVE acceptedBy")
+        .condition_expression("#status = :accepted AND acceptedBy = :user")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":accepted", s("accepted"))
+        .expression_attribute_values(":pending", s("pending"))
+        .expression_attribute_values(":user", s(user_id))
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?;
+    Ok(())
+}
+
+pub async fn members(table: &Table, script_id: &str) -> Result<Vec<Membership>, StoreError> {
+    let output = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+        .expression_attribute_values(":pk", s(Script::pk(script_id)))
+        .expression_attribute_values(":prefix", s("MEMBER#"))
+        .consistent_read(true)
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?;
+    output
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(from_item)
+        .collect()
+}
+
+/// Removes a member who is not the owner (else `ConditionFailed`).
+pub async fn remove_member(
+    table: &Table,
+    script_id: &str,
+    user_id: &str,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let not_owner = Expression::new("attribute_exists(pk) AND #role <> :owner")
+        .name("#role", "role")
+        .value(":owner", s(Role::Owner.as_str()));
+    Transaction::new()
+        .delete(Membership::key(script_id, user_id), Some(not_owner))
+        .event(event)?
+        .commit(table)
+        .await
+}
