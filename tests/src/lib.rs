@@ -16,6 +16,17 @@ pub struct Harness {
     pub http: reqwest::Client,
 }
 
+/// A registered, logged-in user.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user_id: String,
+    pub email: String,
+    pub token: String,
+}
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "a long and fine passphrase";
+
 /// A response, read whole.
 #[derive(Debug)]
 pub struct Reply {
@@ -113,6 +124,59 @@ impl Harness {
 
     pub async fn delete(&self, path: &str, user: &str) -> Reply {
         Self::send(self.request(Method::DELETE, path, Some(user))).await
+    }
+
+    /// Registers `email` and logs in.
+    pub async fn account(&self, email: &str) -> Account {
+        let body = serde_json::json!({ "email": email, "password": PASSWORD });
+        let registered = Self::send(
+            self.request(Method::POST, "/auth/register", None)
+                .json(&body),
+        )
+        .await;
+        assert_eq!(registered.status, 201, "{:?}", registered.body);
+        let tokens = Self::send(self.request(Method::POST, "/auth/login", None).json(&body)).await;
+        assert_eq!(tokens.status, 200, "{:?}", tokens.body);
+        Account {
+            user_id: registered.body["userId"].as_str().unwrap().to_owned(),
+            email: email.to_owned(),
+            token: tokens.body["accessToken"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A request with `account`'s token and an optional JSON body.
+    pub async fn call(
+        &self,
+        account: &Account,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let builder = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(&account.token);
+        Self::send(match body {
+            Some(body) => builder.json(&body),
+            None => builder,
+        })
+        .await
+    }
+
+    /// `owner` invites `invitee` to `script_id` with `role`, and `invitee` accepts.
+    pub async fn join(&self, owner: &Account, invitee: &Account, script_id: &str, role: &str) {
+        let invitation = self
+            .call(
+                owner,
+                Method::POST,
+                &format!("/scripts/{script_id}/invitations"),
+                Some(serde_json::json!({ "email": invitee.email, "role": role })),
+            )
+            .await;
+        assert_eq!(invitation.status, 201, "{:?}", invitation.body);
+        let accept = invitation.body["acceptUrl"].as_str().unwrap();
+        let accepted = self.call(invitee, Method::POST, accept, None).await;
+        assert_eq!(accepted.status, 200, "{:?}", accepted.body);
     }
 
     /// Creates a script as `user`; returns its id and ETag.
