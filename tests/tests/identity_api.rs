@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fountain_e2e::{Harness, Reply};
+use fountain_store::{Table, s};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -220,6 +221,34 @@ async fn logout_revokes_every_token_at_once_and_ends_the_sessions() {
         .wait_for_events("correlationId=bye", &["UserLoggedOut"])
         .await;
     assert_eq!(events[0]["data"]["userId"], user_id.as_str());
+
+    // The UserLoggedOut consumer ends the sessions of before the logout, not the new one.
+    let table = Table::new(
+        aws_sdk_dynamodb::Client::new(&h.stack.sdk),
+        h.stack.table_name("AppTable").unwrap(),
+    );
+    let statuses = Harness::eventually(20, "the old sessions to end", || async {
+        let output = table
+            .client
+            .query()
+            .table_name(&table.name)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :family)")
+            .expression_attribute_values(":pk", s(format!("USER#{user_id}")))
+            .expression_attribute_values(":family", s("FAMILY#"))
+            .send()
+            .await
+            .unwrap();
+        let mut statuses: Vec<String> = output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(|item| item["status"].as_s().unwrap().clone())
+            .collect();
+        statuses.sort();
+        (statuses.iter().filter(|s| *s == "revoked").count() == 2).then_some(statuses)
+    })
+    .await;
+    assert_eq!(statuses, ["active", "revoked", "revoked"]);
 }
 
 #[tokio::test]
