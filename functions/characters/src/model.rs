@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use fountain_http::{Checks, nullable};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, to_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -42,52 +42,20 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CharacterItem {
-    pk: String,
-    sk: String,
-    kind: String,
-    character_id: String,
-    script_id: String,
-    name: String,
-    description: Option<String>,
-    revision: u64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    comment: Option<String>,
-}
-
 impl ItemCodec for Character {
     fn to_item(&self) -> Result<Item, StoreError> {
-        let c = self.clone();
-        to_item(&CharacterItem {
-            pk: Character::pk(&c.script_id),
-            sk: Character::sk(&c.character_id),
-            kind: "character".to_owned(),
-            character_id: c.character_id,
-            script_id: c.script_id,
-            name: c.name,
-            description: c.description,
-            revision: c.revision,
-            created_at: c.created_at,
-            updated_at: c.updated_at,
-            comment: c.comment,
-        })
+        keyed_item(
+            self,
+            &[
+                ("pk", &Character::pk(&self.script_id)),
+                ("sk", &Character::sk(&self.character_id)),
+                ("kind", "character"),
+            ],
+        )
     }
 
     fn from_item(item: Item) -> Result<Self, StoreError> {
-        let c: CharacterItem = from_item(item)?;
-        Ok(Character {
-            character_id: c.character_id,
-            script_id: c.script_id,
-            name: c.name,
-            description: c.description,
-            revision: c.revision,
-            created_at: c.created_at,
-            updated_at: c.updated_at,
-            comment: c.comment,
-        })
+        from_item(item)
     }
 }
 

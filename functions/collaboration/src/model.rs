@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Checks, FieldError};
 use fountain_scripts::access::{Membership, Role};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -50,55 +50,20 @@ impl Invitation {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct InvitationItem {
-    pk: String,
-    sk: String,
-    kind: String,
-    invitation_id: String,
-    script_id: String,
-    email: String,
-    role: Role,
-    status: String,
-    invited_by: String,
-    created_at: DateTime<Utc>,
-    expires_at: i64,
-    accepted_by: Option<String>,
-}
-
 impl ItemCodec for Invitation {
     fn to_item(&self) -> Result<Item, StoreError> {
-        let i = self.clone();
-        to_item(&InvitationItem {
-            pk: fountain_scripts::Script::pk(&i.script_id),
-            sk: Invitation::sk(&i.invitation_id),
-            kind: "invitation".into(),
-            invitation_id: i.invitation_id,
-            script_id: i.script_id,
-            email: i.email,
-            role: i.role,
-            status: i.status,
-            invited_by: i.invited_by,
-            created_at: i.created_at,
-            expires_at: i.expires_at,
-            accepted_by: i.accepted_by,
-        })
+        keyed_item(
+            self,
+            &[
+                ("pk", &fountain_scripts::Script::pk(&self.script_id)),
+                ("sk", &Invitation::sk(&self.invitation_id)),
+                ("kind", "invitation"),
+            ],
+        )
     }
 
     fn from_item(item: Item) -> Result<Self, StoreError> {
-        let i: InvitationItem = from_item(item)?;
-        Ok(Invitation {
-            invitation_id: i.invitation_id,
-            script_id: i.script_id,
-            email: i.email,
-            role: i.role,
-            status: i.status,
-            invited_by: i.invited_by,
-            created_at: i.created_at,
-            expires_at: i.expires_at,
-            accepted_by: i.accepted_by,
-        })
+        from_item(item)
     }
 }
 

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Checks, FieldError};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -43,49 +43,20 @@ impl User {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UserItem {
-    pk: String,
-    sk: String,
-    kind: String,
-    user_id: String,
-    email: String,
-    password_hash: String,
-    roles: Vec<String>,
-    created_at: DateTime<Utc>,
-    failed_logins: u32,
-    locked_until: Option<i64>,
-}
-
 impl ItemCodec for User {
     fn to_item(&self) -> Result<Item, StoreError> {
-        let u = self.clone();
-        to_item(&UserItem {
-            pk: User::pk(&u.user_id),
-            sk: User::SK.to_owned(),
-            kind: "user".to_owned(),
-            user_id: u.user_id,
-            email: u.email,
-            password_hash: u.password_hash,
-            roles: u.roles,
-            created_at: u.created_at,
-            failed_logins: u.failed_logins,
-            locked_until: u.locked_until,
-        })
+        keyed_item(
+            self,
+            &[
+                ("pk", &User::pk(&self.user_id)),
+                ("sk", User::SK),
+                ("kind", "user"),
+            ],
+        )
     }
 
     fn from_item(item: Item) -> Result<Self, StoreError> {
-        let u: UserItem = from_item(item)?;
-        Ok(User {
-            user_id: u.user_id,
-            email: u.email,
-            password_hash: u.password_hash,
-            roles: u.roles,
-            created_at: u.created_at,
-            failed_logins: u.failed_logins,
-            locked_until: u.locked_until,
-        })
+        from_item(item)
     }
 }
 

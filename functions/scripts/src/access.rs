@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Principal};
-use fountain_store::{Expression, Item, ItemCodec, StoreError, Table, from_item, s, to_item};
+use fountain_store::{Expression, Item, ItemCodec, StoreError, Table, from_item, keyed_item, s};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -83,44 +83,22 @@ impl Membership {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MembershipItem {
-    pk: String,
-    sk: String,
-    gsi1pk: String,
-    gsi1sk: String,
-    kind: String,
-    script_id: String,
-    user_id: String,
-    role: Role,
-    added_at: DateTime<Utc>,
-}
-
 impl ItemCodec for Membership {
     fn to_item(&self) -> Result<Item, StoreError> {
-        let m = self.clone();
-        to_item(&MembershipItem {
-            pk: Script::pk(&m.script_id),
-            sk: Membership::sk(&m.user_id),
-            gsi1pk: Membership::user_partition(&m.user_id),
-            gsi1sk: Script::pk(&m.script_id),
-            kind: "membership".into(),
-            script_id: m.script_id,
-            user_id: m.user_id,
-            role: m.role,
-            added_at: m.added_at,
-        })
+        keyed_item(
+            self,
+            &[
+                ("pk", &Script::pk(&self.script_id)),
+                ("sk", &Membership::sk(&self.user_id)),
+                ("gsi1pk", &Membership::user_partition(&self.user_id)),
+                ("gsi1sk", &Script::pk(&self.script_id)),
+                ("kind", "membership"),
+            ],
+        )
     }
 
     fn from_item(item: Item) -> Result<Self, StoreError> {
-        let m: MembershipItem = from_item(item)?;
-        Ok(Membership {
-            script_id: m.script_id,
-            user_id: m.user_id,
-            role: m.role,
-            added_at: m.added_at,
-        })
+        from_item(item)
     }
 }
 

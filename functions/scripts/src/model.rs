@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use fountain_events::catalog::ScriptFields;
 use fountain_http::{Checks, nullable};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -44,55 +44,20 @@ impl Script {
 
 /// The stored item: the script plus its keys (listed through its members' membership
 /// items). Written out field by field: serde's `flatten` loses DynamoDB's number types.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ScriptItem {
-    pk: String,
-    sk: String,
-    kind: String,
-    script_id: String,
-    title: String,
-    author: Option<String>,
-    description: Option<String>,
-    owner_id: String,
-    revision: u64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    comment: Option<String>,
-}
-
 impl ItemCodec for Script {
     fn to_item(&self) -> Result<Item, StoreError> {
-        let script = self.clone();
-        to_item(&ScriptItem {
-            pk: Script::pk(&script.script_id),
-            sk: Script::SK.to_owned(),
-            kind: "script".to_owned(),
-            script_id: script.script_id,
-            title: script.title,
-            author: script.author,
-            description: script.description,
-            owner_id: script.owner_id,
-            revision: script.revision,
-            created_at: script.created_at,
-            updated_at: script.updated_at,
-            comment: script.comment,
-        })
+        keyed_item(
+            self,
+            &[
+                ("pk", &Script::pk(&self.script_id)),
+                ("sk", Script::SK),
+                ("kind", "script"),
+            ],
+        )
     }
 
     fn from_item(item: Item) -> Result<Self, StoreError> {
-        let item: ScriptItem = from_item(item)?;
-        Ok(Script {
-            script_id: item.script_id,
-            title: item.title,
-            author: item.author,
-            description: item.description,
-            owner_id: item.owner_id,
-            revision: item.revision,
-            created_at: item.created_at,
-            updated_at: item.updated_at,
-            comment: item.comment,
-        })
+        from_item(item)
     }
 }
 

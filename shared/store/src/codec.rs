@@ -21,3 +21,14 @@ pub fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
+
+/// An item made of `value`'s attributes plus its key attributes (`pk`, `sk`, index keys,
+/// `kind`). [`from_item`] reads `value` back and ignores them, so an item type needs no
+/// mirror struct (serde's `flatten` would lose DynamoDB's number types).
+pub fn keyed_item<T: Serialize>(value: &T, keys: &[(&str, &str)]) -> Result<Item, StoreError> {
+    let mut item = to_item(value)?;
+    for (name, key) in keys {
+        item.insert((*name).to_owned(), AttributeValue::S((*key).to_owned()));
+    }
+    Ok(item)
+}

@@ -10,7 +10,7 @@ mod table;
 mod transaction;
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
-pub use codec::{Item, ItemCodec, from_item, to_item};
+pub use codec::{Item, ItemCodec, from_item, keyed_item, to_item};
 pub use cursor::{Cursor, CursorError, Page, PageError, query_page};
 pub use error::StoreError;
 pub use outbox::{OUTBOX_KIND, OutboxRecord};
