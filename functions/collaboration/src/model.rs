@@ -21,7 +21,9 @@ pub struct Invitation {
     pub status: String,
     pub invited_by: String,
     pub created_at: DateTime<Utc>,
-    /// Epoch milliseconds; compared in code (TTL is not a clock).
+    /// Epoch milliseconds, compared in code. Stored as `expiresAtMs`: the table's TTL
+    /// attribute `expiresAt` is in seconds, and invitations are kept after they expire.
+    #[serde(rename = "expiresAtMs")]
     pub expires_at: i64,
     pub accepted_by: Option<String>,
 }

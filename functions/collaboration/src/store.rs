@@ -131,7 +131,7 @@ pub async fn consume(
         .table_name(&table.name)
         .set_key(Some(invitation_key(invitation)))
         .update_expression("SET #status = :accepted, acceptedBy = :user")
-        .condition_expression("#status = :pending AND expiresAt > :now")
+        .condition_expression("#status = :pending AND expiresAtMs > :now")
         .expression_attribute_names("#status", "status")
         .expression_attribute_values(":accepted", s("accepted"))
         .expression_attribute_values(":pending", s("pending"))

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 
-use crate::access::{Membership, Role};
+use crate::access::{Membership, Permission, Role, still_allowed};
 use crate::model::Script;
 
 pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, StoreError> {
@@ -42,30 +42,39 @@ pub async fn insert(
         .await
 }
 
-/// Replaces the script if it is still at `based_on` (else `ConditionFailed`).
+/// Replaces the script if it is still at `based_on` (write 0) and `user_id` may still
+/// change it (write 1).
 pub async fn replace(
     table: &Table,
     script: &Script,
     based_on: u64,
+    user_id: &str,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
+    let [_, (member, role)] = still_allowed(&script.script_id, user_id, Permission::Write);
     Transaction::new()
         .put(script.to_item()?, Some(revision_is(based_on)))
+        .check(member, role)
         .event(event)?
         .commit(table)
         .await
 }
 
+/// Deletes the script if it is still at its revision (write 0) and `user_id` still owns
+/// it (write 1).
 pub async fn remove(
     table: &Table,
     script: &Script,
+    user_id: &str,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
+    let [_, (member, role)] = still_allowed(&script.script_id, user_id, Permission::Own);
     Transaction::new()
         .delete(
             Table::key(Script::pk(&script.script_id), Script::SK),
             Some(revision_is(script.revision)),
         )
+        .check(member, role)
         .event(event)?
         .commit(table)
         .await

@@ -39,7 +39,9 @@ pub async fn delete_script(deps: &Deps, req: Request) -> Response<Body> {
                 comment: input.comment,
             };
             let envelope = ctx.envelope(&event)?;
-            match store::remove(&deps.table, &script, &envelope).await {
+            match store::remove(&deps.table, &script, &ctx.principal.user_id, &envelope).await {
+                // The caller lost their role meanwhile.
+                Err(e) if e.condition_failed_at(1) => Err(ApiError::NotFound("script")),
                 Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
                     "the script changed while it was being deleted".into(),
                 )),

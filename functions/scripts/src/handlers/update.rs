@@ -47,7 +47,17 @@ pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
                 comment: script.comment.clone(),
             };
             let envelope = ctx.envelope(&event)?;
-            match store::replace(&deps.table, &script, based_on, &envelope).await {
+            match store::replace(
+                &deps.table,
+                &script,
+                based_on,
+                &ctx.principal.user_id,
+                &envelope,
+            )
+            .await
+            {
+                // The caller lost their role meanwhile.
+                Err(e) if e.condition_failed_at(1) => Err(ApiError::NotFound("script")),
                 Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
                     "the script changed while this change was made".into(),
                 )),
