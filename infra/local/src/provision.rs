@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Context, Result, anyhow};
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    LocalSecondaryIndex, Projection, ProjectionType, ScalarAttributeType, StreamSpecification,
+    StreamViewType,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_yaml_ng::Value;
@@ -90,6 +91,18 @@ fn key_schema(value: &Value) -> Result<Vec<KeySchemaElement>> {
         .collect()
 }
 
+/// An index's projection type (ALL when unset).
+fn projection(index: &Value) -> Projection {
+    let kind = index
+        .get("Projection")
+        .and_then(|p| p.get("ProjectionType"))
+        .and_then(Value::as_str)
+        .unwrap_or("ALL");
+    Projection::builder()
+        .projection_type(ProjectionType::from(kind))
+        .build()
+}
+
 async fn create_table(
     client: &aws_sdk_dynamodb::Client,
     name: &str,
@@ -119,20 +132,25 @@ async fn create_table(
         .into_iter()
         .flatten()
     {
-        let projection = index
-            .get("Projection")
-            .and_then(|p| p.get("ProjectionType"))
-            .and_then(Value::as_str)
-            .unwrap_or("ALL");
         request = request.global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(s(index, "IndexName")?)
                 .set_key_schema(Some(key_schema(index)?))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::from(projection))
-                        .build(),
-                )
+                .projection(projection(index))
+                .build()?,
+        );
+    }
+    for index in props
+        .get("LocalSecondaryIndexes")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+    {
+        request = request.local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name(s(index, "IndexName")?)
+                .set_key_schema(Some(key_schema(index)?))
+                .projection(projection(index))
                 .build()?,
         );
     }

@@ -25,6 +25,9 @@ pub const SK: &str = "sk";
 pub const GSI1: &str = "gsi1";
 pub const GSI1_PK: &str = "gsi1pk";
 pub const GSI1_SK: &str = "gsi1sk";
+/// The local secondary index that orders children: `pk` / `lsi1sk`, strongly consistent.
+pub const LSI1: &str = "lsi1";
+pub const LSI1_SK: &str = "lsi1sk";
 /// The second global secondary index: `gsi2pk` / `gsi2sk`.
 pub const GSI2: &str = "gsi2";
 pub const GSI2_PK: &str = "gsi2pk";
