@@ -49,7 +49,7 @@ impl ItemCodec for Character {
             &[
                 ("pk", &Character::pk(&self.script_id)),
                 ("sk", &Character::sk(&self.character_id)),
-                ("kind", "character"),
+                ("entity", "character"),
             ],
         )
     }
@@ -65,7 +65,7 @@ impl ItemCodec for Character {
 pub struct NameItem {
     pk: String,
     sk: String,
-    kind: &'static str,
+    entity: &'static str,
     character_id: String,
 }
 
@@ -74,7 +74,7 @@ impl NameItem {
         Self {
             pk: Character::pk(&character.script_id),
             sk: Character::name_sk(&character.name),
-            kind: "character-name",
+            entity: "character-name",
             character_id: character.character_id.clone(),
         }
     }

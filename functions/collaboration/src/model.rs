@@ -59,7 +59,7 @@ impl ItemCodec for Invitation {
             &[
                 ("pk", &fountain_scripts::Script::pk(&self.script_id)),
                 ("sk", &Invitation::sk(&self.invitation_id)),
-                ("kind", "invitation"),
+                ("entity", "invitation"),
             ],
         )
     }

@@ -50,7 +50,7 @@ impl ItemCodec for User {
             &[
                 ("pk", &User::pk(&self.user_id)),
                 ("sk", User::SK),
-                ("kind", "user"),
+                ("entity", "user"),
             ],
         )
     }

@@ -92,7 +92,7 @@ impl ItemCodec for Membership {
                 ("sk", &Membership::sk(&self.user_id)),
                 ("gsi1pk", &Membership::user_partition(&self.user_id)),
                 ("gsi1sk", &Script::pk(&self.script_id)),
-                ("kind", "membership"),
+                ("entity", "membership"),
             ],
         )
     }

@@ -51,7 +51,7 @@ impl ItemCodec for Script {
             &[
                 ("pk", &Script::pk(&self.script_id)),
                 ("sk", Script::SK),
-                ("kind", "script"),
+                ("entity", "script"),
             ],
         )
     }
