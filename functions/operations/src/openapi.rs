@@ -10,7 +10,7 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, characters, collaboration, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, collaboration, events."),
     paths(
         crate::health::health,
         openapi_document,
@@ -29,6 +29,12 @@ use crate::Deps;
         fountain_characters::handlers::list_characters,
         fountain_characters::handlers::update_character,
         fountain_characters::handlers::delete_character,
+        fountain_structure::handlers::create_section,
+        fountain_structure::handlers::list_sections,
+        fountain_structure::handlers::get_section,
+        fountain_structure::handlers::update_section,
+        fountain_structure::handlers::delete_section,
+        fountain_structure::handlers::reorder_sections,
         fountain_collaboration::handlers::create_invitation,
         fountain_collaboration::handlers::list_invitations,
         fountain_collaboration::handlers::revoke_invitation,

@@ -13,5 +13,5 @@ mod plan;
 
 pub use keys::{MAX_KEY_CHARS, OrderKey, spread};
 pub use plan::{
-    Move, Placement, SequenceError, Write, plan_insert, plan_move, plan_moves, plan_reorder,
+    Move, Placement, SequenceError, Write, apply, plan_insert, plan_move, plan_moves, plan_reorder,
 };

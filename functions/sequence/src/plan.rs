@@ -73,6 +73,18 @@ fn index_of(order: &[&str], placement: &Placement, placed: &str) -> Result<usize
     }
 }
 
+/// The order of the children after `writes` (new children included), by id.
+pub fn apply(current: &[(String, OrderKey)], writes: &[Write]) -> Vec<String> {
+    let mut keys: HashMap<&str, &OrderKey> =
+        current.iter().map(|(id, key)| (id.as_str(), key)).collect();
+    for write in writes {
+        keys.insert(write.id.as_str(), &write.key);
+    }
+    let mut order: Vec<(&OrderKey, &str)> = keys.into_iter().map(|(id, key)| (key, id)).collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, id)| id.to_owned()).collect()
+}
+
 /// Fresh, evenly spread keys for every child of `order`.
 fn rebalance(order: &[&str]) -> Vec<Write> {
     order
@@ -265,17 +277,6 @@ mod tests {
 
     fn children(n: usize) -> Vec<(String, OrderKey)> {
         (0..n).map(|i| format!("c{i:05}")).zip(spread(n)).collect()
-    }
-
-    fn apply(current: &[(String, OrderKey)], writes: &[Write]) -> Vec<String> {
-        let mut keys: HashMap<String, OrderKey> = current.iter().cloned().collect();
-        for write in writes {
-            keys.insert(write.id.clone(), write.key.clone());
-        }
-        let mut order: Vec<(OrderKey, String)> =
-            keys.into_iter().map(|(id, key)| (key, id)).collect();
-        order.sort();
-        order.into_iter().map(|(_, id)| id).collect()
     }
 
     #[test]

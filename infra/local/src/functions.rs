@@ -67,6 +67,12 @@ pub const BINARIES: &[&str] = &[
     "get_character",
     "update_character",
     "delete_character",
+    "create_section",
+    "list_sections",
+    "get_section",
+    "update_section",
+    "delete_section",
+    "reorder_sections",
     "create_invitation",
     "list_invitations",
     "revoke_invitation",
@@ -86,6 +92,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_identity as identity;
     use fountain_operations as operations;
     use fountain_scripts as scripts;
+    use fountain_structure as structure;
 
     // Scripts and configuration use the same dependencies: the table and the body limit.
     let scripts_deps = || scripts::Deps::load(env, sdk);
@@ -142,6 +149,20 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
             characters_deps()?,
             characters::handlers::delete_character,
         )),
+        "create_section" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::create_section))
+        }
+        "list_sections" => Invoker::Http(bind(scripts_deps()?, structure::handlers::list_sections)),
+        "get_section" => Invoker::Http(bind(scripts_deps()?, structure::handlers::get_section)),
+        "update_section" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::update_section))
+        }
+        "delete_section" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::delete_section))
+        }
+        "reorder_sections" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::reorder_sections))
+        }
         "create_invitation" => Invoker::Http(bind(
             scripts_deps()?,
             collaboration::handlers::create_invitation,

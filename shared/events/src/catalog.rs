@@ -29,6 +29,7 @@ mod collaboration;
 mod identity;
 mod operations;
 mod scripts;
+mod structure;
 
 pub use characters::{CharacterCreated, CharacterDeleted, CharacterUpdated};
 pub use collaboration::{
@@ -37,6 +38,7 @@ pub use collaboration::{
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use operations::ConfigUpdated;
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
+pub use structure::{ItemsReordered, SectionAdded, SectionRemoved, SectionUpdated};
 
 /// A fact that happened in the domain.
 pub trait DomainEvent: Serialize + DeserializeOwned + ToSchema {
@@ -125,6 +127,10 @@ event_catalog!(
     InvitationAccepted,
     InvitationRevoked,
     MemberRemoved,
+    SectionAdded,
+    SectionUpdated,
+    SectionRemoved,
+    ItemsReordered,
 );
 
 #[cfg(test)]

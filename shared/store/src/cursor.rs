@@ -26,6 +26,9 @@ pub struct CursorError;
 
 pub struct Cursor;
 
+/// The cursor entry that carries a numbered listing's offset.
+const OFFSET: &str = "__offset";
+
 impl Cursor {
     /// Encodes a LastEvaluatedKey (string attributes only, as all our keys are).
     pub fn encode(key: &HashMap<String, AttributeValue>) -> Option<String> {
@@ -35,6 +38,28 @@ impl Cursor {
             .collect::<Option<_>>()?;
         let json = serde_json::to_vec(&plain).ok()?;
         Some(URL_SAFE_NO_PAD.encode(json))
+    }
+
+    /// Encodes a LastEvaluatedKey with the number of items listed before it, for listings
+    /// that number their items.
+    pub fn encode_at(key: &HashMap<String, AttributeValue>, offset: usize) -> Option<String> {
+        let mut key = key.clone();
+        key.insert(OFFSET.to_owned(), AttributeValue::S(offset.to_string()));
+        Self::encode(&key)
+    }
+
+    /// Decodes a cursor of [`Cursor::encode_at`]: the key and the offset.
+    pub fn decode_at(
+        cursor: &str,
+        partition_name: &str,
+        partition_value: &str,
+    ) -> Result<(HashMap<String, AttributeValue>, usize), CursorError> {
+        let mut key = Self::decode(cursor, partition_name, partition_value)?;
+        let offset = key
+            .remove(OFFSET)
+            .and_then(|v| v.as_s().ok().and_then(|s| s.parse().ok()))
+            .ok_or(CursorError)?;
+        Ok((key, offset))
     }
 
     /// Decodes a cursor, requiring `partition_name` to equal `partition_value`, so a cursor

@@ -1,0 +1,82 @@
+use fountain_events::catalog::ItemsReordered;
+use fountain_http::{
+    Access, ApiError, Body, Problem, Request, Response, TableDeps, etag, json, json_body,
+    path_param, require_if_match, serve,
+};
+use fountain_scripts::access::{Permission, authorize};
+use fountain_sequence::{apply, plan_moves, plan_reorder};
+
+use super::order_conflict;
+use crate::model::{MAX_KEY_WRITES, Reorder, ReorderSections, SectionOrder, sequence_problem};
+use crate::{order, store};
+
+/// Reorders the script's sections at once: the full new order, or moves applied in turn.
+/// Only the sections that must move get new keys (n minus the longest run kept in order).
+/// If-Match names the order revision (the ETag of the sections list): a stale one is 412.
+#[utoipa::path(post, path = "/scripts/{scriptId}/sections/reorder", tag = "structure", operation_id = "reorder_sections",
+    params(("scriptId" = String, Path), ("If-Match" = String, Header, description = "The order revision, from the sections list's ETag")),
+    request_body = ReorderSections,
+    responses((status = 200, body = SectionOrder), (status = 400, body = Problem, description = "A section named twice, or not every section"),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem, description = "An unknown section"),
+        (status = 409, body = Problem, description = "A concurrent reorder won"), (status = 412, body = Problem, description = "Stale order revision"),
+        (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> {
+    serve(
+        "reorder_sections",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let script_id = path_param(&req, "scriptId")?;
+            let input: ReorderSections = json_body(&req, deps.max_body_bytes)?;
+            let wanted = input.validate()?;
+            let if_match = require_if_match(&req)?;
+            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+            let seen = order::revision(&deps.table, &script_id).await?;
+            if_match.check(seen, "order of sections")?;
+            let current = order::keyed(&order::sections(&deps.table, &script_id).await?)?;
+            let writes = match &wanted {
+                Reorder::Order(order) => plan_reorder(&current, order),
+                Reorder::Moves(moves) => plan_moves(&current, moves),
+            }
+            .map_err(sequence_problem)?;
+            if writes.len() > MAX_KEY_WRITES {
+                return Err(ApiError::BadRequest(format!(
+                    "this reorder moves {} sections; at most {MAX_KEY_WRITES} move in one request",
+                    writes.len()
+                )));
+            }
+            let new_order = apply(&current, &writes);
+            let moved: Vec<String> = new_order
+                .iter()
+                .filter(|id| writes.iter().any(|w| w.id == **id))
+                .cloned()
+                .collect();
+            let event = ItemsReordered {
+                parent_id: script_id.clone(),
+                parent_type: "script".into(),
+                script_id: script_id.clone(),
+                moved,
+                order_revision: seen + 1,
+                comment: input.comment,
+            };
+            store::reorder(
+                &deps.table,
+                &ctx.principal.user_id,
+                &script_id,
+                seen,
+                &writes,
+                &ctx.envelope(&event)?,
+            )
+            .await
+            .map_err(order_conflict)?;
+            let body = SectionOrder {
+                order: new_order,
+                order_revision: seen + 1,
+                written: writes.len(),
+            };
+            json(200, &body, Some(etag(seen + 1)))
+        },
+    )
+    .await
+}

@@ -1,0 +1,14 @@
+//! Structure: a script's sections (act, sequence and scene headings), kept in order by the
+//! Central Sequence (fountain-sequence). Clients see dense sequence numbers 1..n; every
+//! change of order commits with the parent's order revision, so a stale or concurrent
+//! reorder is refused whole.
+
+pub mod handlers;
+mod model;
+mod order;
+mod store;
+
+pub use fountain_http::TableDeps as Deps;
+pub use model::{
+    CreateSection, Level, ReorderSections, SectionOrder, SectionPage, SectionView, UpdateSection,
+};
