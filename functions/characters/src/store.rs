@@ -3,9 +3,9 @@
 
 use fountain_events::EventEnvelope;
 use fountain_http::ApiError;
-use fountain_scripts::access::{Permission, still_allowed};
+use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_store::{
-    Expression, ItemCodec, PK, Page, PageError, StoreError, Table, Transaction, n, query_page, s,
+    Expression, ItemCodec, PK, Page, PageError, StoreError, Table, n, query_page,
 };
 
 use crate::model::{Character, NameItem, name_key};
@@ -54,16 +54,6 @@ fn classify(
     }
 }
 
-/// A transaction whose first two writes check that the script exists and the user may still
-/// change it.
-fn allowed(script_id: &str, user_id: &str) -> Transaction {
-    still_allowed(script_id, user_id, Permission::Write)
-        .into_iter()
-        .fold(Transaction::new(), |tx, (key, condition)| {
-            tx.check(key, condition)
-        })
-}
-
 fn revision_is(revision: u64) -> Expression {
     Expression::new("attribute_exists(pk) AND revision = :based_on").value(":based_on", n(revision))
 }
@@ -90,7 +80,7 @@ pub async fn insert(
     character: &Character,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
-    allowed(&character.script_id, user_id)
+    allowed_transaction(&character.script_id, user_id, Permission::Write)
         .put(character.to_item()?, Some(absent()))
         .put(NameItem::new(character).to_item()?, Some(absent()))
         .event(event)?
@@ -107,7 +97,7 @@ pub async fn replace(
     after: &Character,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
-    let mut tx = allowed(&after.script_id, user_id)
+    let mut tx = allowed_transaction(&after.script_id, user_id, Permission::Write)
         .put(after.to_item()?, Some(revision_is(before.revision)));
     let mut name_write = None;
     if name_key(&before.name) != name_key(&after.name) {
@@ -133,7 +123,7 @@ pub async fn remove(
     character: &Character,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
-    allowed(&character.script_id, user_id)
+    allowed_transaction(&character.script_id, user_id, Permission::Write)
         .delete(
             Table::key(
                 Character::pk(&character.script_id),
@@ -162,13 +152,6 @@ pub async fn list(
     cursor: Option<&str>,
 ) -> Result<Page<Character>, PageError> {
     let partition = Character::pk(script_id);
-    let query = table
-        .client
-        .query()
-        .table_name(&table.name)
-        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-        .expression_attribute_values(":pk", s(&partition))
-        .expression_attribute_values(":prefix", s(Character::SK_PREFIX))
-        .consistent_read(true);
+    let query = table.query_prefix(&partition, Character::SK_PREFIX);
     query_page(query, (PK, &partition), limit, cursor).await
 }

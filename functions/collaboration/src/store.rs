@@ -80,14 +80,7 @@ pub async fn list_invitations(
     cursor: Option<&str>,
 ) -> Result<Page<Invitation>, PageError> {
     let partition = Script::pk(script_id);
-    let query = table
-        .client
-        .query()
-        .table_name(&table.name)
-        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-        .expression_attribute_values(":pk", s(&partition))
-        .expression_attribute_values(":prefix", s(Invitation::SK_PREFIX))
-        .consistent_read(true);
+    let query = table.query_prefix(&partition, Invitation::SK_PREFIX);
     query_page(query, (PK, &partition), limit, cursor).await
 }
 
@@ -184,13 +177,7 @@ pub async fn unconsume(
 
 pub async fn members(table: &Table, script_id: &str) -> Result<Vec<Membership>, StoreError> {
     let output = table
-        .client
-        .query()
-        .table_name(&table.name)
-        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-        .expression_attribute_values(":pk", s(Script::pk(script_id)))
-        .expression_attribute_values(":prefix", s("MEMBER#"))
-        .consistent_read(true)
+        .query_prefix(&Script::pk(script_id), "MEMBER#")
         .send()
         .await
         .map_err(StoreError::from_sdk)?;

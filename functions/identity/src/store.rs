@@ -179,12 +179,7 @@ pub async fn revoke_family(
 /// The user's token families, to end them all.
 pub async fn families(table: &Table, user_id: &str) -> Result<Vec<FamilyRecord>, StoreError> {
     let output = table
-        .client
-        .query()
-        .table_name(&table.name)
-        .key_condition_expression("pk = :pk AND begins_with(sk, :family)")
-        .expression_attribute_values(":pk", s(User::pk(user_id)))
-        .expression_attribute_values(":family", s("FAMILY#"))
+        .query_prefix(&User::pk(user_id), "FAMILY#")
         .send()
         .await
         .map_err(StoreError::from_sdk)?;

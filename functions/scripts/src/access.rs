@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Principal};
-use fountain_store::{Expression, Item, ItemCodec, StoreError, Table, from_item, keyed_item, s};
+use fountain_store::{
+    Expression, Item, ItemCodec, StoreError, Table, Transaction, from_item, keyed_item, s,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -165,6 +167,15 @@ pub fn still_allowed(script_id: &str, user_id: &str, need: Permission) -> [(Item
         ),
         (Membership::key(script_id, user_id), role),
     ]
+}
+
+/// A transaction that starts with the two [`still_allowed`] checks (writes 0 and 1).
+pub fn allowed_transaction(script_id: &str, user_id: &str, need: Permission) -> Transaction {
+    still_allowed(script_id, user_id, need)
+        .into_iter()
+        .fold(Transaction::new(), |tx, (key, condition)| {
+            tx.check(key, condition)
+        })
 }
 
 #[cfg(test)]

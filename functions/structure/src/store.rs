@@ -3,20 +3,12 @@
 
 use fountain_events::EventEnvelope;
 use fountain_scripts::Script;
-use fountain_scripts::access::{Permission, still_allowed};
+use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_sequence::Write;
 use fountain_store::{Expression, ItemCodec, StoreError, Table, Transaction, n, s};
 
 use crate::model::Section;
 use crate::order::{bump, sections_order_key};
-
-fn allowed(script_id: &str, user_id: &str) -> Transaction {
-    still_allowed(script_id, user_id, Permission::Write)
-        .into_iter()
-        .fold(Transaction::new(), |tx, (key, condition)| {
-            tx.check(key, condition)
-        })
-}
 
 /// New order keys for siblings (a rebalance, or the moved children of a reorder).
 fn rekey(mut tx: Transaction, script_id: &str, writes: &[Write]) -> Transaction {
@@ -43,7 +35,7 @@ pub async fn add(
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let (update, condition) = bump(seen);
-    let tx = allowed(&section.script_id, user_id)
+    let tx = allowed_transaction(&section.script_id, user_id, Permission::Write)
         .update(
             sections_order_key(&section.script_id),
             update,
@@ -69,7 +61,7 @@ pub async fn replace(
 ) -> Result<(), StoreError> {
     let unchanged = Expression::new("attribute_exists(pk) AND revision = :based_on")
         .value(":based_on", n(based_on));
-    allowed(&section.script_id, user_id)
+    allowed_transaction(&section.script_id, user_id, Permission::Write)
         .put(section.to_item()?, Some(unchanged))
         .event(event)?
         .commit(table)
@@ -86,7 +78,7 @@ pub async fn remove(
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let (update, condition) = bump(seen);
-    allowed(&section.script_id, user_id)
+    allowed_transaction(&section.script_id, user_id, Permission::Write)
         .delete(
             Table::key(
                 Script::pk(&section.script_id),
@@ -117,8 +109,11 @@ pub async fn reorder(
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let (update, condition) = bump(seen);
-    let tx =
-        allowed(script_id, user_id).update(sections_order_key(script_id), update, Some(condition));
+    let tx = allowed_transaction(script_id, user_id, Permission::Write).update(
+        sections_order_key(script_id),
+        update,
+        Some(condition),
+    );
     rekey(tx, script_id, writes)
         .event(event)?
         .commit(table)
