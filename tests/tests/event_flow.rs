@@ -252,7 +252,9 @@ async fn a_write_succeeds_while_the_bus_is_unreachable_and_its_event_is_publishe
         "nothing can be published while the bus is gone"
     );
 
-    // The bus comes back, routed to the event store like the template's bus.
+    // The bus comes back, routed to the event store like the template's bus. The relay waits
+    // meanwhile: a retry between creating the bus and routing it would be lost, as in AWS.
+    let paused = h.stack.pause_streams().await;
     let events = aws_sdk_eventbridge::Client::new(&h.stack.sdk);
     events
         .create_event_bus()
@@ -281,6 +283,7 @@ async fn a_write_succeeds_while_the_bus_is_unreachable_and_its_event_is_publishe
         .send()
         .await
         .unwrap();
+    drop(paused);
 
     let delivered = h
         .wait_for_events("correlationId=during-outage", &["ScriptCreated"])

@@ -5,6 +5,7 @@
 //! only sooner.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
@@ -13,6 +14,7 @@ use aws_lambda_events::event::sqs::SqsEvent;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use serde_json::{Value, json};
+use tokio::sync::RwLock;
 use tracing::warn;
 
 use crate::functions::Invoker;
@@ -133,7 +135,13 @@ enum Position {
 /// A fresh shard iterator is taken for every read, from the last sequence number handled:
 /// the emulator replaces a table's stream shard object when it rolls back a failed
 /// transaction, and iterators taken before then would never see another record.
-pub async fn poll_stream(sdk: SdkConfig, stream_arn: String, function: Invoker, batch_size: usize) {
+pub async fn poll_stream(
+    sdk: SdkConfig,
+    stream_arn: String,
+    function: Invoker,
+    batch_size: usize,
+    gate: Arc<RwLock<()>>,
+) {
     let Invoker::Stream(function) = function else {
         return;
     };
@@ -161,6 +169,9 @@ pub async fn poll_stream(sdk: SdkConfig, stream_arn: String, function: Invoker, 
             }
         }
         let mut any = false;
+        // Held across a read and its invocation, so a test pausing the stream waits for the
+        // batch in flight and then knows the relay is idle.
+        let _open = gate.read().await;
         for (shard_id, position) in shards.iter_mut() {
             let request = streams
                 .get_shard_iterator()

@@ -8,6 +8,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow, bail};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use fountain_runtime::Env;
+use std::sync::Arc;
+
+use tokio::sync::{OwnedRwLockWriteGuard, RwLock};
 use tokio::task::JoinHandle;
 use tracing::info;
 
@@ -86,6 +89,7 @@ pub struct LocalStack {
     pub sdk: SdkConfig,
     invokers: BTreeMap<String, Invoker>,
     tasks: Vec<JoinHandle<()>>,
+    stream_gate: Arc<RwLock<()>>,
 }
 
 impl Drop for LocalStack {
@@ -122,6 +126,7 @@ impl LocalStack {
 
         let mut routes = Vec::new();
         let mut tasks = Vec::new();
+        let stream_gate = Arc::new(RwLock::new(()));
         for function in &template.functions {
             let invoker = invokers
                 .get(&function.logical_id)
@@ -163,6 +168,7 @@ impl LocalStack {
                             stream,
                             invoker.clone(),
                             *batch_size,
+                            stream_gate.clone(),
                         )));
                     }
                 }
@@ -191,7 +197,14 @@ impl LocalStack {
             sdk,
             invokers,
             tasks,
+            stream_gate,
         })
+    }
+
+    /// Stops reading the tables' streams until the guard is dropped, once the batch in flight
+    /// is handled: tests use it to change the world between two relay runs.
+    pub async fn pause_streams(&self) -> OwnedRwLockWriteGuard<()> {
+        self.stream_gate.clone().write_owned().await
     }
 
     pub fn url(&self) -> String {
