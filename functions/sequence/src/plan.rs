@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::keys::{OrderKey, spread};
+use crate::keys::{OrderKey, spread, spread_between};
 
 /// The new key of one child.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,37 +85,156 @@ pub fn apply(current: &[(String, OrderKey)], writes: &[Write]) -> Vec<String> {
     order.into_iter().map(|(_, id)| id.to_owned()).collect()
 }
 
-/// Fresh, evenly spread keys for every child of `order`.
-fn rebalance(order: &[&str]) -> Vec<Write> {
-    order
-        .iter()
-        .zip(spread(order.len()))
-        .map(|(id, key)| Write {
-            id: (*id).to_owned(),
-            key,
+/// What a change of order writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// New keys that keep the current order but open room where the change goes (usually
+    /// none). Listed so that every prefix keeps the order: they may commit in several
+    /// transactions before the change.
+    pub rebalance: Vec<Write>,
+    /// The change itself, planned over the rebalanced keys.
+    pub writes: Vec<Write>,
+}
+
+impl Plan {
+    fn change(writes: Vec<Write>) -> Self {
+        Self {
+            rebalance: Vec::new(),
+            writes,
+        }
+    }
+
+    /// Every write of the plan, once per child (a change overrides its rebalance), for
+    /// committing in one transaction.
+    pub fn merged(&self) -> Vec<Write> {
+        let mut writes: Vec<Write> = self
+            .rebalance
+            .iter()
+            .filter(|r| !self.writes.iter().any(|w| w.id == r.id))
+            .cloned()
+            .collect();
+        writes.extend(self.writes.iter().cloned());
+        writes
+    }
+
+    /// How many children get a new key.
+    pub fn len(&self) -> usize {
+        self.merged().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rebalance.is_empty() && self.writes.is_empty()
+    }
+}
+
+/// Fresh keys for the children around the gap between `current[first]` and `current[last]`
+/// (inclusive), in the narrowest window that leaves room: the window doubles until its
+/// outer neighbours are far enough apart. Ordered so that each write alone keeps the order:
+/// keys moving down ascending, then keys moving up descending.
+fn rebalance_around(current: &[(String, OrderKey)], first: usize, last: usize) -> Vec<Write> {
+    let n = current.len();
+    let mut reach = 1;
+    let (start, keys) = loop {
+        let start = first.saturating_sub(reach);
+        let end = (last + 1 + reach).min(n);
+        let low = start.checked_sub(1).map(|i| &current[i].1);
+        let high = current.get(end).map(|(_, key)| key);
+        if let Some(keys) = spread_between(low, high, end - start) {
+            break (start, keys);
+        }
+        if start == 0 && end == n {
+            // Cannot happen below 2^100 children: the whole range always has room.
+            break (0, spread(n));
+        }
+        reach *= 2;
+    };
+    let window = current.iter().skip(start).zip(keys);
+    let (down, up): (Vec<_>, Vec<_>) = window
+        .filter(|((_, old), new)| old != new)
+        .map(|((id, old), new)| {
+            (
+                old > &new,
+                Write {
+                    id: id.clone(),
+                    key: new,
+                },
+            )
         })
+        .partition(|(down, _)| *down);
+    down.into_iter()
+        .map(|(_, w)| w)
+        .chain(up.into_iter().rev().map(|(_, w)| w))
         .collect()
 }
 
-/// Puts `id` at `index` of `others` (the other children, in order, with their keys): one
-/// write, or a rebalance when the gap is used up.
-fn place(others: &[(&str, &OrderKey)], id: &str, index: usize) -> Vec<Write> {
-    let before = index
-        .checked_sub(1)
-        .and_then(|i| others.get(i))
-        .map(|(_, key)| *key);
-    let after = others.get(index).map(|(_, key)| *key);
-    match OrderKey::between(before, after) {
+/// `current` with `writes` applied, sorted by key.
+fn rekeyed(current: &[(String, OrderKey)], writes: &[Write]) -> Vec<(String, OrderKey)> {
+    let mut keys: HashMap<&str, &OrderKey> =
+        current.iter().map(|(id, key)| (id.as_str(), key)).collect();
+    for write in writes {
+        keys.insert(write.id.as_str(), &write.key);
+    }
+    let mut children: Vec<(String, OrderKey)> = keys
+        .into_iter()
+        .map(|(id, key)| (id.to_owned(), key.clone()))
+        .collect();
+    children.sort_by(|a, b| a.1.cmp(&b.1));
+    children
+}
+
+/// Puts `id` between `low` and `high` (ids of `current`, or the ends): one write, after a
+/// rebalance of the neighbourhood when the gap is used up.
+fn place(current: &[(String, OrderKey)], id: &str, low: Option<&str>, high: Option<&str>) -> Plan {
+    let index = |wanted: &str| current.iter().position(|(id, _)| id == wanted);
+    let key = |i: Option<usize>| i.map(|i| &current[i].1);
+    let (low, high) = (low.and_then(index), high.and_then(index));
+    if let Some(key) = OrderKey::between(key(low), key(high)) {
+        return Plan::change(vec![Write {
+            id: id.to_owned(),
+            key,
+        }]);
+    }
+    let first = low.or(high).unwrap_or(0);
+    let last = high.or(low).unwrap_or(0);
+    let rebalance = rebalance_around(current, first, last);
+    let rebalanced = rekeyed(current, &rebalance);
+    let index = |wanted: Option<usize>| {
+        wanted.and_then(|i| rebalanced.iter().position(|(x, _)| *x == current[i].0))
+    };
+    let key = |i: Option<usize>| i.map(|i| &rebalanced[i].1);
+    let writes = match OrderKey::between(key(index(low)), key(index(high))) {
         Some(key) => vec![Write {
             id: id.to_owned(),
             key,
         }],
+        // Unreachable: the rebalanced gap is at least 256 units of a 15-digit key wide.
         None => {
-            let mut order: Vec<&str> = others.iter().map(|(id, _)| *id).collect();
-            order.insert(index, id);
-            rebalance(&order)
+            let mut order: Vec<&str> = rebalanced
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .filter(|x| *x != id)
+                .collect();
+            let at = index(low).map_or(0, |i| i + 1).min(order.len());
+            order.insert(at, id);
+            order
+                .iter()
+                .zip(spread(order.len()))
+                .map(|(id, key)| Write {
+                    id: (*id).to_owned(),
+                    key,
+                })
+                .collect()
         }
-    }
+    };
+    Plan { rebalance, writes }
+}
+
+/// The ids on either side of `index` in `order`.
+fn neighbours<'a>(order: &[&'a str], index: usize) -> (Option<&'a str>, Option<&'a str>) {
+    (
+        index.checked_sub(1).and_then(|i| order.get(i)).copied(),
+        order.get(index).copied(),
+    )
 }
 
 /// A new child `id` placed among `current` (sorted by key).
@@ -123,45 +242,42 @@ pub fn plan_insert(
     current: &[(String, OrderKey)],
     id: &str,
     at: &Placement,
-) -> Result<Vec<Write>, SequenceError> {
+) -> Result<Plan, SequenceError> {
     if current.iter().any(|(existing, _)| existing == id) {
         return Err(SequenceError::AlreadyPresent(id.to_owned()));
     }
-    let others: Vec<(&str, &OrderKey)> =
-        current.iter().map(|(id, key)| (id.as_str(), key)).collect();
-    let order: Vec<&str> = others.iter().map(|(id, _)| *id).collect();
+    let order: Vec<&str> = current.iter().map(|(id, _)| id.as_str()).collect();
     let index = index_of(&order, at, id)?;
-    Ok(place(&others, id, index))
+    let (low, high) = neighbours(&order, index);
+    Ok(place(current, id, low, high))
 }
 
-/// `id` moved to `to`: one write (none when it is there already), or a rebalance.
+/// `id` moved to `to`: one write (none when it is there already), after a rebalance of the
+/// neighbourhood when the gap is used up.
 pub fn plan_move(
     current: &[(String, OrderKey)],
     id: &str,
     to: &Placement,
-) -> Result<Vec<Write>, SequenceError> {
+) -> Result<Plan, SequenceError> {
     let from = current
         .iter()
         .position(|(x, _)| x == id)
         .ok_or_else(|| SequenceError::UnknownId(id.to_owned()))?;
-    let others: Vec<(&str, &OrderKey)> = current
+    let order: Vec<&str> = current
         .iter()
-        .filter(|(x, _)| x != id)
-        .map(|(id, key)| (id.as_str(), key))
+        .map(|(id, _)| id.as_str())
+        .filter(|x| *x != id)
         .collect();
-    let order: Vec<&str> = others.iter().map(|(id, _)| *id).collect();
     let index = index_of(&order, to, id)?;
     if index == from {
-        return Ok(Vec::new());
+        return Ok(Plan::default());
     }
-    Ok(place(&others, id, index))
+    let (low, high) = neighbours(&order, index);
+    Ok(place(current, id, low, high))
 }
 
 /// The order after applying `moves` one after the other, then the minimal plan to it.
-pub fn plan_moves(
-    current: &[(String, OrderKey)],
-    moves: &[Move],
-) -> Result<Vec<Write>, SequenceError> {
+pub fn plan_moves(current: &[(String, OrderKey)], moves: &[Move]) -> Result<Plan, SequenceError> {
     let mut order: Vec<&str> = current.iter().map(|(id, _)| id.as_str()).collect();
     for mv in moves {
         let from = order
@@ -178,11 +294,12 @@ pub fn plan_moves(
 
 /// The writes that turn `current` (sorted by key) into `new_order`, which must name every
 /// child exactly once. Children on a longest subsequence already in order keep their keys;
-/// only the others (n minus that length) are written.
+/// only the others (n minus that length) are written, each run of them spread between its
+/// kept neighbours. A run with no room takes in its neighbours until it has some.
 pub fn plan_reorder(
     current: &[(String, OrderKey)],
     new_order: &[String],
-) -> Result<Vec<Write>, SequenceError> {
+) -> Result<Plan, SequenceError> {
     let rank: HashMap<&str, usize> = current
         .iter()
         .enumerate()
@@ -205,45 +322,46 @@ pub fn plan_reorder(
             total: current.len(),
         });
     }
-    let kept = longest_increasing(&ranks);
-    let mut writes = Vec::with_capacity(new_order.len() - kept.len());
-    let mut start = 0;
-    // Fill each run of moved children between two kept neighbours.
-    for boundary in kept.iter().copied().chain(std::iter::once(new_order.len())) {
-        if boundary > start {
-            let low = start.checked_sub(1).map(|i| &current[ranks[i]].1);
-            let high = (boundary < new_order.len()).then(|| &current[ranks[boundary]].1);
-            match fill(low, high, boundary - start) {
-                Some(keys) => writes.extend(new_order[start..boundary].iter().zip(keys).map(
-                    |(id, key)| Write {
-                        id: id.clone(),
-                        key,
-                    },
-                )),
-                None => {
-                    return Ok(rebalance(
-                        &new_order.iter().map(String::as_str).collect::<Vec<_>>(),
-                    ));
-                }
+    let mut kept = vec![false; new_order.len()];
+    for i in longest_increasing(&ranks) {
+        kept[i] = true;
+    }
+    'plan: loop {
+        let mut writes = Vec::new();
+        let mut start = 0;
+        let boundaries = (0..new_order.len()).filter(|i| kept[*i]);
+        for boundary in boundaries.chain(std::iter::once(new_order.len())) {
+            if boundary > start {
+                let low = start.checked_sub(1).map(|i| &current[ranks[i]].1);
+                let high = (boundary < new_order.len()).then(|| &current[ranks[boundary]].1);
+                let Some(keys) = spread_between(low, high, boundary - start) else {
+                    // Widen the run by its kept neighbours and plan again.
+                    if let Some(i) = start.checked_sub(1) {
+                        kept[i] = false;
+                    }
+                    if let Some(k) = kept.get_mut(boundary) {
+                        *k = false;
+                    }
+                    continue 'plan;
+                };
+                writes.extend(
+                    new_order[start..boundary]
+                        .iter()
+                        .zip(keys)
+                        .map(|(id, key)| Write {
+                            id: id.clone(),
+                            key,
+                        }),
+                );
             }
+            start = boundary + 1;
         }
-        start = boundary + 1;
+        let writes = writes
+            .into_iter()
+            .filter(|w| current[rank[w.id.as_str()]].1 != w.key)
+            .collect();
+        return Ok(Plan::change(writes));
     }
-    Ok(writes)
-}
-
-/// `count` increasing keys strictly between `low` and `high`, by bisection so that keys grow
-/// with the logarithm of the run, not its length.
-fn fill(low: Option<&OrderKey>, high: Option<&OrderKey>, count: usize) -> Option<Vec<OrderKey>> {
-    if count == 0 {
-        return Some(Vec::new());
-    }
-    let middle = OrderKey::between(low, high)?;
-    let left = (count - 1) / 2;
-    let mut keys = fill(low, Some(&middle), left)?;
-    keys.push(middle.clone());
-    keys.extend(fill(Some(&middle), high, count - 1 - left)?);
-    Some(keys)
 }
 
 /// Indexes into `values` of one longest strictly increasing subsequence (O(n log n)).
@@ -274,6 +392,7 @@ fn longest_increasing(values: &[usize]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::SPREAD_MAX_BYTES as SPREAD_MAX;
 
     fn children(n: usize) -> Vec<(String, OrderKey)> {
         (0..n).map(|i| format!("c{i:05}")).zip(spread(n)).collect()
@@ -282,12 +401,17 @@ mod tests {
     #[test]
     fn moving_one_child_of_ten_thousand_writes_one_key() {
         let current = children(10_000);
-        let writes = plan_move(&current, "c05000", &Placement::Position(1)).unwrap();
-        assert_eq!(writes.len(), 1);
-        assert_eq!(apply(&current, &writes)[0], "c05000");
-        let writes = plan_move(&current, "c00001", &Placement::After("c09998".into())).unwrap();
-        assert_eq!(writes.len(), 1);
-        assert_eq!(apply(&current, &writes)[9998], "c00001");
+        for (id, to, at) in [
+            ("c05000", Placement::Position(1), 0),
+            ("c00001", Placement::After("c09998".into()), 9998),
+            ("c09999", Placement::Before("c00003".into()), 3),
+            ("c00000", Placement::Last, 9999),
+        ] {
+            let plan = plan_move(&current, id, &to).unwrap();
+            assert!(plan.rebalance.is_empty());
+            assert_eq!(plan.writes.len(), 1);
+            assert_eq!(apply(&current, &plan.writes)[at], id);
+        }
         assert!(
             plan_move(&current, "c00003", &Placement::Position(4))
                 .unwrap()
@@ -300,13 +424,13 @@ mod tests {
         let current = children(10_000);
         let mut order: Vec<String> = current.iter().map(|(id, _)| id.clone()).collect();
         order[4000..4100].reverse();
-        let writes = plan_reorder(&current, &order).unwrap();
+        let plan = plan_reorder(&current, &order).unwrap();
         assert_eq!(
-            writes.len(),
+            plan.len(),
             99,
             "n minus the longest kept subsequence (100 - 1)"
         );
-        assert_eq!(apply(&current, &writes), order);
+        assert_eq!(apply(&current, &plan.merged()), order);
     }
 
     #[test]
@@ -342,25 +466,81 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_used_up_gap_rebalances_the_parent() {
-        // Squeeze a gap until no key fits in it.
-        let keys = spread(2);
-        let (low, mut high) = (keys[0].clone(), keys[1].clone());
-        while let Some(key) = OrderKey::between(Some(&low), Some(&high)) {
-            high = key;
+    /// `n` children whose keys were squeezed into one gap by inserting again and again in
+    /// front of the same child, inside a parent of `around` evenly spread children.
+    fn squeezed(around: usize, n: usize) -> Vec<(String, OrderKey)> {
+        let mut current = children(around);
+        let (low, mut high) = (current[0].1.clone(), current[1].1.clone());
+        for i in 0..n {
+            let Some(key) = OrderKey::between(Some(&low), Some(&high)) else {
+                break;
+            };
+            high = key.clone();
+            current.push((format!("s{i:05}"), key));
         }
-        let current = vec![
-            ("a".to_owned(), low),
-            ("b".to_owned(), high),
-            ("c".to_owned(), keys[1].clone()),
-        ];
-        let writes = plan_insert(&current, "new", &Placement::Position(2)).unwrap();
-        assert_eq!(writes.len(), 4, "every child gets a fresh key");
-        assert_eq!(apply(&current, &writes), ["a", "new", "b", "c"]);
-        assert!(writes.iter().all(|w| w.key.as_str().len() <= 10));
-        let moved = plan_move(&current, "c", &Placement::Position(2)).unwrap();
-        assert_eq!(apply(&current, &moved), ["a", "c", "b"]);
+        current.sort_by(|a, b| a.1.cmp(&b.1));
+        current
+    }
+
+    #[test]
+    fn a_used_up_gap_rebalances_only_its_neighbourhood() {
+        let current = squeezed(1000, 10_000);
+        let low = current[0].0.clone();
+        let high = current[1].0.clone();
+        assert!(OrderKey::between(Some(&current[0].1), Some(&current[1].1)).is_none());
+        let plan = plan_insert(&current, "new", &Placement::After(low.clone())).unwrap();
+        assert!(!plan.rebalance.is_empty(), "the gap needs room");
+        assert!(
+            plan.rebalance.len() < current.len() / 2,
+            "only a window is rebalanced ({} of {})",
+            plan.rebalance.len(),
+            current.len()
+        );
+        let order = apply(&current, &plan.merged());
+        let at = order.iter().position(|id| *id == "new").unwrap();
+        assert_eq!(
+            (order[at - 1].as_str(), order[at + 1].as_str()),
+            (low.as_str(), high.as_str())
+        );
+        assert_eq!(order.len(), current.len() + 1);
+        let moved = plan_move(&current, "c00500", &Placement::After(low)).unwrap();
+        assert_eq!(apply(&current, &moved.merged())[1], "c00500");
+    }
+
+    #[test]
+    fn every_prefix_of_a_rebalance_keeps_the_order() {
+        // 200 children packed at the deepest digit, between short-keyed neighbours: no
+        // window short of all of them has room, so the rebalance spans transactions.
+        let mut current: Vec<(String, OrderKey)> = (1..=200)
+            .map(|i| {
+                let key = format!("{}{i:02x}", "01".repeat(crate::keys::MAX_KEY_BYTES - 1));
+                (format!("p{i:03}"), OrderKey::parse(&key).unwrap())
+            })
+            .collect();
+        for (id, key) in [("first", "0080"), ("next", "02"), ("last", "03")] {
+            current.push((id.to_owned(), OrderKey::parse(key).unwrap()));
+        }
+        current.sort_by(|a, b| a.1.cmp(&b.1));
+        let before: Vec<String> = current.iter().map(|(id, _)| id.clone()).collect();
+        let plan = plan_insert(&current, "new", &Placement::After("p100".into())).unwrap();
+        assert!(plan.rebalance.len() > 95, "larger than one transaction");
+        for end in 0..=plan.rebalance.len() {
+            assert_eq!(
+                apply(&current, &plan.rebalance[..end]),
+                before,
+                "after {end} writes"
+            );
+        }
+        let order = apply(&current, &plan.merged());
+        assert_eq!(
+            order[order.iter().position(|id| id == "p100").unwrap() + 1],
+            "new"
+        );
+        assert!(
+            plan.merged()
+                .iter()
+                .all(|w| w.key.as_str().len() <= 2 * SPREAD_MAX)
+        );
     }
 
     #[test]

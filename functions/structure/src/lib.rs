@@ -3,6 +3,7 @@
 //! change of order commits with the parent's order revision, so a stale or concurrent
 //! reorder is refused whole.
 
+mod commit;
 pub mod handlers;
 mod model;
 mod order;

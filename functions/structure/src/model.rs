@@ -1,13 +1,11 @@
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Checks, FieldError};
-use fountain_sequence::{Move, OrderKey, Placement, SequenceError};
+use fountain_sequence::{Move, Placement, SequenceError};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub const MAX_TITLE_CHARS: usize = 200;
-/// Writes a transaction can spare for new keys besides its checks, order and event.
-pub const MAX_KEY_WRITES: usize = 95;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -51,12 +49,6 @@ impl Section {
     /// The order index entry: sections of a script sort by it.
     pub fn order_sk(order_key: &str) -> String {
         format!("SECTION#{order_key}")
-    }
-
-    pub const ORDER_PREFIX: &'static str = "SECTION#";
-
-    pub fn key(&self) -> Option<OrderKey> {
-        OrderKey::parse(&self.order_key)
     }
 
     pub fn view(&self, sequence: usize) -> SectionView {
@@ -262,10 +254,10 @@ pub struct DeleteRequest {
     pub comment: Option<String>,
 }
 
-/// The answer to a refused order change.
-pub fn sequence_problem(error: SequenceError) -> ApiError {
+/// The answer to a refused order change among children called `what`.
+pub fn sequence_problem(error: SequenceError, what: &'static str) -> ApiError {
     match error {
-        SequenceError::UnknownId(_) => ApiError::NotFound("section"),
+        SequenceError::UnknownId(_) => ApiError::NotFound(what),
         SequenceError::PositionOutOfRange { .. } => ApiError::field("position", error.to_string()),
         other => ApiError::BadRequest(other.to_string()),
     }

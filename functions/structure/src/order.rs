@@ -1,27 +1,311 @@
-//! Reading a parent's children in order, and the parent's order revision: the number every
-//! change of order increments, conditioned on the value it read.
+//! A parent's ordered children, as stored: each child item carries `orderKey` and the
+//! order index entry `lsi1sk = <prefix><orderKey>`; the parent's order revision lives in
+//! its own item and moves on with every change of order, conditioned on the value read.
 
+use aws_sdk_dynamodb::types::Select;
+use fountain_http::ApiError;
 use fountain_scripts::Script;
-use fountain_sequence::OrderKey;
-use fountain_store::{Expression, Item, ItemCodec, LSI1, LSI1_SK, StoreError, Table, n, s};
+use fountain_sequence::{OrderKey, Placement};
+use fountain_store::{
+    Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, PK, StoreError, Table, n, s,
+};
 
-use crate::model::Section;
-
-/// The item holding the order revision of a script's sections.
-pub fn sections_order_key(script_id: &str) -> Item {
-    Table::key(Script::pk(script_id), "ORDER#SECTIONS")
+/// The children of one parent: the sections of a script, or the elements of a section.
+#[derive(Debug, Clone)]
+pub struct Siblings {
+    pub script_id: String,
+    /// Sort key of the item holding the order revision.
+    order_sk: String,
+    /// What every child's `lsi1sk` starts with.
+    prefix: String,
+    /// What every child's `sk` starts with (followed by its id).
+    child_prefix: &'static str,
 }
 
-pub async fn revision(table: &Table, script_id: &str) -> Result<u64, StoreError> {
-    Ok(table
-        .get(&Script::pk(script_id), "ORDER#SECTIONS")
-        .await?
-        .and_then(|item| {
-            item.get("revision")
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0))
+/// Where a placed child goes, once its neighbours' keys are known.
+pub enum Gap {
+    /// Between these keys (either end open).
+    Between(Option<OrderKey>, Option<OrderKey>),
+    /// The child is there already.
+    Unchanged,
+}
+
+impl Siblings {
+    pub fn sections(script_id: &str) -> Self {
+        Self {
+            script_id: script_id.to_owned(),
+            order_sk: "ORDER#SECTIONS".to_owned(),
+            prefix: "SECTION#".to_owned(),
+            child_prefix: "SECTION#",
+        }
+    }
+
+    pub fn elements(script_id: &str, section_id: &str) -> Self {
+        Self {
+            script_id: script_id.to_owned(),
+            order_sk: format!("ORDER#ELEMENTS#{section_id}"),
+            prefix: format!("ELEMENT#{section_id}#"),
+            child_prefix: "ELEMENT#",
+        }
+    }
+
+    pub fn pk(&self) -> String {
+        Script::pk(&self.script_id)
+    }
+
+    pub fn child_sk(&self, id: &str) -> String {
+        format!("{}{id}", self.child_prefix)
+    }
+
+    /// The order index entry of a child with `key`.
+    pub fn order_sk(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    pub fn order_item_key(&self) -> Item {
+        Table::key(self.pk(), &self.order_sk)
+    }
+
+    pub async fn revision(&self, table: &Table) -> Result<u64, StoreError> {
+        Ok(table
+            .get(&self.pk(), &self.order_sk)
+            .await?
+            .and_then(|item| {
+                item.get("revision")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+            })
+            .unwrap_or(0))
+    }
+
+    /// Ids and keys of every child, in order (strongly consistent, all pages, keys only).
+    pub async fn keyed(&self, table: &Table) -> Result<Vec<(String, OrderKey)>, StoreError> {
+        let mut children = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .index_query(table)
+                .key_condition_expression("pk = :pk AND begins_with(#order, :prefix)")
+                .expression_attribute_values(":prefix", s(&self.prefix))
+                .projection_expression("sk, orderKey")
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            for item in output.items.unwrap_or_default() {
+                children.push(self.id_and_key(&item)?);
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(children),
+            }
+        }
+    }
+
+    fn index_query(
+        &self,
+        table: &Table,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        table
+            .client
+            .query()
+            .table_name(&table.name)
+            .index_name(LSI1)
+            .expression_attribute_names("#order", LSI1_SK)
+            .expression_attribute_values(":pk", s(self.pk()))
+            .consistent_read(true)
+    }
+
+    fn id_and_key(&self, item: &Item) -> Result<(String, OrderKey), StoreError> {
+        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok());
+        let id = text("sk")
+            .and_then(|sk| sk.strip_prefix(self.child_prefix))
+            .ok_or_else(|| StoreError::Corrupt("an ordered child without its id".into()))?;
+        let key = text("orderKey")
+            .and_then(|key| OrderKey::parse(key))
+            .ok_or_else(|| StoreError::Corrupt(format!("{id} has a malformed order key")))?;
+        Ok((id.to_owned(), key))
+    }
+
+    /// One page of children in order, each with its sequence number, and the cursor of the
+    /// next page (which carries the offset, so numbers continue across pages).
+    pub async fn page<T: ItemCodec>(
+        &self,
+        table: &Table,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<(usize, T)>, Option<String>), ApiError> {
+        let partition = self.pk();
+        let (start, offset) = match cursor {
+            Some(cursor) => {
+                let (key, offset) = Cursor::decode_at(cursor, PK, &partition)?;
+                (Some(key), offset)
+            }
+            None => (None, 0),
+        };
+        let output = self
+            .index_query(table)
+            .key_condition_expression("pk = :pk AND begins_with(#order, :prefix)")
+            .expression_attribute_values(":prefix", s(&self.prefix))
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let children = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| T::from_item(item).map(|child| (offset + i + 1, child)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = output
+            .last_evaluated_key
+            .as_ref()
+            .and_then(|key| Cursor::encode_at(key, offset + children.len()));
+        Ok((children, next))
+    }
+
+    /// The key of child `id`, when it is a child of this parent.
+    pub async fn key_of(&self, table: &Table, id: &str) -> Result<Option<OrderKey>, StoreError> {
+        Ok(table
+            .get(&self.pk(), &self.child_sk(id))
+            .await?
+            .filter(|item| {
+                item.get(LSI1_SK)
+                    .and_then(|v| v.as_s().ok())
+                    .is_some_and(|order| order.starts_with(&self.prefix))
+            })
+            .and_then(|item| self.id_and_key(&item).ok())
+            .map(|(_, key)| key))
+    }
+
+    /// Up to two children next to `key` (after it, or before it going down), skipping
+    /// `key` itself.
+    async fn next_to(
+        &self,
+        table: &Table,
+        key: Option<&OrderKey>,
+        upwards: bool,
+    ) -> Result<Vec<(String, OrderKey)>, StoreError> {
+        // Keys are lowercase hex: "g" sorts after all of them, and key + "0" is the first
+        // string above key that another key can be.
+        let (low, high) = match (key, upwards) {
+            (Some(key), true) => (
+                self.order_sk(&format!("{}0", key.as_str())),
+                self.order_sk("g"),
+            ),
+            (Some(key), false) => (self.prefix.clone(), self.order_sk(key.as_str())),
+            (None, _) => (self.prefix.clone(), self.order_sk("g")),
+        };
+        let output = self
+            .index_query(table)
+            .key_condition_expression("pk = :pk AND #order BETWEEN :low AND :high")
+            .expression_attribute_values(":low", s(low))
+            .expression_attribute_values(":high", s(high))
+            .projection_expression("sk, orderKey")
+            .scan_index_forward(upwards)
+            .limit(3)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(|item| self.id_and_key(item))
+            .filter(|child| !matches!((child, key), (Ok((_, k)), Some(key)) if k == key))
+            .collect()
+    }
+
+    /// The neighbours' keys for putting `placed` at `to`, read with at most three calls
+    /// whatever the number of children; `None` for a placement by position, which needs
+    /// the whole order.
+    pub async fn gap(
+        &self,
+        table: &Table,
+        placed: &str,
+        to: &Placement,
+    ) -> Result<Option<Result<Gap, AnchorError>>, StoreError> {
+        let (anchor, upwards) = match to {
+            Placement::Position(_) => return Ok(None),
+            Placement::First => (None, true),
+            Placement::Last => (None, false),
+            Placement::After(id) => (Some(id), true),
+            Placement::Before(id) => (Some(id), false),
+        };
+        let anchor_key = match anchor {
+            Some(id) if id == placed => return Ok(Some(Err(AnchorError::Itself(id.clone())))),
+            Some(id) => match self.key_of(table, id).await? {
+                Some(key) => Some(key),
+                None => return Ok(Some(Err(AnchorError::Unknown(id.clone())))),
+            },
+            None => None,
+        };
+        let near = self.next_to(table, anchor_key.as_ref(), upwards).await?;
+        // The placed child right next to its anchor (or at the wanted end) stays put.
+        if near.first().is_some_and(|(id, _)| id == placed) {
+            return Ok(Some(Ok(Gap::Unchanged)));
+        }
+        let neighbour = near
+            .into_iter()
+            .find(|(id, _)| id != placed)
+            .map(|(_, key)| key);
+        let (low, high) = if upwards {
+            (anchor_key, neighbour)
+        } else {
+            (neighbour, anchor_key)
+        };
+        Ok(Some(Ok(Gap::Between(low, high))))
+    }
+
+    /// The sequence number of the child with `key`: one more than the children before it.
+    pub async fn sequence_of(&self, table: &Table, key: &str) -> Result<usize, StoreError> {
+        // BETWEEN includes the child itself.
+        Ok(self.count_through(table, &self.order_sk(key)).await?.max(1))
+    }
+
+    /// How many children have a key below `key`, which no child has yet.
+    pub async fn count_below(&self, table: &Table, key: &OrderKey) -> Result<usize, StoreError> {
+        self.count_through(table, &self.order_sk(key.as_str()))
+            .await
+    }
+
+    async fn count_through(&self, table: &Table, last: &str) -> Result<usize, StoreError> {
+        let mut count = 0usize;
+        let mut start = None;
+        loop {
+            let output = self
+                .index_query(table)
+                .key_condition_expression("pk = :pk AND #order BETWEEN :first AND :last")
+                .expression_attribute_values(":first", s(&self.prefix))
+                .expression_attribute_values(":last", s(last))
+                .select(Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            count += output.count.max(0) as usize;
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(count),
+            }
+        }
+    }
+
+    /// The update that sets a child's key.
+    pub fn rekey(&self, key: &OrderKey) -> Expression {
+        Expression::new("SET orderKey = :key, lsi1sk = :order")
+            .value(":key", s(key.as_str()))
+            .value(":order", s(self.order_sk(key.as_str())))
+    }
+}
+
+/// A placement relative to a sibling that cannot be followed.
+#[derive(Debug)]
+pub enum AnchorError {
+    Unknown(String),
+    Itself(String),
 }
 
 /// The update that moves the order revision from `seen` to `seen + 1`, refused when another
@@ -32,86 +316,5 @@ pub fn bump(seen: u64) -> (Expression, &'static str) {
         (update, "attribute_not_exists(revision)")
     } else {
         (update.value(":seen", n(seen)), "revision = :seen")
-    }
-}
-
-/// Every section of the script, in order (strongly consistent, all pages).
-pub async fn sections(table: &Table, script_id: &str) -> Result<Vec<Section>, StoreError> {
-    let mut sections = Vec::new();
-    let mut start = None;
-    loop {
-        let output = table
-            .client
-            .query()
-            .table_name(&table.name)
-            .index_name(LSI1)
-            .key_condition_expression("pk = :pk AND begins_with(#order, :prefix)")
-            .expression_attribute_names("#order", LSI1_SK)
-            .expression_attribute_values(":pk", s(Script::pk(script_id)))
-            .expression_attribute_values(":prefix", s(Section::ORDER_PREFIX))
-            .consistent_read(true)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        for item in output.items.unwrap_or_default() {
-            sections.push(Section::from_item(item)?);
-        }
-        match output.last_evaluated_key {
-            Some(key) => start = Some(key),
-            None => return Ok(sections),
-        }
-    }
-}
-
-/// The children as the sequence planner takes them: ids with their keys, in order.
-pub fn keyed(sections: &[Section]) -> Result<Vec<(String, OrderKey)>, StoreError> {
-    sections
-        .iter()
-        .map(|section| {
-            section
-                .key()
-                .map(|key| (section.section_id.clone(), key))
-                .ok_or_else(|| {
-                    StoreError::Corrupt(format!(
-                        "section {} has a malformed order key",
-                        section.section_id
-                    ))
-                })
-        })
-        .collect()
-}
-
-/// The sequence number of the section with `order_key`: one more than the sections before it.
-pub async fn sequence_of(
-    table: &Table,
-    script_id: &str,
-    order_key: &str,
-) -> Result<usize, StoreError> {
-    let mut before = 0usize;
-    let mut start = None;
-    loop {
-        let output = table
-            .client
-            .query()
-            .table_name(&table.name)
-            .index_name(LSI1)
-            .key_condition_expression("pk = :pk AND #order BETWEEN :first AND :own")
-            .expression_attribute_names("#order", LSI1_SK)
-            .expression_attribute_values(":pk", s(Script::pk(script_id)))
-            .expression_attribute_values(":first", s(Section::ORDER_PREFIX))
-            .expression_attribute_values(":own", s(Section::order_sk(order_key)))
-            .select(aws_sdk_dynamodb::types::Select::Count)
-            .consistent_read(true)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        before += output.count.max(0) as usize;
-        match output.last_evaluated_key {
-            Some(key) => start = Some(key),
-            // BETWEEN includes the section itself.
-            None => return Ok(before.max(1)),
-        }
     }
 }

@@ -2,53 +2,38 @@
 //! order changes, and its event.
 
 use fountain_events::EventEnvelope;
-use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, allowed_transaction};
-use fountain_sequence::Write;
-use fountain_store::{Expression, ItemCodec, StoreError, Table, Transaction, n, s};
+use fountain_sequence::Plan;
+use fountain_store::{Expression, ItemCodec, StoreError, Table, n};
 
+use crate::commit::commit_plan;
 use crate::model::Section;
-use crate::order::{bump, sections_order_key};
+use crate::order::{Siblings, bump};
 
-/// New order keys for siblings (a rebalance, or the moved children of a reorder).
-fn rekey(mut tx: Transaction, script_id: &str, writes: &[Write]) -> Transaction {
-    for write in writes {
-        let update = Expression::new("SET orderKey = :key, lsi1sk = :order")
-            .value(":key", s(write.key.as_str()))
-            .value(":order", s(Section::order_sk(write.key.as_str())));
-        tx = tx.update(
-            Table::key(Script::pk(script_id), Section::sk(&write.id)),
-            update,
-            Some("attribute_exists(pk)"),
-        );
-    }
-    tx
-}
-
-/// Adds `section`; `siblings` are rebalanced siblings' new keys (usually none).
+/// Adds `section`, whose key `plan` gives (after its rebalance, if any).
 pub async fn add(
     table: &Table,
     user_id: &str,
     section: &Section,
     seen: u64,
-    siblings: &[Write],
+    plan: &Plan,
     event: &EventEnvelope,
-) -> Result<(), StoreError> {
-    let (update, condition) = bump(seen);
-    let tx = allowed_transaction(&section.script_id, user_id, Permission::Write)
-        .update(
-            sections_order_key(&section.script_id),
-            update,
-            Some(condition),
-        )
-        .put(
-            section.to_item()?,
-            Some(Expression::new("attribute_not_exists(pk)")),
-        );
-    rekey(tx, &section.script_id, siblings)
-        .event(event)?
-        .commit(table)
-        .await
+) -> Result<u64, StoreError> {
+    let siblings = Siblings::sections(&section.script_id);
+    let item = section.to_item()?;
+    commit_plan(
+        table,
+        user_id,
+        &siblings,
+        seen,
+        plan,
+        Some(&section.section_id),
+        |tx| {
+            tx.put(item, Some(Expression::new("attribute_not_exists(pk)")))
+                .event(event)
+        },
+    )
+    .await
 }
 
 /// Replaces the section's fields if it is still at `based_on` (write 2).
@@ -69,7 +54,8 @@ pub async fn replace(
 }
 
 /// Removes the section (write 2) and moves the order revision on, so reorders based on the
-/// old order are refused.
+/// old order are refused. Its elements go with it: the section's removal hides them at once
+/// and the `purge_section` consumer deletes them.
 pub async fn remove(
     table: &Table,
     user_id: &str,
@@ -77,45 +63,33 @@ pub async fn remove(
     seen: u64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
+    let siblings = Siblings::sections(&section.script_id);
     let (update, condition) = bump(seen);
     allowed_transaction(&section.script_id, user_id, Permission::Write)
         .delete(
-            Table::key(
-                Script::pk(&section.script_id),
-                Section::sk(&section.section_id),
-            ),
+            Table::key(siblings.pk(), siblings.child_sk(&section.section_id)),
             Some(
                 Expression::new("attribute_exists(pk) AND revision = :revision")
                     .value(":revision", n(section.revision)),
             ),
         )
-        .update(
-            sections_order_key(&section.script_id),
-            update,
-            Some(condition),
-        )
+        .update(siblings.order_item_key(), update, Some(condition))
         .event(event)?
         .commit(table)
         .await
 }
 
-/// Writes new keys for the moved sections, if the order is still at `seen` (write 2).
+/// Writes the plan's keys with the event, if the order is still at `seen`.
 pub async fn reorder(
     table: &Table,
     user_id: &str,
-    script_id: &str,
+    siblings: &Siblings,
     seen: u64,
-    writes: &[Write],
+    plan: &Plan,
     event: &EventEnvelope,
-) -> Result<(), StoreError> {
-    let (update, condition) = bump(seen);
-    let tx = allowed_transaction(script_id, user_id, Permission::Write).update(
-        sections_order_key(script_id),
-        update,
-        Some(condition),
-    );
-    rekey(tx, script_id, writes)
-        .event(event)?
-        .commit(table)
-        .await
+) -> Result<u64, StoreError> {
+    commit_plan(table, user_id, siblings, seen, plan, None, |tx| {
+        tx.event(event)
+    })
+    .await
 }

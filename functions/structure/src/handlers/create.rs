@@ -1,3 +1,8 @@
+use super::order_conflict;
+use crate::commit::{key_for, plan_placement, sequence_after};
+use crate::model::{CreateSection, Section, SectionView, sequence_problem};
+use crate::order::Siblings;
+use crate::store;
 use chrono::Utc;
 use fountain_events::catalog::SectionAdded;
 use fountain_events::ids::new_id;
@@ -6,11 +11,6 @@ use fountain_http::{
     path_param, serve,
 };
 use fountain_scripts::access::{Permission, authorize};
-use fountain_sequence::{apply, plan_insert};
-
-use super::order_conflict;
-use crate::model::{CreateSection, MAX_KEY_WRITES, Section, SectionView, sequence_problem};
-use crate::{order, store};
 
 /// Adds a section at a position (or before/after another), at the end by default.
 #[utoipa::path(post, path = "/scripts/{scriptId}/sections", tag = "structure", operation_id = "create_section",
@@ -30,30 +30,18 @@ pub async fn create_section(deps: &TableDeps, req: Request) -> Response<Body> {
             let input: CreateSection = json_body(&req, deps.max_body_bytes)?;
             let placement = input.validate()?;
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            let seen = order::revision(&deps.table, &script_id).await?;
-            let siblings = order::sections(&deps.table, &script_id).await?;
+            let siblings = Siblings::sections(&script_id);
+            let seen = siblings.revision(&deps.table).await?;
             let section_id = new_id();
-            let current = order::keyed(&siblings)?;
-            let mut writes =
-                plan_insert(&current, &section_id, &placement).map_err(sequence_problem)?;
-            if writes.len() > MAX_KEY_WRITES {
-                return Err(ApiError::Conflict(
-                    "this script's sections need a rebalance larger than one transaction".into(),
-                ));
-            }
-            let sequence = apply(&current, &writes)
-                .iter()
-                .position(|id| *id == section_id)
-                .map_or(0, |i| i + 1);
-            let Some(own) = writes
-                .iter()
-                .position(|w| w.id == section_id)
-                .map(|i| writes.remove(i))
-            else {
+            let plan = plan_placement(&deps.table, &siblings, &section_id, &placement, false)
+                .await?
+                .map_err(|e| sequence_problem(e, "section"))?;
+            let Some(own) = key_for(&plan, &section_id) else {
                 return Err(ApiError::Internal(
                     "the plan has no key for the new section".into(),
                 ));
             };
+            let sequence = sequence_after(&deps.table, &siblings, &plan, &section_id, None).await?;
             let now = Utc::now();
             let section = Section {
                 section_id,
@@ -64,7 +52,7 @@ pub async fn create_section(deps: &TableDeps, req: Request) -> Response<Body> {
                 created_at: now,
                 updated_at: now,
                 comment: input.comment.clone(),
-                order_key: own.key.as_str().to_owned(),
+                order_key: own.as_str().to_owned(),
             };
             let event = SectionAdded {
                 section_id: section.section_id.clone(),
@@ -79,7 +67,7 @@ pub async fn create_section(deps: &TableDeps, req: Request) -> Response<Body> {
                 &ctx.principal.user_id,
                 &section,
                 seen,
-                &writes,
+                &plan,
                 &ctx.envelope(&event)?,
             )
             .await

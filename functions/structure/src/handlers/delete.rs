@@ -7,7 +7,8 @@ use fountain_scripts::access::Permission;
 
 use super::{authorized_section, order_conflict};
 use crate::model::DeleteRequest;
-use crate::{order, store};
+use crate::order::Siblings;
+use crate::store;
 
 /// Removes a section; the sections after it move up one sequence number.
 #[utoipa::path(delete, path = "/scripts/{scriptId}/sections/{sectionId}", tag = "structure", operation_id = "delete_section",
@@ -28,7 +29,9 @@ pub async fn delete_section(deps: &TableDeps, req: Request) -> Response<Body> {
             if let Some(expected) = if_match(&req)? {
                 expected.check(section.revision, "section")?;
             }
-            let seen = order::revision(&deps.table, &section.script_id).await?;
+            let seen = Siblings::sections(&section.script_id)
+                .revision(&deps.table)
+                .await?;
             let event = SectionRemoved {
                 section_id: section.section_id.clone(),
                 script_id: section.script_id.clone(),

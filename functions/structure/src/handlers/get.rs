@@ -3,7 +3,7 @@ use fountain_scripts::access::Permission;
 
 use super::authorized_section;
 use crate::model::SectionView;
-use crate::order;
+use crate::order::Siblings;
 
 /// One section, with its sequence number.
 #[utoipa::path(get, path = "/scripts/{scriptId}/sections/{sectionId}", tag = "structure", operation_id = "get_section",
@@ -17,8 +17,9 @@ pub async fn get_section(deps: &TableDeps, req: Request) -> Response<Body> {
         req,
         |ctx, req| async move {
             let section = authorized_section(deps, &req, &ctx.principal, Permission::Read).await?;
-            let sequence =
-                order::sequence_of(&deps.table, &section.script_id, &section.order_key).await?;
+            let sequence = Siblings::sections(&section.script_id)
+                .sequence_of(&deps.table, &section.order_key)
+                .await?;
             json(200, &section.view(sequence), Some(etag(section.revision)))
         },
     )

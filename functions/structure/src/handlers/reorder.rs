@@ -7,8 +7,10 @@ use fountain_scripts::access::{Permission, authorize};
 use fountain_sequence::{apply, plan_moves, plan_reorder};
 
 use super::order_conflict;
-use crate::model::{MAX_KEY_WRITES, Reorder, ReorderSections, SectionOrder, sequence_problem};
-use crate::{order, store};
+use crate::commit::MAX_KEY_WRITES;
+use crate::model::{Reorder, ReorderSections, SectionOrder, sequence_problem};
+use crate::order::Siblings;
+use crate::store;
 
 /// Reorders the script's sections at once: the full new order, or moves applied in turn.
 /// Only the sections that must move get new keys (n minus the longest run kept in order).
@@ -32,14 +34,16 @@ pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> 
             let wanted = input.validate()?;
             let if_match = require_if_match(&req)?;
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            let seen = order::revision(&deps.table, &script_id).await?;
+            let siblings = Siblings::sections(&script_id);
+            let seen = siblings.revision(&deps.table).await?;
             if_match.check(seen, "order of sections")?;
-            let current = order::keyed(&order::sections(&deps.table, &script_id).await?)?;
-            let writes = match &wanted {
+            let current = siblings.keyed(&deps.table).await?;
+            let plan = match &wanted {
                 Reorder::Order(order) => plan_reorder(&current, order),
                 Reorder::Moves(moves) => plan_moves(&current, moves),
             }
-            .map_err(sequence_problem)?;
+            .map_err(|e| sequence_problem(e, "section"))?;
+            let writes = plan.merged();
             if writes.len() > MAX_KEY_WRITES {
                 return Err(ApiError::BadRequest(format!(
                     "this reorder moves {} sections; at most {MAX_KEY_WRITES} move in one request",
@@ -63,9 +67,9 @@ pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> 
             store::reorder(
                 &deps.table,
                 &ctx.principal.user_id,
-                &script_id,
+                &siblings,
                 seen,
-                &writes,
+                &plan,
                 &ctx.envelope(&event)?,
             )
             .await

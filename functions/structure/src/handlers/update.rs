@@ -9,7 +9,8 @@ use fountain_store::StoreError;
 
 use super::authorized_section;
 use crate::model::{SectionView, UpdateSection};
-use crate::{order, store};
+use crate::order::Siblings;
+use crate::store;
 
 /// Changes a section's level or title; needs If-Match with its ETag.
 #[utoipa::path(patch, path = "/scripts/{scriptId}/sections/{sectionId}", tag = "structure", operation_id = "update_section",
@@ -74,8 +75,9 @@ pub async fn update_section(deps: &TableDeps, req: Request) -> Response<Body> {
                 )),
                 other => other.map_err(ApiError::from),
             }?;
-            let sequence =
-                order::sequence_of(&deps.table, &section.script_id, &section.order_key).await?;
+            let sequence = Siblings::sections(&section.script_id)
+                .sequence_of(&deps.table, &section.order_key)
+                .await?;
             json(200, &section.view(sequence), Some(etag(section.revision)))
         },
     )

@@ -1,0 +1,139 @@
+//! Planning and committing a change of order: the O(1) path when the neighbours of the gap
+//! have room, the whole order otherwise; a rebalance too large for one transaction commits
+//! first in chunks that each keep the order, then the change itself.
+
+use fountain_scripts::access::{Permission, allowed_transaction};
+use fountain_sequence::{
+    OrderKey, Placement, Plan, SequenceError, Write, apply, plan_insert, plan_move,
+};
+use fountain_store::{StoreError, Table, Transaction};
+
+use crate::order::{AnchorError, Gap, Siblings, bump};
+
+/// Most keys one transaction writes: DynamoDB's 100 less the two access checks, the order
+/// revision, the changed item and its event.
+pub const MAX_KEY_WRITES: usize = 95;
+
+/// Where to put `id` (a new child when `existing` is false) among `siblings`. Relative and
+/// end placements read at most three items; positions read the order's keys.
+pub async fn plan_placement(
+    table: &Table,
+    siblings: &Siblings,
+    id: &str,
+    to: &Placement,
+    existing: bool,
+) -> Result<Result<Plan, SequenceError>, StoreError> {
+    match siblings.gap(table, id, to).await? {
+        Some(Ok(Gap::Unchanged)) => return Ok(Ok(Plan::default())),
+        Some(Ok(Gap::Between(low, high))) => {
+            if let Some(key) = OrderKey::between(low.as_ref(), high.as_ref()) {
+                return Ok(Ok(Plan {
+                    rebalance: Vec::new(),
+                    writes: vec![Write {
+                        id: id.to_owned(),
+                        key,
+                    }],
+                }));
+            }
+        }
+        Some(Err(AnchorError::Unknown(anchor))) => {
+            return Ok(Err(SequenceError::UnknownId(anchor)));
+        }
+        Some(Err(AnchorError::Itself(anchor))) => {
+            return Ok(Err(SequenceError::RelativeToItself(anchor)));
+        }
+        None => {}
+    }
+    let current = siblings.keyed(table).await?;
+    Ok(if existing {
+        plan_move(&current, id, to)
+    } else {
+        plan_insert(&current, id, to)
+    })
+}
+
+/// Commits `plan` among `siblings`, based on order revision `seen`. `placed` is a child
+/// whose key the caller writes itself in `finish` (a new or re-parented child); `finish`
+/// adds the caller's writes and event to the last transaction. Returns the order revision
+/// after the change.
+pub async fn commit_plan(
+    table: &Table,
+    user_id: &str,
+    siblings: &Siblings,
+    mut seen: u64,
+    plan: &Plan,
+    placed: Option<&str>,
+    finish: impl FnOnce(Transaction) -> Result<Transaction, StoreError>,
+) -> Result<u64, StoreError> {
+    let merged = plan.merged();
+    let last = if merged.len() <= MAX_KEY_WRITES {
+        merged
+    } else {
+        for chunk in plan.rebalance.chunks(MAX_KEY_WRITES) {
+            opened(siblings, user_id, seen, chunk, None)
+                .commit(table)
+                .await?;
+            seen += 1;
+        }
+        plan.writes.clone()
+    };
+    finish(opened(siblings, user_id, seen, &last, placed))?
+        .commit(table)
+        .await?;
+    Ok(seen + 1)
+}
+
+/// A transaction with the access checks (writes 0 and 1), the order revision moving on
+/// from `seen` (write 2) and the new keys, except `placed`'s.
+fn opened(
+    siblings: &Siblings,
+    user_id: &str,
+    seen: u64,
+    writes: &[Write],
+    placed: Option<&str>,
+) -> Transaction {
+    let (update, condition) = bump(seen);
+    let tx = allowed_transaction(&siblings.script_id, user_id, Permission::Write).update(
+        siblings.order_item_key(),
+        update,
+        Some(condition),
+    );
+    writes
+        .iter()
+        .filter(|w| Some(w.id.as_str()) != placed)
+        .fold(tx, |tx, write| {
+            tx.update(
+                Table::key(siblings.pk(), siblings.child_sk(&write.id)),
+                siblings.rekey(&write.key),
+                Some("attribute_exists(pk)"),
+            )
+        })
+}
+
+/// The sequence number `id` gets from `plan` (before it commits). `old_key` is its key
+/// now, when it is a child already.
+pub async fn sequence_after(
+    table: &Table,
+    siblings: &Siblings,
+    plan: &Plan,
+    id: &str,
+    old_key: Option<&OrderKey>,
+) -> Result<usize, StoreError> {
+    match key_for(plan, id) {
+        Some(key) if plan.rebalance.is_empty() => {
+            let below = siblings.count_below(table, key).await?;
+            let moved_up = old_key.is_some_and(|old| old < key);
+            Ok(below - usize::from(moved_up) + 1)
+        }
+        _ => {
+            let current = siblings.keyed(table).await?;
+            let order = apply(&current, &plan.merged());
+            Ok(order.iter().position(|x| x == id).map_or(0, |i| i + 1))
+        }
+    }
+}
+
+/// The key `plan` gives `id`, if any.
+pub fn key_for<'a>(plan: &'a Plan, id: &str) -> Option<&'a OrderKey> {
+    plan.writes.iter().find(|w| w.id == id).map(|w| &w.key)
+}
