@@ -133,6 +133,15 @@ pub async fn sequence_after(
     }
 }
 
+/// The order revision after [`commit_plan`] commits `plan` from `seen`.
+pub fn revision_after(seen: u64, plan: &Plan) -> u64 {
+    if plan.len() <= MAX_KEY_WRITES {
+        seen + 1
+    } else {
+        seen + plan.rebalance.len().div_ceil(MAX_KEY_WRITES) as u64 + 1
+    }
+}
+
 /// The key `plan` gives `id`, if any.
 pub fn key_for<'a>(plan: &'a Plan, id: &str) -> Option<&'a OrderKey> {
     plan.writes.iter().find(|w| w.id == id).map(|w| &w.key)

@@ -2,6 +2,7 @@
 
 mod create;
 mod delete;
+mod element;
 mod get;
 mod list;
 mod reorder;
@@ -9,6 +10,7 @@ mod update;
 
 pub use create::*;
 pub use delete::*;
+pub use element::*;
 pub use get::*;
 pub use list::*;
 pub use reorder::*;

@@ -4,12 +4,18 @@
 //! reorder is refused whole.
 
 mod commit;
+mod element;
+mod element_store;
 pub mod handlers;
 mod model;
 mod order;
 mod store;
 
+pub use element::{
+    Content, CreateElement, ElementKind, ElementOrder, ElementPage, ElementView, MoveElement,
+    UpdateElement,
+};
 pub use fountain_http::TableDeps as Deps;
 pub use model::{
-    CreateSection, Level, ReorderSections, SectionOrder, SectionPage, SectionView, UpdateSection,
+    CreateSection, Level, ReorderRequest, SectionOrder, SectionPage, SectionView, UpdateSection,
 };

@@ -184,11 +184,11 @@ pub struct MoveInput {
     pub after: Option<String>,
 }
 
-/// `POST /scripts/{scriptId}/sections/reorder`: the full new order, or a list of moves applied
-/// in turn. Either way all or nothing; If-Match names the order revision it is based on.
+/// `POST .../sections/reorder` and `POST .../elements/reorder`: the full new order, or a list
+/// of moves applied in turn. Either way all or nothing; If-Match names the order revision it is based on.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ReorderSections {
+pub struct ReorderRequest {
     pub order: Option<Vec<String>>,
     pub moves: Option<Vec<MoveInput>>,
     pub comment: Option<String>,
@@ -200,7 +200,7 @@ pub enum Reorder {
     Moves(Vec<Move>),
 }
 
-impl ReorderSections {
+impl ReorderRequest {
     pub fn validate(&self) -> Result<Reorder, ApiError> {
         Checks::new().comment(self.comment.as_deref()).finish()?;
         match (&self.order, &self.moves) {
@@ -223,7 +223,7 @@ impl ReorderSections {
                 .map(Reorder::Moves),
             _ => Err(ApiError::Validation(vec![FieldError::new(
                 "order",
-                "give either order (every section id) or moves",
+                "give either order (every child's id) or moves",
             )])),
         }
     }

@@ -4,7 +4,7 @@
 use fountain_events::EventEnvelope;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_sequence::Plan;
-use fountain_store::{Expression, ItemCodec, StoreError, Table, n};
+use fountain_store::{Expression, ItemCodec, StoreError, Table, n, s};
 
 use crate::commit::commit_plan;
 use crate::model::Section;
@@ -44,8 +44,12 @@ pub async fn replace(
     based_on: u64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let unchanged = Expression::new("attribute_exists(pk) AND revision = :based_on")
-        .value(":based_on", n(based_on));
+    // Still in the same place too: a move does not change the revision, and this put
+    // must not undo it.
+    let unchanged =
+        Expression::new("attribute_exists(pk) AND revision = :based_on AND orderKey = :key")
+            .value(":based_on", n(based_on))
+            .value(":key", s(&section.order_key));
     allowed_transaction(&section.script_id, user_id, Permission::Write)
         .put(section.to_item()?, Some(unchanged))
         .event(event)?

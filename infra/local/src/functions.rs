@@ -73,6 +73,13 @@ pub const BINARIES: &[&str] = &[
     "update_section",
     "delete_section",
     "reorder_sections",
+    "create_element",
+    "list_elements",
+    "get_element",
+    "update_element",
+    "delete_element",
+    "move_element",
+    "reorder_elements",
     "create_invitation",
     "list_invitations",
     "revoke_invitation",
@@ -162,6 +169,21 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         }
         "reorder_sections" => {
             Invoker::Http(bind(scripts_deps()?, structure::handlers::reorder_sections))
+        }
+        "create_element" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::create_element))
+        }
+        "list_elements" => Invoker::Http(bind(scripts_deps()?, structure::handlers::list_elements)),
+        "get_element" => Invoker::Http(bind(scripts_deps()?, structure::handlers::get_element)),
+        "update_element" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::update_element))
+        }
+        "delete_element" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::delete_element))
+        }
+        "move_element" => Invoker::Http(bind(scripts_deps()?, structure::handlers::move_element)),
+        "reorder_elements" => {
+            Invoker::Http(bind(scripts_deps()?, structure::handlers::reorder_elements))
         }
         "create_invitation" => Invoker::Http(bind(
             scripts_deps()?,

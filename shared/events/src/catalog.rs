@@ -38,7 +38,10 @@ pub use collaboration::{
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use operations::ConfigUpdated;
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
-pub use structure::{ItemsReordered, SectionAdded, SectionRemoved, SectionUpdated};
+pub use structure::{
+    ElementAdded, ElementRemoved, ElementUpdated, ItemsReordered, SectionAdded, SectionRemoved,
+    SectionUpdated,
+};
 
 /// A fact that happened in the domain.
 pub trait DomainEvent: Serialize + DeserializeOwned + ToSchema {
@@ -131,6 +134,9 @@ event_catalog!(
     SectionUpdated,
     SectionRemoved,
     ItemsReordered,
+    ElementAdded,
+    ElementUpdated,
+    ElementRemoved,
 );
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use fountain_sequence::{apply, plan_moves, plan_reorder};
 
 use super::order_conflict;
 use crate::commit::MAX_KEY_WRITES;
-use crate::model::{Reorder, ReorderSections, SectionOrder, sequence_problem};
+use crate::model::{Reorder, ReorderRequest, SectionOrder, sequence_problem};
 use crate::order::Siblings;
 use crate::store;
 
@@ -17,7 +17,7 @@ use crate::store;
 /// If-Match names the order revision (the ETag of the sections list): a stale one is 412.
 #[utoipa::path(post, path = "/scripts/{scriptId}/sections/reorder", tag = "structure", operation_id = "reorder_sections",
     params(("scriptId" = String, Path), ("If-Match" = String, Header, description = "The order revision, from the sections list's ETag")),
-    request_body = ReorderSections,
+    request_body = ReorderRequest,
     responses((status = 200, body = SectionOrder), (status = 400, body = Problem, description = "A section named twice, or not every section"),
         (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem, description = "An unknown section"),
         (status = 409, body = Problem, description = "A concurrent reorder won"), (status = 412, body = Problem, description = "Stale order revision"),
@@ -30,7 +30,7 @@ pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> 
         req,
         |ctx, req| async move {
             let script_id = path_param(&req, "scriptId")?;
-            let input: ReorderSections = json_body(&req, deps.max_body_bytes)?;
+            let input: ReorderRequest = json_body(&req, deps.max_body_bytes)?;
             let wanted = input.validate()?;
             let if_match = require_if_match(&req)?;
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
@@ -61,6 +61,7 @@ pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> 
                 parent_type: "script".into(),
                 script_id: script_id.clone(),
                 moved,
+                from_parent_id: None,
                 order_revision: seen + 1,
                 comment: input.comment,
             };

@@ -1,0 +1,10 @@
+//! Lambda function: `delete_element`.
+
+use fountain_runtime::{Env, aws::sdk_config};
+use fountain_structure::{Deps, handlers::delete_element};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
+    fountain_http::lambda::run(deps, delete_element).await
+}

@@ -1,0 +1,103 @@
+//! The element operations, one Lambda function each.
+
+mod create;
+mod delete;
+mod get;
+mod list;
+mod move_to;
+mod reorder;
+mod update;
+
+pub use create::*;
+pub use delete::*;
+pub use get::*;
+pub use list::*;
+pub use move_to::*;
+pub use reorder::*;
+pub use update::*;
+
+use fountain_http::{ApiError, Principal, Request, TableDeps, path_param};
+use fountain_scripts::Script;
+use fountain_scripts::access::{Permission, authorize};
+use fountain_store::{ItemCodec, StoreError, Table};
+
+use crate::element::Element;
+use crate::element_store::{Checks, Refusal};
+use crate::model::Section;
+
+/// The element named by the path, when the caller may do what `need` says in its script.
+/// An element whose section was removed is gone with it.
+async fn authorized_element(
+    deps: &TableDeps,
+    req: &Request,
+    principal: &Principal,
+    need: Permission,
+) -> Result<Element, ApiError> {
+    let script_id = path_param(req, "scriptId")?;
+    let element_id = path_param(req, "elementId")?;
+    authorize(&deps.table, &script_id, principal, need).await?;
+    let element = deps
+        .table
+        .get(&Script::pk(&script_id), &format!("ELEMENT#{element_id}"))
+        .await?
+        .map(Element::from_item)
+        .transpose()?
+        .ok_or(ApiError::NotFound("element"))?;
+    section_exists(&deps.table, &script_id, &element.section_id)
+        .await?
+        .then_some(element)
+        .ok_or(ApiError::NotFound("element"))
+}
+
+async fn section_exists(
+    table: &Table,
+    script_id: &str,
+    section_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(table
+        .get(&Script::pk(script_id), &Section::sk(section_id))
+        .await?
+        .is_some())
+}
+
+/// A dialogue's character must be one of the script's.
+async fn character_exists(
+    table: &Table,
+    script_id: &str,
+    character_id: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(character_id) = character_id else {
+        return Ok(());
+    };
+    let found = table
+        .get(
+            &Script::pk(script_id),
+            &fountain_characters::Character::sk(character_id),
+        )
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(ApiError::BadRequest(format!(
+            "characterId {character_id} is not a character of this script"
+        ))),
+    }
+}
+
+/// The answer to a refused element write.
+fn refused(checks: &Checks, error: StoreError, conflict: ApiError) -> ApiError {
+    match error {
+        StoreError::ConditionFailed { .. } => match checks.refusal(&error) {
+            Refusal::Access => ApiError::NotFound("script"),
+            Refusal::NoSection => ApiError::NotFound("section"),
+            Refusal::NoCharacter => {
+                ApiError::BadRequest("the dialogue's character was deleted meanwhile".into())
+            }
+            Refusal::Conflict => conflict,
+        },
+        other => other.into(),
+    }
+}
+
+fn moved_meanwhile() -> ApiError {
+    ApiError::Conflict("the order changed meanwhile; read it again and retry".into())
+}

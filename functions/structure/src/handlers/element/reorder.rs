@@ -1,0 +1,93 @@
+use fountain_events::catalog::ItemsReordered;
+use fountain_http::{
+    Access, ApiError, Body, Problem, Request, Response, TableDeps, etag, json, json_body,
+    path_param, require_if_match, serve,
+};
+use fountain_scripts::access::{Permission, authorize};
+use fountain_sequence::{apply, plan_moves, plan_reorder};
+
+use super::{moved_meanwhile, refused, section_exists};
+use crate::commit::MAX_KEY_WRITES;
+use crate::element::ElementOrder;
+use crate::element_store::Checks;
+use crate::model::{Reorder, ReorderRequest, sequence_problem};
+use crate::order::Siblings;
+use crate::store;
+
+/// Reorders a section's elements at once: the full new order, or moves applied in turn.
+/// Only the elements that must move get new keys (n minus the longest run kept in order).
+/// If-Match names the order revision (the ETag of the elements list): a stale one is 412.
+#[utoipa::path(post, path = "/scripts/{scriptId}/sections/{sectionId}/elements/reorder", tag = "structure", operation_id = "reorder_elements",
+    params(("scriptId" = String, Path), ("sectionId" = String, Path), ("If-Match" = String, Header, description = "The order revision, from the elements list's ETag")),
+    request_body = ReorderRequest,
+    responses((status = 200, body = ElementOrder), (status = 400, body = Problem, description = "An element named twice, not every element, or too many moves"),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem, description = "An unknown element"),
+        (status = 409, body = Problem, description = "A concurrent reorder won"), (status = 412, body = Problem, description = "Stale order revision"),
+        (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn reorder_elements(deps: &TableDeps, req: Request) -> Response<Body> {
+    serve(
+        "reorder_elements",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let script_id = path_param(&req, "scriptId")?;
+            let section_id = path_param(&req, "sectionId")?;
+            let input: ReorderRequest = json_body(&req, deps.max_body_bytes)?;
+            let wanted = input.validate()?;
+            let if_match = require_if_match(&req)?;
+            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+            if !section_exists(&deps.table, &script_id, &section_id).await? {
+                return Err(ApiError::NotFound("section"));
+            }
+            let siblings = Siblings::elements(&script_id, &section_id);
+            let seen = siblings.revision(&deps.table).await?;
+            if_match.check(seen, "order of elements")?;
+            let current = siblings.keyed(&deps.table).await?;
+            let plan = match &wanted {
+                Reorder::Order(order) => plan_reorder(&current, order),
+                Reorder::Moves(moves) => plan_moves(&current, moves),
+            }
+            .map_err(|e| sequence_problem(e, "element"))?;
+            let writes = plan.merged();
+            if writes.len() > MAX_KEY_WRITES {
+                return Err(ApiError::BadRequest(format!(
+                    "this reorder moves {} elements; at most {MAX_KEY_WRITES} move in one request",
+                    writes.len()
+                )));
+            }
+            let new_order = apply(&current, &writes);
+            let moved: Vec<String> = new_order
+                .iter()
+                .filter(|id| writes.iter().any(|w| w.id == **id))
+                .cloned()
+                .collect();
+            let event = ItemsReordered {
+                parent_id: section_id.clone(),
+                parent_type: "section".into(),
+                script_id: script_id.clone(),
+                moved,
+                from_parent_id: None,
+                order_revision: seen + 1,
+                comment: input.comment,
+            };
+            let revision = store::reorder(
+                &deps.table,
+                &ctx.principal.user_id,
+                &siblings,
+                seen,
+                &plan,
+                &ctx.envelope(&event)?,
+            )
+            .await
+            .map_err(|e| refused(&Checks::default(), e, moved_meanwhile()))?;
+            let body = ElementOrder {
+                order: new_order,
+                order_revision: revision,
+                written: writes.len(),
+            };
+            json(200, &body, Some(etag(revision)))
+        },
+    )
+    .await
+}
