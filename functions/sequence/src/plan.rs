@@ -75,14 +75,10 @@ fn index_of(order: &[&str], placement: &Placement, placed: &str) -> Result<usize
 
 /// The order of the children after `writes` (new children included), by id.
 pub fn apply(current: &[(String, OrderKey)], writes: &[Write]) -> Vec<String> {
-    let mut keys: HashMap<&str, &OrderKey> =
-        current.iter().map(|(id, key)| (id.as_str(), key)).collect();
-    for write in writes {
-        keys.insert(write.id.as_str(), &write.key);
-    }
-    let mut order: Vec<(&OrderKey, &str)> = keys.into_iter().map(|(id, key)| (key, id)).collect();
-    order.sort_unstable();
-    order.into_iter().map(|(_, id)| id.to_owned()).collect()
+    rekeyed(current, writes)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// What a change of order writes.
@@ -167,19 +163,19 @@ fn rebalance_around(current: &[(String, OrderKey)], first: usize, last: usize) -
         .collect()
 }
 
-/// `current` with `writes` applied, sorted by key.
+/// `current` with `writes` applied (new children included), sorted by key.
 fn rekeyed(current: &[(String, OrderKey)], writes: &[Write]) -> Vec<(String, OrderKey)> {
     let mut keys: HashMap<&str, &OrderKey> =
         current.iter().map(|(id, key)| (id.as_str(), key)).collect();
     for write in writes {
         keys.insert(write.id.as_str(), &write.key);
     }
-    let mut children: Vec<(String, OrderKey)> = keys
+    let mut order: Vec<(&OrderKey, &str)> = keys.into_iter().map(|(id, key)| (key, id)).collect();
+    order.sort_unstable();
+    order
         .into_iter()
-        .map(|(id, key)| (id.to_owned(), key.clone()))
-        .collect();
-    children.sort_by(|a, b| a.1.cmp(&b.1));
-    children
+        .map(|(key, id)| (id.to_owned(), key.clone()))
+        .collect()
 }
 
 /// Puts `id` between `low` and `high` (ids of `current`, or the ends): one write, after a
