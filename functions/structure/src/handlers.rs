@@ -18,9 +18,13 @@ pub use update::*;
 
 use fountain_http::{ApiError, Principal, Request, TableDeps, path_param};
 use fountain_scripts::access::{Permission, authorize};
-use fountain_store::ItemCodec;
+use fountain_sequence::{Plan, apply, plan_moves, plan_reorder};
+use fountain_store::{ItemCodec, StoreError, Table};
 
-use crate::model::Section;
+use crate::commit::MAX_KEY_WRITES;
+use crate::element_store::{Checks, Refusal};
+use crate::model::{Reorder, Section, sequence_problem};
+use crate::order::Siblings;
 
 /// The section named by the path, when the caller may do what `need` says in its script.
 async fn authorized_section(
@@ -43,14 +47,66 @@ async fn authorized_section(
         .ok_or(ApiError::NotFound("section"))
 }
 
-/// A refused order-changing transaction: the access checks (writes 0 and 1) or a concurrent
-/// change of the order (any later write).
-fn order_conflict(error: fountain_store::StoreError) -> ApiError {
-    if error.condition_failed_at(0) || error.condition_failed_at(1) {
-        ApiError::NotFound("script")
-    } else if matches!(error, fountain_store::StoreError::ConditionFailed { .. }) {
-        ApiError::Conflict("the order changed meanwhile; read it again and retry".into())
-    } else {
-        error.into()
+/// The answer to a refused write: the access checks (writes 0 and 1), the element
+/// write's section or character check, or else `conflict` (a concurrent change).
+fn refused(checks: &Checks, error: StoreError, conflict: ApiError) -> ApiError {
+    match error {
+        StoreError::ConditionFailed { .. } => match checks.refusal(&error) {
+            Refusal::Access => ApiError::NotFound("script"),
+            Refusal::NoSection => ApiError::NotFound("section"),
+            Refusal::NoCharacter => {
+                ApiError::BadRequest("the dialogue's character was deleted meanwhile".into())
+            }
+            Refusal::Conflict => conflict,
+        },
+        other => other.into(),
     }
+}
+
+/// A refused change of order: the access checks, or a concurrent change of the order.
+fn order_conflict(error: StoreError) -> ApiError {
+    refused(&Checks::default(), error, moved_meanwhile())
+}
+
+fn moved_meanwhile() -> ApiError {
+    ApiError::Conflict("the order changed meanwhile; read it again and retry".into())
+}
+
+/// A reorder request planned over the current order of `siblings`, which are called
+/// `what`: refused whole when it names an unknown or repeated child or moves more keys than
+/// one transaction holds.
+struct PlannedReorder {
+    plan: Plan,
+    /// Child ids by their new sequence number.
+    order: Vec<String>,
+    /// The children that get a new key, in their new order.
+    moved: Vec<String>,
+}
+
+async fn plan_reorder_request(
+    table: &Table,
+    siblings: &Siblings,
+    wanted: &Reorder,
+    what: &'static str,
+) -> Result<PlannedReorder, ApiError> {
+    let current = siblings.keyed(table).await?;
+    let plan = match wanted {
+        Reorder::Order(order) => plan_reorder(&current, order),
+        Reorder::Moves(moves) => plan_moves(&current, moves),
+    }
+    .map_err(|e| sequence_problem(e, what))?;
+    let writes = plan.merged();
+    if writes.len() > MAX_KEY_WRITES {
+        return Err(ApiError::BadRequest(format!(
+            "this reorder moves {} {what}s; at most {MAX_KEY_WRITES} move in one request",
+            writes.len()
+        )));
+    }
+    let order = apply(&current, &writes);
+    let moved = order
+        .iter()
+        .filter(|id| writes.iter().any(|w| w.id == **id))
+        .cloned()
+        .collect();
+    Ok(PlannedReorder { plan, order, moved })
 }

@@ -21,8 +21,8 @@ use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, authorize};
 use fountain_store::{ItemCodec, StoreError, Table};
 
+use super::{moved_meanwhile, order_conflict, plan_reorder_request, refused};
 use crate::element::Element;
-use crate::element_store::{Checks, Refusal};
 use crate::model::Section;
 
 /// The element named by the path, when the caller may do what `need` says in its script.
@@ -81,23 +81,4 @@ async fn character_exists(
             "characterId {character_id} is not a character of this script"
         ))),
     }
-}
-
-/// The answer to a refused element write.
-fn refused(checks: &Checks, error: StoreError, conflict: ApiError) -> ApiError {
-    match error {
-        StoreError::ConditionFailed { .. } => match checks.refusal(&error) {
-            Refusal::Access => ApiError::NotFound("script"),
-            Refusal::NoSection => ApiError::NotFound("section"),
-            Refusal::NoCharacter => {
-                ApiError::BadRequest("the dialogue's character was deleted meanwhile".into())
-            }
-            Refusal::Conflict => conflict,
-        },
-        other => other.into(),
-    }
-}
-
-fn moved_meanwhile() -> ApiError {
-    ApiError::Conflict("the order changed meanwhile; read it again and retry".into())
 }

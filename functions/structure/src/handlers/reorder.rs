@@ -1,14 +1,12 @@
 use fountain_events::catalog::ItemsReordered;
 use fountain_http::{
-    Access, ApiError, Body, Problem, Request, Response, TableDeps, etag, json, json_body,
-    path_param, require_if_match, serve,
+    Access, Body, Problem, Request, Response, TableDeps, etag, json, json_body, path_param,
+    require_if_match, serve,
 };
 use fountain_scripts::access::{Permission, authorize};
-use fountain_sequence::{apply, plan_moves, plan_reorder};
 
-use super::order_conflict;
-use crate::commit::MAX_KEY_WRITES;
-use crate::model::{Reorder, ReorderRequest, SectionOrder, sequence_problem};
+use super::{order_conflict, plan_reorder_request};
+use crate::model::{ReorderRequest, SectionOrder};
 use crate::order::Siblings;
 use crate::store;
 
@@ -37,30 +35,12 @@ pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> 
             let siblings = Siblings::sections(&script_id);
             let seen = siblings.revision(&deps.table).await?;
             if_match.check(seen, "order of sections")?;
-            let current = siblings.keyed(&deps.table).await?;
-            let plan = match &wanted {
-                Reorder::Order(order) => plan_reorder(&current, order),
-                Reorder::Moves(moves) => plan_moves(&current, moves),
-            }
-            .map_err(|e| sequence_problem(e, "section"))?;
-            let writes = plan.merged();
-            if writes.len() > MAX_KEY_WRITES {
-                return Err(ApiError::BadRequest(format!(
-                    "this reorder moves {} sections; at most {MAX_KEY_WRITES} move in one request",
-                    writes.len()
-                )));
-            }
-            let new_order = apply(&current, &writes);
-            let moved: Vec<String> = new_order
-                .iter()
-                .filter(|id| writes.iter().any(|w| w.id == **id))
-                .cloned()
-                .collect();
+            let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "section").await?;
             let event = ItemsReordered {
                 parent_id: script_id.clone(),
                 parent_type: "script".into(),
                 script_id: script_id.clone(),
-                moved,
+                moved: planned.moved,
                 from_parent_id: None,
                 order_revision: seen + 1,
                 comment: input.comment,
@@ -70,15 +50,15 @@ pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> 
                 &ctx.principal.user_id,
                 &siblings,
                 seen,
-                &plan,
+                &planned.plan,
                 &ctx.envelope(&event)?,
             )
             .await
             .map_err(order_conflict)?;
             let body = SectionOrder {
-                order: new_order,
+                written: planned.plan.len(),
+                order: planned.order,
                 order_revision: seen + 1,
-                written: writes.len(),
             };
             json(200, &body, Some(etag(seen + 1)))
         },

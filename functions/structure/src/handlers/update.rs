@@ -5,9 +5,9 @@ use fountain_http::{
     require_if_match, serve,
 };
 use fountain_scripts::access::Permission;
-use fountain_store::StoreError;
 
-use super::authorized_section;
+use super::{authorized_section, refused};
+use crate::element_store::Checks;
 use crate::model::{SectionView, UpdateSection};
 use crate::order::Siblings;
 use crate::store;
@@ -58,7 +58,7 @@ pub async fn update_section(deps: &TableDeps, req: Request) -> Response<Body> {
                 changed,
                 comment: input.comment,
             };
-            match store::replace(
+            store::replace(
                 &deps.table,
                 &ctx.principal.user_id,
                 &section,
@@ -66,15 +66,13 @@ pub async fn update_section(deps: &TableDeps, req: Request) -> Response<Body> {
                 &ctx.envelope(&event)?,
             )
             .await
-            {
-                Err(e) if e.condition_failed_at(0) || e.condition_failed_at(1) => {
-                    Err(ApiError::NotFound("script"))
-                }
-                Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
-                    "the section changed meanwhile".into(),
-                )),
-                other => other.map_err(ApiError::from),
-            }?;
+            .map_err(|e| {
+                refused(
+                    &Checks::default(),
+                    e,
+                    ApiError::PreconditionFailed("the section changed meanwhile".into()),
+                )
+            })?;
             let sequence = Siblings::sections(&section.script_id)
                 .sequence_of(&deps.table, &section.order_key)
                 .await?;

@@ -5,8 +5,8 @@ use fountain_http::{
 };
 use fountain_scripts::access::Permission;
 
-use super::{authorized_element, moved_meanwhile, refused};
-use crate::element_store::{self, Checks};
+use super::{authorized_element, order_conflict};
+use crate::element_store;
 use crate::model::DeleteRequest;
 
 /// Removes an element; the elements after it move up one sequence number.
@@ -45,7 +45,7 @@ pub async fn delete_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 &ctx.envelope(&event)?,
             )
             .await
-            .map_err(|e| refused(&Checks::default(), e, moved_meanwhile()))?;
+            .map_err(order_conflict)?;
             no_content()
         },
     )

@@ -4,13 +4,10 @@ use fountain_http::{
     path_param, require_if_match, serve,
 };
 use fountain_scripts::access::{Permission, authorize};
-use fountain_sequence::{apply, plan_moves, plan_reorder};
 
-use super::{moved_meanwhile, refused, section_exists};
-use crate::commit::MAX_KEY_WRITES;
+use super::{order_conflict, plan_reorder_request, section_exists};
 use crate::element::ElementOrder;
-use crate::element_store::Checks;
-use crate::model::{Reorder, ReorderRequest, sequence_problem};
+use crate::model::ReorderRequest;
 use crate::order::Siblings;
 use crate::store;
 
@@ -43,30 +40,12 @@ pub async fn reorder_elements(deps: &TableDeps, req: Request) -> Response<Body> 
             let siblings = Siblings::elements(&script_id, &section_id);
             let seen = siblings.revision(&deps.table).await?;
             if_match.check(seen, "order of elements")?;
-            let current = siblings.keyed(&deps.table).await?;
-            let plan = match &wanted {
-                Reorder::Order(order) => plan_reorder(&current, order),
-                Reorder::Moves(moves) => plan_moves(&current, moves),
-            }
-            .map_err(|e| sequence_problem(e, "element"))?;
-            let writes = plan.merged();
-            if writes.len() > MAX_KEY_WRITES {
-                return Err(ApiError::BadRequest(format!(
-                    "this reorder moves {} elements; at most {MAX_KEY_WRITES} move in one request",
-                    writes.len()
-                )));
-            }
-            let new_order = apply(&current, &writes);
-            let moved: Vec<String> = new_order
-                .iter()
-                .filter(|id| writes.iter().any(|w| w.id == **id))
-                .cloned()
-                .collect();
+            let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "element").await?;
             let event = ItemsReordered {
                 parent_id: section_id.clone(),
                 parent_type: "section".into(),
                 script_id: script_id.clone(),
-                moved,
+                moved: planned.moved,
                 from_parent_id: None,
                 order_revision: seen + 1,
                 comment: input.comment,
@@ -76,15 +55,15 @@ pub async fn reorder_elements(deps: &TableDeps, req: Request) -> Response<Body> 
                 &ctx.principal.user_id,
                 &siblings,
                 seen,
-                &plan,
+                &planned.plan,
                 &ctx.envelope(&event)?,
             )
             .await
-            .map_err(|e| refused(&Checks::default(), e, moved_meanwhile()))?;
+            .map_err(order_conflict)?;
             let body = ElementOrder {
-                order: new_order,
+                written: planned.plan.len(),
+                order: planned.order,
                 order_revision: revision,
-                written: writes.len(),
             };
             json(200, &body, Some(etag(revision)))
         },
