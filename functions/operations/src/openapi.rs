@@ -10,7 +10,7 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, collaboration, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, collaboration, events."),
     paths(
         crate::health::health,
         openapi_document,
@@ -42,6 +42,11 @@ use crate::Deps;
         fountain_structure::handlers::delete_element,
         fountain_structure::handlers::move_element,
         fountain_structure::handlers::reorder_elements,
+        fountain_paraphrases::handlers::create_paraphrase,
+        fountain_paraphrases::handlers::list_paraphrases,
+        fountain_paraphrases::handlers::get_paraphrase,
+        fountain_paraphrases::handlers::update_paraphrase,
+        fountain_paraphrases::handlers::delete_paraphrase,
         fountain_collaboration::handlers::create_invitation,
         fountain_collaboration::handlers::list_invitations,
         fountain_collaboration::handlers::revoke_invitation,

@@ -80,6 +80,11 @@ pub const BINARIES: &[&str] = &[
     "delete_element",
     "move_element",
     "reorder_elements",
+    "create_paraphrase",
+    "list_paraphrases",
+    "get_paraphrase",
+    "update_paraphrase",
+    "delete_paraphrase",
     "create_invitation",
     "list_invitations",
     "revoke_invitation",
@@ -98,12 +103,14 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_event_store as events;
     use fountain_identity as identity;
     use fountain_operations as operations;
+    use fountain_paraphrases as paraphrases;
     use fountain_scripts as scripts;
     use fountain_structure as structure;
 
     // Scripts and configuration use the same dependencies: the table and the body limit.
     let scripts_deps = || scripts::Deps::load(env, sdk);
     let characters_deps = || characters::Deps::load(env, sdk);
+    let paraphrases_deps = || paraphrases::Deps::load(env, sdk);
     let identity_deps = || identity::IdentityDeps::load(env, sdk);
     let invoker = match binary {
         "authorizer" => Invoker::Authorizer(bind(
@@ -185,6 +192,26 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "reorder_elements" => {
             Invoker::Http(bind(scripts_deps()?, structure::handlers::reorder_elements))
         }
+        "create_paraphrase" => Invoker::Http(bind(
+            paraphrases_deps()?,
+            paraphrases::handlers::create_paraphrase,
+        )),
+        "list_paraphrases" => Invoker::Http(bind(
+            paraphrases_deps()?,
+            paraphrases::handlers::list_paraphrases,
+        )),
+        "get_paraphrase" => Invoker::Http(bind(
+            paraphrases_deps()?,
+            paraphrases::handlers::get_paraphrase,
+        )),
+        "update_paraphrase" => Invoker::Http(bind(
+            paraphrases_deps()?,
+            paraphrases::handlers::update_paraphrase,
+        )),
+        "delete_paraphrase" => Invoker::Http(bind(
+            paraphrases_deps()?,
+            paraphrases::handlers::delete_paraphrase,
+        )),
         "create_invitation" => Invoker::Http(bind(
             scripts_deps()?,
             collaboration::handlers::create_invitation,

@@ -28,6 +28,7 @@ mod characters;
 mod collaboration;
 mod identity;
 mod operations;
+mod paraphrases;
 mod scripts;
 mod structure;
 
@@ -37,6 +38,7 @@ pub use collaboration::{
 };
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use operations::ConfigUpdated;
+pub use paraphrases::{ParaphraseAdded, ParaphraseRemoved, ParaphraseUpdated};
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
 pub use structure::{
     ElementAdded, ElementRemoved, ElementUpdated, ItemsReordered, SectionAdded, SectionRemoved,
@@ -137,6 +139,9 @@ event_catalog!(
     ElementAdded,
     ElementUpdated,
     ElementRemoved,
+    ParaphraseAdded,
+    ParaphraseUpdated,
+    ParaphraseRemoved,
 );
 
 #[cfg(test)]
