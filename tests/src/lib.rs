@@ -2,6 +2,8 @@
 //! the emulator the test command started, and a small HTTP client for it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod seed;
+
 use std::time::{Duration, Instant};
 
 use fountain_local::{LocalStack, StackOptions, dev_token};

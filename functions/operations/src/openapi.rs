@@ -10,7 +10,7 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, collaboration, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, versions, collaboration, events."),
     paths(
         crate::health::health,
         openapi_document,
@@ -47,6 +47,11 @@ use crate::Deps;
         fountain_paraphrases::handlers::get_paraphrase,
         fountain_paraphrases::handlers::update_paraphrase,
         fountain_paraphrases::handlers::delete_paraphrase,
+        fountain_versions::handlers::create_version,
+        fountain_versions::handlers::list_versions,
+        fountain_versions::handlers::get_version,
+        fountain_versions::handlers::diff_versions,
+        fountain_versions::handlers::restore_version,
         fountain_collaboration::handlers::create_invitation,
         fountain_collaboration::handlers::list_invitations,
         fountain_collaboration::handlers::revoke_invitation,

@@ -11,7 +11,7 @@ use fountain_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::model::Script;
+use crate::model::{RestoreLock, Script};
 use crate::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -134,10 +134,17 @@ pub async fn authorize(
         membership(table, script_id, &principal.user_id)
     );
     match (script?, member?) {
-        (Some(script), Some(member)) if member.role >= need.minimum() => Ok(Authorized {
-            script,
-            role: member.role,
-        }),
+        (Some(script), Some(member)) if member.role >= need.minimum() => {
+            if need == Permission::Write
+                && let Some(lock) = &script.restore_lock
+            {
+                return Err(restoring(lock));
+            }
+            Ok(Authorized {
+                script,
+                role: member.role,
+            })
+        }
         (Some(_), Some(member)) => Err(ApiError::Forbidden(format!(
             "a {} of this script may not do this; it needs the {} role",
             member.role.as_str(),
@@ -147,9 +154,29 @@ pub async fn authorize(
     }
 }
 
-/// Transaction conditions: the script still exists, and the caller still has a role that
-/// allows `need`, so a change cannot commit after the script was deleted or the caller
-/// removed. They take two writes of the transaction, in this order.
+/// The condition on the script item of every content change.
+pub const UNLOCKED_SCRIPT: &str = "attribute_exists(pk) AND attribute_not_exists(restoreLock)";
+
+/// Why a change must wait: a restore holds the script, or died holding it (then only
+/// another restore, which finishes the job, frees it).
+fn restoring(lock: &RestoreLock) -> ApiError {
+    if lock.until_ms < Utc::now().timestamp_millis() {
+        ApiError::Conflict(format!(
+            "the restore of version {} was interrupted; restore a version to finish it",
+            lock.version_id
+        ))
+    } else {
+        ApiError::Conflict(format!(
+            "version {} is being restored; retry in a moment",
+            lock.version_id
+        ))
+    }
+}
+
+/// Transaction conditions: the script still exists and no restore holds it, and the caller
+/// still has a role that allows `need`, so a change cannot commit after the script was
+/// deleted, while it is restored, or after the caller was removed. They take two writes of
+/// the transaction, in this order.
 pub fn still_allowed(script_id: &str, user_id: &str, need: Permission) -> [(Item, Expression); 2] {
     let mut role = Expression::new("attribute_exists(pk) AND #role IN (").name("#role", "role");
     let roles = need.minimum().and_above();
@@ -163,7 +190,7 @@ pub fn still_allowed(script_id: &str, user_id: &str, need: Permission) -> [(Item
     [
         (
             Table::key(Script::pk(script_id), Script::SK),
-            Expression::new("attribute_exists(pk)"),
+            Expression::new(UNLOCKED_SCRIPT),
         ),
         (Membership::key(script_id, user_id), role),
     ]

@@ -9,4 +9,5 @@ pub mod purge;
 mod store;
 
 pub use deps::Deps;
-pub use model::{CreateScript, Script, ScriptPage, UpdateScript};
+pub use model::{CreateScript, RestoreLock, Script, ScriptPage, UpdateScript};
+pub use store::load as load_script;

@@ -24,6 +24,22 @@ pub struct Script {
     pub updated_at: DateTime<Utc>,
     /// The comment of the latest change.
     pub comment: Option<String>,
+    /// Set while a version is being restored: structure writes wait for it. Never shown,
+    /// and never written back by a `put` of the script (only a restore sets it).
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub restore_lock: Option<RestoreLock>,
+}
+
+/// The lock a restore holds on its script (the `restoreLock` map of the script item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreLock {
+    /// Unique per restore attempt: only its holder may release it.
+    pub lock_id: String,
+    pub version_id: String,
+    /// Epoch milliseconds; after it, another restore may take the lock over.
+    pub until_ms: i64,
 }
 
 impl Script {

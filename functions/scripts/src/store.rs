@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 
-use crate::access::{Membership, Permission, Role, still_allowed};
+use crate::access::{Membership, Permission, Role, UNLOCKED_SCRIPT, still_allowed};
 use crate::model::Script;
 
 pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, StoreError> {
@@ -80,8 +80,10 @@ pub async fn remove(
         .await
 }
 
+/// The script is at `revision` and no restore holds it (a `put` would drop the lock).
 fn revision_is(revision: u64) -> Expression {
-    Expression::new("attribute_exists(pk) AND revision = :based_on").value(":based_on", n(revision))
+    Expression::new(format!("{UNLOCKED_SCRIPT} AND revision = :based_on"))
+        .value(":based_on", n(revision))
 }
 
 /// The scripts the user is a member of, in the order they were created.

@@ -361,7 +361,7 @@ pub fn plan_reorder(
 }
 
 /// Indexes into `values` of one longest strictly increasing subsequence (O(n log n)).
-fn longest_increasing(values: &[usize]) -> Vec<usize> {
+pub fn longest_increasing(values: &[usize]) -> Vec<usize> {
     let mut tails: Vec<usize> = Vec::new(); // index of the smallest tail of each length
     let mut previous = vec![usize::MAX; values.len()];
     for (i, value) in values.iter().enumerate() {

@@ -12,10 +12,12 @@ mod order;
 mod store;
 
 pub use element::{
-    Content, CreateElement, ElementKind, ElementOrder, ElementPage, ElementView, MoveElement,
-    UpdateElement,
+    Content, CreateElement, Element, ElementKind, ElementOrder, ElementPage, ElementView,
+    MoveElement, UpdateElement,
 };
 pub use fountain_http::TableDeps as Deps;
 pub use model::{
-    CreateSection, Level, ReorderRequest, SectionOrder, SectionPage, SectionView, UpdateSection,
+    CreateSection, Level, ReorderRequest, Section, SectionOrder, SectionPage, SectionView,
+    UpdateSection,
 };
+pub use order::Siblings;

@@ -62,6 +62,11 @@ impl Siblings {
         format!("{}{key}", self.prefix)
     }
 
+    /// Sort key of the item holding the order revision.
+    pub fn order_item_sk(&self) -> &str {
+        &self.order_sk
+    }
+
     pub fn order_item_key(&self) -> Item {
         Table::key(self.pk(), &self.order_sk)
     }

@@ -85,6 +85,11 @@ pub const BINARIES: &[&str] = &[
     "get_paraphrase",
     "update_paraphrase",
     "delete_paraphrase",
+    "create_version",
+    "list_versions",
+    "get_version",
+    "diff_versions",
+    "restore_version",
     "create_invitation",
     "list_invitations",
     "revoke_invitation",
@@ -106,6 +111,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_paraphrases as paraphrases;
     use fountain_scripts as scripts;
     use fountain_structure as structure;
+    use fountain_versions as versions;
 
     // Scripts and configuration use the same dependencies: the table and the body limit.
     let scripts_deps = || scripts::Deps::load(env, sdk);
@@ -212,6 +218,15 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
             paraphrases_deps()?,
             paraphrases::handlers::delete_paraphrase,
         )),
+        "create_version" => {
+            Invoker::Http(bind(scripts_deps()?, versions::handlers::create_version))
+        }
+        "list_versions" => Invoker::Http(bind(scripts_deps()?, versions::handlers::list_versions)),
+        "get_version" => Invoker::Http(bind(scripts_deps()?, versions::handlers::get_version)),
+        "diff_versions" => Invoker::Http(bind(scripts_deps()?, versions::handlers::diff_versions)),
+        "restore_version" => {
+            Invoker::Http(bind(scripts_deps()?, versions::handlers::restore_version))
+        }
         "create_invitation" => Invoker::Http(bind(
             scripts_deps()?,
             collaboration::handlers::create_invitation,

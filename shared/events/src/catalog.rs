@@ -31,6 +31,7 @@ mod operations;
 mod paraphrases;
 mod scripts;
 mod structure;
+mod versions;
 
 pub use characters::{CharacterCreated, CharacterDeleted, CharacterUpdated};
 pub use collaboration::{
@@ -44,6 +45,7 @@ pub use structure::{
     ElementAdded, ElementRemoved, ElementUpdated, ItemsReordered, SectionAdded, SectionRemoved,
     SectionUpdated,
 };
+pub use versions::{ScriptRestored, ScriptVersionCreated};
 
 /// A fact that happened in the domain.
 pub trait DomainEvent: Serialize + DeserializeOwned + ToSchema {
@@ -142,6 +144,8 @@ event_catalog!(
     ParaphraseAdded,
     ParaphraseUpdated,
     ParaphraseRemoved,
+    ScriptVersionCreated,
+    ScriptRestored,
 );
 
 #[cfg(test)]

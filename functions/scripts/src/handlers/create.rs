@@ -35,6 +35,7 @@ pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
                 created_at: now,
                 updated_at: now,
                 comment: input.comment,
+                restore_lock: None,
             };
             let event = ScriptCreated {
                 script_id: script.script_id.clone(),

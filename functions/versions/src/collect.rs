@@ -1,0 +1,112 @@
+//! Reading a script's content items: what a version holds and a restore replaces.
+
+use std::collections::BTreeMap;
+
+use fountain_scripts::Script;
+use fountain_store::{AttributeValue, Item, StoreError, Table, s};
+
+use crate::snapshot::is_content;
+
+/// Every content sort key sorts in [`FIRST`, `LAST`), and versions (`VCHUNK#`, `VERSION#`)
+/// after it, so reading content never reads the (large) stored snapshots.
+const FIRST: &str = "CHAR#";
+const LAST: &str = "SECTION$";
+
+/// What tells whether an item changed: every change of content moves a revision (of the
+/// item, its parent's order or the script) or a place in an order (`lsi1sk`).
+const MARKS: &str = "sk, revision, lsi1sk, restoreLock";
+
+/// How often a snapshot reads again before giving up on a script that keeps changing.
+pub const MAX_READS: usize = 4;
+
+/// The script's content items, strongly consistent page by page; `projection` limits the
+/// attributes read.
+pub async fn content_items(
+    table: &Table,
+    script_id: &str,
+    projection: Option<&str>,
+) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let output = table
+            .client
+            .query()
+            .table_name(&table.name)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :first AND :last")
+            .expression_attribute_values(":pk", s(Script::pk(script_id)))
+            .expression_attribute_values(":first", s(FIRST))
+            .expression_attribute_values(":last", s(LAST))
+            .set_projection_expression(projection.map(str::to_owned))
+            .consistent_read(true)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        items.extend(
+            output
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|item| sk(item).is_some_and(is_content)),
+        );
+        match output.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => return Ok(items),
+        }
+    }
+}
+
+fn sk(item: &Item) -> Option<&str> {
+    item.get("sk")
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+/// Why no consistent copy was read.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("a restore holds the script")]
+    Restoring,
+    #[error("the script kept changing during {MAX_READS} reads")]
+    Busy,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A consistent copy of the script's content, taken without stopping its writers: read
+/// everything, then only the marks; when no mark moved in between, the first read is a
+/// state the script was in, because every change moves a mark of an item it touches and
+/// revisions only grow. Otherwise read again, up to [`MAX_READS`] times.
+pub async fn consistent_content(table: &Table, script_id: &str) -> Result<Vec<Item>, CollectError> {
+    let mut items = content_items(table, script_id, None).await?;
+    for _ in 1..MAX_READS {
+        if items.iter().any(|item| item.contains_key("restoreLock")) {
+            return Err(CollectError::Restoring);
+        }
+        let marks = content_items(table, script_id, Some(MARKS)).await?;
+        if fingerprint(&items) == fingerprint(&marks) {
+            return Ok(items);
+        }
+        items = content_items(table, script_id, None).await?;
+    }
+    Err(CollectError::Busy)
+}
+
+type Marks<'a> = BTreeMap<&'a str, [Option<&'a AttributeValue>; 3]>;
+
+fn fingerprint(items: &[Item]) -> Marks<'_> {
+    items
+        .iter()
+        .filter_map(|item| {
+            Some((
+                sk(item)?,
+                [
+                    item.get("revision"),
+                    item.get("lsi1sk"),
+                    item.get("restoreLock"),
+                ],
+            ))
+        })
+        .collect()
+}

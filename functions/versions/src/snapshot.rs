@@ -1,0 +1,172 @@
+//! A snapshot: a script's content items as they were, kept raw, so a restore writes back
+//! exactly what was there (paraphrases and name reservations included), plus the typed
+//! reading of it that versions show and compare.
+
+use std::collections::{HashMap, HashSet};
+
+use fountain_characters::Character;
+use fountain_scripts::Script;
+use fountain_store::{Item, StoreError, from_item, to_item};
+use fountain_structure::{Element, ElementView, Section, SectionView};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::Counts;
+
+/// Bumped when the layout of `items` changes; older formats must stay readable.
+pub const FORMAT: u32 = 1;
+
+/// Sort keys of the items that make up a script's content. Memberships, invitations and
+/// versions are not content: a restore leaves them alone.
+pub fn is_content(sk: &str) -> bool {
+    sk == Script::SK
+        || [
+            "CHAR#",
+            "CHARNAME#",
+            "SECTION#",
+            "ELEMENT#",
+            "ORDER#",
+            "PARA#",
+        ]
+        .iter()
+        .any(|prefix| sk.starts_with(prefix))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub format: u32,
+    /// Every content item, as JSON (numbers stay numbers, so they go back as numbers).
+    pub items: Vec<Value>,
+}
+
+fn sk_of(value: &Value) -> &str {
+    value.get("sk").and_then(Value::as_str).unwrap_or_default()
+}
+
+fn attribute<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+impl Snapshot {
+    /// The snapshot of these content items, without the leftovers of removed sections
+    /// (their elements and element order are hidden, and purged later).
+    pub fn of(items: Vec<Item>) -> Result<Self, StoreError> {
+        let sections: HashSet<String> = items
+            .iter()
+            .filter_map(|item| attribute(item, "sk")?.strip_prefix("SECTION#"))
+            .map(str::to_owned)
+            .collect();
+        let kept = items.into_iter().filter(|item| {
+            let sk = attribute(item, "sk").unwrap_or_default();
+            if sk.starts_with("ELEMENT#") {
+                attribute(item, "sectionId").is_some_and(|id| sections.contains(id))
+            } else if let Some(section) = sk.strip_prefix("ORDER#ELEMENTS#") {
+                sections.contains(section)
+            } else {
+                true
+            }
+        });
+        Ok(Self {
+            format: FORMAT,
+            items: kept.map(from_item).collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// The items to write back.
+    pub fn to_items(&self) -> Result<Vec<Item>, StoreError> {
+        self.items.iter().map(to_item).collect()
+    }
+
+    /// The typed reading: script, characters, sections and elements in order.
+    pub fn contents(&self) -> Result<Contents, StoreError> {
+        let mut script = None;
+        let mut characters = Vec::new();
+        let mut sections = Vec::new();
+        let mut elements = Vec::new();
+        let mut paraphrases = 0;
+        for value in &self.items {
+            let sk = sk_of(value);
+            let decode = |what| {
+                move |e: serde_json::Error| StoreError::Corrupt(format!("snapshot {what}: {e}"))
+            };
+            if sk == Script::SK {
+                script = Some(Script::deserialize(value).map_err(decode("script"))?);
+            } else if sk.starts_with("CHAR#") {
+                characters.push(Character::deserialize(value).map_err(decode("character"))?);
+            } else if sk.starts_with("SECTION#") {
+                sections.push(Section::deserialize(value).map_err(decode("section"))?);
+            } else if sk.starts_with("ELEMENT#") {
+                elements.push(Element::deserialize(value).map_err(decode("element"))?);
+            } else if sk.starts_with("PARA#") {
+                paraphrases += 1;
+            }
+        }
+        let script = script.ok_or_else(|| StoreError::Corrupt("snapshot without script".into()))?;
+        sections.sort_by(|a, b| a.order_key.cmp(&b.order_key));
+        let rank: HashMap<&str, usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.section_id.as_str(), i))
+            .collect();
+        elements.retain(|e| rank.contains_key(e.section_id.as_str()));
+        elements.sort_by(|a, b| {
+            (rank[a.section_id.as_str()], &a.order_key)
+                .cmp(&(rank[b.section_id.as_str()], &b.order_key))
+        });
+        Ok(Contents {
+            script,
+            characters,
+            sections,
+            elements,
+            paraphrases,
+        })
+    }
+}
+
+/// A snapshot read as the API shows a script: sections in order, elements in script order
+/// (by section, then within it).
+#[derive(Debug, Clone)]
+pub struct Contents {
+    pub script: Script,
+    pub characters: Vec<Character>,
+    pub sections: Vec<Section>,
+    pub elements: Vec<Element>,
+    pub paraphrases: usize,
+}
+
+impl Contents {
+    pub fn counts(&self) -> Counts {
+        Counts {
+            characters: self.characters.len(),
+            sections: self.sections.len(),
+            elements: self.elements.len(),
+            paraphrases: self.paraphrases,
+        }
+    }
+
+    pub fn section_views(&self) -> Vec<SectionView> {
+        self.sections
+            .iter()
+            .enumerate()
+            .map(|(i, section)| section.view(i + 1))
+            .collect()
+    }
+
+    /// Every element's view, with its sequence number within its section.
+    pub fn element_views(&self) -> Vec<ElementView> {
+        let mut views = Vec::with_capacity(self.elements.len());
+        let mut sequence = 0;
+        let mut section: Option<&str> = None;
+        for element in &self.elements {
+            if section != Some(element.section_id.as_str()) {
+                section = Some(element.section_id.as_str());
+                sequence = 0;
+            }
+            sequence += 1;
+            views.push(element.view(sequence));
+        }
+        views
+    }
+}

@@ -1,0 +1,133 @@
+//! Versions in the script's partition: the header item and its chunks.
+
+use aws_sdk_dynamodb::primitives::Blob;
+use fountain_events::EventEnvelope;
+use fountain_scripts::Script;
+use fountain_scripts::access::{Permission, allowed_transaction};
+use fountain_store::{
+    AttributeValue, Expression, ItemCodec, PK, Page, PageError, StoreError, Table, query_page, s,
+};
+use futures::future::try_join_all;
+
+use crate::blob::{Packed, unpack};
+use crate::model::Version;
+use crate::snapshot::Snapshot;
+
+/// Writes the chunks of `version` (not yet visible: only the header makes them a version).
+pub async fn put_chunks(
+    table: &Table,
+    version: &Version,
+    packed: &Packed,
+) -> Result<(), StoreError> {
+    try_join_all(packed.chunks.iter().enumerate().map(|(index, chunk)| {
+        table
+            .client
+            .put_item()
+            .table_name(&table.name)
+            .item("pk", s(Script::pk(&version.script_id)))
+            .item("sk", s(Version::chunk_sk(&version.version_id, index)))
+            .item("entity", s("version-chunk"))
+            .item("data", AttributeValue::B(Blob::new(chunk.clone())))
+            .send()
+    }))
+    .await
+    .map_err(StoreError::from_sdk)?;
+    Ok(())
+}
+
+/// Makes the version visible with its event, if the script still exists, no restore holds
+/// it and the caller may still write (writes 0 and 1).
+pub async fn commit(
+    table: &Table,
+    user_id: &str,
+    version: &Version,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    allowed_transaction(&version.script_id, user_id, Permission::Write)
+        .put(
+            version.to_item()?,
+            Some(Expression::new("attribute_not_exists(pk)")),
+        )
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+/// Removes the chunks of a version that did not commit; best effort (a purge of the
+/// script removes any left).
+pub async fn discard_chunks(table: &Table, version: &Version) {
+    let deletes = (0..version.chunks).map(|index| {
+        table
+            .client
+            .delete_item()
+            .table_name(&table.name)
+            .key("pk", s(Script::pk(&version.script_id)))
+            .key("sk", s(Version::chunk_sk(&version.version_id, index)))
+            .send()
+    });
+    if let Err(error) = try_join_all(deletes).await {
+        tracing::warn!(version_id = version.version_id, %error, "chunks of an uncommitted version left behind");
+    }
+}
+
+pub async fn load(
+    table: &Table,
+    script_id: &str,
+    version_id: &str,
+) -> Result<Option<Version>, StoreError> {
+    table
+        .get(&Script::pk(script_id), &Version::sk(version_id))
+        .await?
+        .map(Version::from_item)
+        .transpose()
+}
+
+/// The snapshot of a committed version.
+pub async fn snapshot(table: &Table, version: &Version) -> Result<Snapshot, StoreError> {
+    let mut chunks = Vec::with_capacity(version.chunks);
+    let mut start = None;
+    loop {
+        let output = table
+            .query_prefix(
+                &Script::pk(&version.script_id),
+                &Version::chunk_prefix(&version.version_id),
+            )
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        for item in output.items.unwrap_or_default() {
+            match item.get("data") {
+                Some(AttributeValue::B(blob)) => chunks.push(blob.clone().into_inner()),
+                _ => return Err(StoreError::Corrupt("a version chunk without data".into())),
+            }
+        }
+        match output.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => break,
+        }
+    }
+    if chunks.len() != version.chunks {
+        return Err(StoreError::Corrupt(format!(
+            "version {} has {} of its {} chunks",
+            version.version_id,
+            chunks.len(),
+            version.chunks
+        )));
+    }
+    unpack(&chunks)
+}
+
+/// A script's versions, newest first.
+pub async fn list(
+    table: &Table,
+    script_id: &str,
+    limit: i32,
+    cursor: Option<&str>,
+) -> Result<Page<Version>, PageError> {
+    let partition = Script::pk(script_id);
+    let query = table
+        .query_prefix(&partition, Version::SK_PREFIX)
+        .scan_index_forward(false);
+    query_page(query, (PK, &partition), limit, cursor).await
+}

@@ -1,0 +1,84 @@
+//! Large scripts written straight into the table (through the same item codecs the
+//! functions use), so tests and benchmarks need not make 10,000 API calls first.
+
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use chrono::Utc;
+use fountain_sequence::spread;
+use fountain_store::{Item, ItemCodec, Table, n, s};
+use fountain_structure::{Content, Element, ElementKind, Siblings};
+
+/// Adds `count` action elements ("line 1", "line 2", ...) to an empty section, with evenly
+/// spread order keys, and its order revision; returns their ids in order.
+pub async fn elements(
+    table: &Table,
+    script_id: &str,
+    section_id: &str,
+    count: usize,
+) -> Vec<String> {
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(count);
+    let mut items: Vec<Item> = Vec::with_capacity(count + 1);
+    for (i, key) in spread(count).into_iter().enumerate() {
+        let element = Element {
+            element_id: fountain_events::ids::new_id(),
+            script_id: script_id.to_owned(),
+            section_id: section_id.to_owned(),
+            content: Content {
+                kind: ElementKind::Action,
+                text: format!("line {} of the seeded scene, with a few words more", i + 1),
+                character_id: None,
+                parenthetical: None,
+                extension: None,
+                dual: false,
+            },
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            comment: None,
+            order_key: key.as_str().to_owned(),
+        };
+        ids.push(element.element_id.clone());
+        items.push(element.to_item().unwrap());
+    }
+    let siblings = Siblings::elements(script_id, section_id);
+    items.push(Item::from([
+        ("pk".to_owned(), s(siblings.pk())),
+        ("sk".to_owned(), s(siblings.order_item_sk())),
+        ("revision".to_owned(), n(1)),
+    ]));
+    let batches: Vec<Vec<WriteRequest>> = items
+        .chunks(25)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|item| {
+                    WriteRequest::builder()
+                        .put_request(
+                            PutRequest::builder()
+                                .set_item(Some(item.clone()))
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                })
+                .collect()
+        })
+        .collect();
+    for batch in batches {
+        let mut requests = batch;
+        while !requests.is_empty() {
+            let output = table
+                .client
+                .batch_write_item()
+                .request_items(&table.name, requests)
+                .send()
+                .await
+                .unwrap();
+            requests = output
+                .unprocessed_items
+                .and_then(|mut u| u.remove(&table.name))
+                .unwrap_or_default();
+        }
+    }
+    ids
+}
