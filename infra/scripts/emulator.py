@@ -12,9 +12,15 @@ locally (AWS has neither problem):
    fix serves DynamoDB and DynamoDB Streams requests one at a time; every other service
    (SQS long polls included) stays concurrent.
 
+It also counts DynamoDB calls and item writes per table, for the benchmarks:
+GET /_fountain/dynamodb-calls answers {table: {"calls": {operation: n}, "itemWrites": n}}.
+
 Usage: python emulator.py -H 127.0.0.1 -p PORT
 """
 
+import collections
+import io
+import json
 import threading
 
 import moto.server
@@ -40,10 +46,49 @@ def transact_write_items(self, transact_items):
         raise
 
 
+_counts = collections.defaultdict(
+    lambda: {"calls": collections.Counter(), "itemWrites": 0}
+)
+WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
+
+
+def count(operation, body):
+    """Adds one call of `operation` (and the items it writes) to each table it names."""
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        return
+    writes = collections.Counter()
+    tables = set()
+    if "TableName" in request:
+        tables.add(request["TableName"])
+        writes[request["TableName"]] += operation in WRITES
+    for table, requests in request.get("RequestItems", {}).items():
+        tables.add(table)
+        if operation == "BatchWriteItem":
+            writes[table] += len(requests)
+    for item in request.get("TransactItems", []):
+        kind, op = next(iter(item.items()))
+        tables.add(op.get("TableName"))
+        writes[op.get("TableName")] += kind != "ConditionCheck"
+    for table in tables:
+        _counts[table]["calls"][operation] += 1
+        _counts[table]["itemWrites"] += writes[table]
+
+
 class SerialDynamoDB(DomainDispatcherApplication):
     def __call__(self, environ, start_response):
-        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
+        if environ.get("PATH_INFO") == "/_fountain/dynamodb-calls":
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps(_counts).encode()]
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB"):
             with _dynamodb:
+                if target.startswith("DynamoDB_"):
+                    length = int(environ.get("CONTENT_LENGTH") or 0)
+                    body = environ["wsgi.input"].read(length)
+                    environ["wsgi.input"] = io.BytesIO(body)
+                    count(target.split(".")[-1], body)
                 return super().__call__(environ, start_response)
         return super().__call__(environ, start_response)
 

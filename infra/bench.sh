@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the benchmarks over the local stack and prints their numbers (markdown). Installs
+# what it needs, like the test command, and starts its own emulator.
+set -euo pipefail
+source "$(dirname "$0")/scripts/emulator.sh"
+cd "$ROOT"
+
+ensure_venv
+trap stop_emulator EXIT
+start_emulator "$(free_port)"
+cargo run --quiet --package fountain-e2e --bin bench_structure
