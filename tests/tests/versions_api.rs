@@ -584,3 +584,65 @@ async fn a_script_of_ten_thousand_elements_round_trips() {
         .await;
     assert_eq!(counts(&same.body), [0, 0, 0, 0]);
 }
+
+/// The items of a section's elements and its element order still in the table.
+async fn element_items(table: &Table, script: &str, section: &str) -> usize {
+    let items = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .key_condition_expression("pk = :pk")
+        .filter_expression("(begins_with(sk, :element) AND sectionId = :section) OR sk = :order")
+        .expression_attribute_values(":element", s("ELEMENT#"))
+        .expression_attribute_values(":pk", s(format!("SCRIPT#{script}")))
+        .expression_attribute_values(":section", s(section))
+        .expression_attribute_values(":order", s(format!("ORDER#ELEMENTS#{section}")))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default();
+    items.len()
+}
+
+#[tokio::test]
+async fn a_removed_sections_elements_are_purged_and_a_restore_brings_them_back() {
+    let h = Harness::start("versions-purge").await;
+    let d = draft(&h, "alice").await;
+    let table = app_table(&h);
+    for text in ["One.", "Two.", "Three."] {
+        d.add(&h, &d.kitchen, action(text)).await;
+    }
+    d.add(&h, &d.garden, action("Stays.")).await;
+    let v1 = d.snapshot(&h, "three lines").await["versionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(element_items(&table, &d.script, &d.kitchen).await, 4);
+
+    // Removing the section deletes its elements and order afterwards, nothing else.
+    let section = format!("/scripts/{}/sections/{}", d.script, d.kitchen);
+    assert_eq!(h.delete(&section, "alice").await.status, 204);
+    Harness::eventually(20, "the purge of the removed section", || async {
+        (element_items(&table, &d.script, &d.kitchen).await == 0).then_some(())
+    })
+    .await;
+    assert_eq!(element_items(&table, &d.script, &d.garden).await, 2);
+
+    // The purge stops where a section is (back): it deletes nothing of it.
+    let restored = h
+        .post(
+            &format!("{}/{v1}/restore", d.versions()),
+            "alice",
+            json!({}),
+        )
+        .await;
+    assert_eq!(restored.status, 200, "{:?}", restored.body);
+    assert_eq!(d.texts(&h, &d.kitchen).await.0, ["One.", "Two.", "Three."]);
+    let (deleted, finished) = fountain_structure::purge::purge(&table, &d.script, &d.kitchen)
+        .await
+        .unwrap();
+    assert_eq!((deleted, finished), (0, false));
+    assert_eq!(element_items(&table, &d.script, &d.kitchen).await, 4);
+}

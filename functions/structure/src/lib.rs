@@ -9,6 +9,7 @@ mod element_store;
 pub mod handlers;
 mod model;
 mod order;
+pub mod purge;
 mod store;
 
 pub use element::{

@@ -62,6 +62,7 @@ pub const BINARIES: &[&str] = &[
     "update_script",
     "delete_script",
     "purge_script",
+    "purge_section",
     "create_character",
     "list_characters",
     "get_character",
@@ -148,6 +149,10 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "purge_script" => Invoker::Sqs(bind(
             scripts::purge::PurgeDeps::load(env, sdk)?,
             scripts::purge::purge_script,
+        )),
+        "purge_section" => Invoker::Sqs(bind(
+            structure::purge::PurgeSectionDeps::load(env, sdk)?,
+            structure::purge::purge_section,
         )),
         "create_character" => Invoker::Http(bind(
             characters_deps()?,

@@ -1,0 +1,135 @@
+//! The SectionRemoved consumer: removing a section hides its elements at once (every read
+//! checks the section); this deletes them afterwards. Each transaction deletes up to
+//! [`DELETES_PER_TRANSACTION`] of them only while the section is still absent and no restore
+//! holds the script, so a restore that brings the section back (with the very same
+//! elements) stops the purge instead of losing them.
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use chrono::Duration;
+use fountain_events::EventEnvelope;
+use fountain_events::catalog::{DomainEvent, SectionRemoved};
+use fountain_runtime::consumer::process_batch;
+use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_scripts::Script;
+use fountain_scripts::access::UNLOCKED_SCRIPT;
+use fountain_store::{Expression, Item, LSI1, StoreError, Table, Transaction, s};
+use tracing::info;
+
+use crate::model::Section;
+use crate::order::Siblings;
+
+/// Two checks (section absent, script unlocked) leave room for this many deletes.
+const DELETES_PER_TRANSACTION: i32 = 98;
+
+#[derive(Debug, Clone)]
+pub struct PurgeSectionDeps {
+    pub table: Table,
+    pub idempotency: Idempotency,
+}
+
+impl PurgeSectionDeps {
+    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
+        Ok(Self {
+            idempotency: Idempotency::new(table.clone(), "purge_section", Duration::minutes(5)),
+            table,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeSectionError {
+    #[error(transparent)]
+    Decode(#[from] fountain_events::DecodeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub async fn purge_section(deps: &PurgeSectionDeps, event: SqsEvent) -> SqsBatchResponse {
+    process_batch(event, &deps.idempotency, |envelope| {
+        on_event(deps, envelope)
+    })
+    .await
+}
+
+async fn on_event(
+    deps: &PurgeSectionDeps,
+    envelope: EventEnvelope,
+) -> Result<(), PurgeSectionError> {
+    if envelope.event_type != SectionRemoved::TYPE {
+        return Ok(());
+    }
+    let removed: SectionRemoved = envelope.data_as()?;
+    let (deleted, finished) = purge(&deps.table, &removed.script_id, &removed.section_id).await?;
+    info!(
+        script_id = removed.script_id,
+        section_id = removed.section_id,
+        deleted,
+        finished,
+        "removed section purged"
+    );
+    Ok(())
+}
+
+/// Deletes the elements of a removed section and its order revision. Returns how many
+/// items went, and whether the purge finished (false: the section came back).
+pub async fn purge(
+    table: &Table,
+    script_id: &str,
+    section_id: &str,
+) -> Result<(usize, bool), StoreError> {
+    let siblings = Siblings::elements(script_id, section_id);
+    let mut deleted = 0;
+    loop {
+        let output = table
+            .client
+            .query()
+            .table_name(&table.name)
+            .index_name(LSI1)
+            .key_condition_expression("pk = :pk AND begins_with(lsi1sk, :prefix)")
+            .expression_attribute_values(":pk", s(siblings.pk()))
+            .expression_attribute_values(":prefix", s(siblings.order_sk("")))
+            .projection_expression("pk, sk")
+            .consistent_read(true)
+            .limit(DELETES_PER_TRANSACTION)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let keys: Vec<Item> = output.items.unwrap_or_default();
+        let last = output.last_evaluated_key.is_none();
+        let mut tx = guarded(script_id, section_id);
+        for key in &keys {
+            tx = tx.delete(key.clone(), None);
+        }
+        if last {
+            tx = tx.delete(siblings.order_item_key(), None);
+        }
+        match tx.commit(table).await {
+            Ok(()) => deleted += keys.len() + usize::from(last),
+            Err(StoreError::ConditionFailed { failed }) if failed.contains(&0) => {
+                return Ok((deleted, false));
+            }
+            Err(other) => return Err(other),
+        }
+        if last {
+            return Ok((deleted, true));
+        }
+    }
+}
+
+/// A transaction that commits only while the section is absent (write 0) and no restore
+/// holds the script (write 1; a purge waits for it and is retried).
+fn guarded(script_id: &str, section_id: &str) -> Transaction {
+    Transaction::new()
+        .check(
+            Table::key(Script::pk(script_id), Section::sk(section_id)),
+            Expression::new("attribute_not_exists(pk)"),
+        )
+        .check(
+            Table::key(Script::pk(script_id), Script::SK),
+            Expression::new(format!("attribute_not_exists(pk) OR ({UNLOCKED_SCRIPT})")),
+        )
+}
