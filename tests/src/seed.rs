@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use chrono::Utc;
-use fountain_sequence::spread;
+use fountain_sequence::{OrderKey, spread};
 use fountain_store::{Item, ItemCodec, Table, n, s};
 use fountain_structure::{Content, Element, ElementKind, Siblings};
 
@@ -15,10 +15,21 @@ pub async fn elements(
     section_id: &str,
     count: usize,
 ) -> Vec<String> {
+    elements_with_keys(table, script_id, section_id, spread(count)).await
+}
+
+/// Adds one action element per key (ascending) to an empty section, and its order revision;
+/// returns their ids in order.
+pub async fn elements_with_keys(
+    table: &Table,
+    script_id: &str,
+    section_id: &str,
+    keys: Vec<OrderKey>,
+) -> Vec<String> {
     let now = Utc::now();
-    let mut ids = Vec::with_capacity(count);
-    let mut items: Vec<Item> = Vec::with_capacity(count + 1);
-    for (i, key) in spread(count).into_iter().enumerate() {
+    let mut ids = Vec::with_capacity(keys.len());
+    let mut items: Vec<Item> = Vec::with_capacity(keys.len() + 1);
+    for (i, key) in keys.into_iter().enumerate() {
         let element = Element {
             element_id: fountain_events::ids::new_id(),
             script_id: script_id.to_owned(),

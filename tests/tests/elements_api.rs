@@ -398,3 +398,63 @@ async fn two_conflicting_reorders_one_wins_and_the_other_changes_nothing() {
         .collect();
     assert_eq!(texts, expected, "exactly the winner's order, nothing mixed");
 }
+
+/// 200 elements whose keys leave no room at all (48-byte keys one unit apart, the most a key
+/// may have): an insert in the middle needs a rebalance wider than one transaction, which
+/// commits in chunks, each keeping the order, before the insert itself.
+#[tokio::test]
+async fn an_insert_into_a_crowded_section_rebalances_in_chunks() {
+    let h = Harness::start("elements-rebalance").await;
+    let s = scene(&h, "Crowded").await;
+    let table = fountain_store::Table::new(
+        aws_sdk_dynamodb::Client::new(&h.stack.sdk),
+        h.stack.table_name("AppTable").unwrap(),
+    );
+    let prefix = "80".repeat(fountain_sequence::MAX_KEY_BYTES - 1);
+    let keys = (1..=200)
+        .map(|i| fountain_sequence::OrderKey::parse(&format!("{prefix}{i:02x}")).unwrap())
+        .collect();
+    let ids = fountain_e2e::seed::elements_with_keys(&table, &s.script, &s.section, keys).await;
+    let before = all_texts(&h, &s).await;
+
+    let reply = h
+        .post(
+            &s.elements(),
+            "alice",
+            json!({ "kind": "action", "text": "wedged", "after": ids[99] }),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    assert_eq!(reply.body["sequence"], 101);
+
+    let after = all_texts(&h, &s).await;
+    let (_, etag) = s.texts(&h).await;
+    let mut expected = before.clone();
+    expected.insert(100, "wedged".to_owned());
+    assert_eq!(after, expected, "every seeded element kept its place");
+    let revision: u64 = etag.trim_matches('"').parse().unwrap();
+    assert!(
+        revision >= 4,
+        "a rebalance of more than 95 keys commits in at least two chunks before the insert: {etag}"
+    );
+}
+
+/// Every element's text in order, page by page, checking the numbering stays dense.
+async fn all_texts(h: &Harness, s: &Scene) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = h
+            .get(&format!("{}?limit=100{cursor}", s.elements()), "alice")
+            .await;
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        for item in page.body["items"].as_array().unwrap() {
+            texts.push(item["text"].as_str().unwrap().to_owned());
+            assert_eq!(item["sequence"], texts.len());
+        }
+        match page.body["nextCursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return texts,
+        }
+    }
+}
