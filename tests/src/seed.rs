@@ -1,10 +1,11 @@
 //! Large scripts written straight into the table (through the same item codecs the
 //! functions use), so tests and benchmarks need not make 10,000 API calls first.
 
-use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use std::time::Duration;
+
 use chrono::Utc;
 use fountain_sequence::{OrderKey, spread};
-use fountain_store::{Item, ItemCodec, Table, n, s};
+use fountain_store::{Item, ItemCodec, MAX_BATCH_WRITES, Retry, Table, n, put_request, s};
 use fountain_structure::{Content, Element, ElementKind, Siblings};
 
 /// Adds `count` action elements ("line 1", "line 2", ...) to an empty section, with evenly
@@ -57,39 +58,18 @@ pub async fn elements_with_keys(
         ("sk".to_owned(), s(siblings.order_item_sk())),
         ("revision".to_owned(), n(1)),
     ]));
-    let batches: Vec<Vec<WriteRequest>> = items
-        .chunks(25)
-        .map(|chunk| {
-            chunk
-                .iter()
-                .map(|item| {
-                    WriteRequest::builder()
-                        .put_request(
-                            PutRequest::builder()
-                                .set_item(Some(item.clone()))
-                                .build()
-                                .unwrap(),
-                        )
-                        .build()
-                })
-                .collect()
-        })
-        .collect();
-    for batch in batches {
-        let mut requests = batch;
-        while !requests.is_empty() {
-            let output = table
-                .client
-                .batch_write_item()
-                .request_items(&table.name, requests)
-                .send()
-                .await
-                .unwrap();
-            requests = output
-                .unprocessed_items
-                .and_then(|mut u| u.remove(&table.name))
-                .unwrap_or_default();
-        }
+    let retry = Retry {
+        attempts: 10,
+        first_pause: Duration::from_millis(10),
+    };
+    for batch in items.chunks(MAX_BATCH_WRITES) {
+        let requests = batch
+            .iter()
+            .cloned()
+            .map(put_request)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        table.write_batch(requests, retry).await.unwrap();
     }
     ids
 }

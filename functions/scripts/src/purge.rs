@@ -5,20 +5,20 @@
 use std::time::Duration as StdDuration;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 use chrono::Duration;
 use fountain_events::EventEnvelope;
 use fountain_events::catalog::{DomainEvent, ScriptDeleted};
 use fountain_runtime::consumer::process_batch;
 use fountain_runtime::{ConfigError, Env, Idempotency};
-use fountain_store::{Item, StoreError, Table, s};
+use fountain_store::{Item, MAX_BATCH_WRITES, Retry, StoreError, Table, delete_request, s};
 use tracing::info;
 
 use crate::model::Script;
 
-/// BatchWriteItem's limit.
-const BATCH: usize = 25;
-const MAX_ATTEMPTS: u32 = 5;
+const RETRY: Retry = Retry {
+    attempts: 5,
+    first_pause: StdDuration::from_millis(50),
+};
 
 #[derive(Debug, Clone)]
 pub struct PurgeDeps {
@@ -45,8 +45,6 @@ pub enum PurgeError {
     Decode(#[from] fountain_events::DecodeError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0} deletes still unprocessed after {MAX_ATTEMPTS} attempts")]
-    Unprocessed(usize),
 }
 
 pub async fn purge_script(deps: &PurgeDeps, event: SqsEvent) -> SqsBatchResponse {
@@ -87,7 +85,7 @@ pub async fn purge(table: &Table, script_id: &str) -> Result<usize, PurgeError> 
             .await
             .map_err(StoreError::from_sdk)?;
         let keys = output.items.unwrap_or_default();
-        for chunk in keys.chunks(BATCH) {
+        for chunk in keys.chunks(MAX_BATCH_WRITES) {
             delete_all(table, chunk).await?;
             removed += chunk.len();
         }
@@ -99,32 +97,9 @@ pub async fn purge(table: &Table, script_id: &str) -> Result<usize, PurgeError> 
 }
 
 async fn delete_all(table: &Table, keys: &[Item]) -> Result<(), PurgeError> {
-    let mut requests = keys
+    let requests = keys
         .iter()
-        .map(|key| {
-            DeleteRequest::builder()
-                .set_key(Some(key.clone()))
-                .build()
-                .map(|delete| WriteRequest::builder().delete_request(delete).build())
-                .map_err(|e| StoreError::Invalid(e.to_string()))
-        })
+        .map(|key| delete_request(key.clone()))
         .collect::<Result<Vec<_>, _>>()?;
-    for attempt in 0..MAX_ATTEMPTS {
-        let output = table
-            .client
-            .batch_write_item()
-            .request_items(&table.name, requests)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        requests = output
-            .unprocessed_items
-            .and_then(|mut unprocessed| unprocessed.remove(&table.name))
-            .unwrap_or_default();
-        if requests.is_empty() {
-            return Ok(());
-        }
-        tokio::time::sleep(StdDuration::from_millis(50 << attempt)).await;
-    }
-    Err(PurgeError::Unprocessed(requests.len()))
+    Ok(table.write_batch(requests, RETRY).await?)
 }

@@ -8,22 +8,24 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::WriteRequest;
 use chrono::Utc;
 use fountain_events::EventEnvelope;
 use fountain_scripts::access::{Permission, still_allowed};
 use fountain_scripts::{RestoreLock, Script};
 use fountain_store::{
-    AttributeValue, Expression, Item, ItemCodec, StoreError, Table, Transaction, n, s,
+    AttributeValue, Expression, Item, ItemCodec, MAX_BATCH_WRITES, Retry, StoreError, Table,
+    Transaction, delete_request, n, put_request, s,
 };
 use fountain_structure::Siblings;
 use futures::{StreamExt, TryStreamExt, stream};
 
-/// BatchWriteItem's limit.
-const BATCH: usize = 25;
 /// Batches in flight at once.
 const PARALLEL_BATCHES: usize = 8;
-const MAX_ATTEMPTS: u32 = 6;
+const RETRY: Retry = Retry {
+    attempts: 6,
+    first_pause: Duration::from_millis(25),
+};
 
 /// How long a restore may hold its script before another restore may take over (longer
 /// than the restore function's timeout).
@@ -145,29 +147,18 @@ impl RestorePlan {
         let requests = self
             .puts
             .into_iter()
-            .map(|item| {
-                PutRequest::builder()
-                    .set_item(Some(item))
-                    .build()
-                    .map(|put| WriteRequest::builder().put_request(put).build())
-            })
-            .chain(self.deletes.into_iter().map(|key| {
-                DeleteRequest::builder()
-                    .set_key(Some(key))
-                    .build()
-                    .map(|delete| WriteRequest::builder().delete_request(delete).build())
-            }))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map(put_request)
+            .chain(self.deletes.into_iter().map(delete_request))
+            .collect::<Result<Vec<_>, _>>()?;
         // Owned batches and futures built up front: a borrowing closure inside the stream
         // would not be `Send` for every lifetime, which the Lambda runtime needs.
         let batches: Vec<Vec<WriteRequest>> = requests
-            .chunks(BATCH)
+            .chunks(MAX_BATCH_WRITES)
             .map(<[WriteRequest]>::to_vec)
             .collect();
         let writes: Vec<_> = batches
             .into_iter()
-            .map(|batch| write_batch(table, batch))
+            .map(|batch| table.write_batch(batch, RETRY))
             .collect();
         stream::iter(writes)
             .buffer_unordered(PARALLEL_BATCHES)
@@ -175,31 +166,6 @@ impl RestorePlan {
             .await?;
         Ok(())
     }
-}
-
-/// One BatchWriteItem, asked again for what DynamoDB left unprocessed.
-async fn write_batch(table: &Table, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
-    for attempt in 0..MAX_ATTEMPTS {
-        let output = table
-            .client
-            .batch_write_item()
-            .request_items(&table.name, requests)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        requests = output
-            .unprocessed_items
-            .and_then(|mut unprocessed| unprocessed.remove(&table.name))
-            .unwrap_or_default();
-        if requests.is_empty() {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
-    }
-    Err(StoreError::Throttled(format!(
-        "{} writes of a restore still unprocessed",
-        requests.len()
-    )))
 }
 
 /// Why the lock was not taken.

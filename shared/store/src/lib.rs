@@ -2,6 +2,7 @@
 //! (serde_dynamo), transactions that carry their domain events (the transactional outbox),
 //! opaque pagination cursors and the mapping of SDK failures to [`StoreError`].
 
+mod batch;
 mod codec;
 mod cursor;
 mod error;
@@ -10,6 +11,7 @@ mod table;
 mod transaction;
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
+pub use batch::{MAX_BATCH_WRITES, Retry, delete_request, put_request};
 pub use codec::{Item, ItemCodec, from_item, keyed_item, to_item};
 pub use cursor::{Cursor, CursorError, Page, PageError, query_page};
 pub use error::StoreError;
