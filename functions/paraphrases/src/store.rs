@@ -9,7 +9,7 @@ use fountain_http::ApiError;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_store::{
     Cursor, CursorError, Expression, ItemCodec, LSI1, LSI1_SK, PK, Page, PageError, StoreError,
-    Table, n, query_page, s,
+    Table, n, query_page, s, string_attribute,
 };
 
 use crate::listing::Listing;
@@ -110,13 +110,11 @@ pub async fn find_target(
     if target.target_type != TargetType::Element {
         return Ok(Some(found));
     }
-    let section_id = item
-        .get("sectionId")
-        .and_then(|v| v.as_s().ok())
+    let section_id = string_attribute(&item, "sectionId")
         .ok_or_else(|| StoreError::Corrupt(format!("element {} has no section", target.id)))?;
     let section = table.get(&pk, &section_sk(section_id)).await?;
     Ok(section.map(|_| FoundTarget {
-        section_id: Some(section_id.clone()),
+        section_id: Some(section_id.to_owned()),
         ..found
     }))
 }
@@ -221,10 +219,7 @@ fn continues(cursor: &str, partition: &str, listing: &Listing) -> Result<(), Cur
     let key = Cursor::decode(cursor, PK, partition)?;
     let (attribute, prefix) = listing.range();
     let attributes = listing.key_attributes();
-    let in_range = key
-        .get(attribute)
-        .and_then(|v| v.as_s().ok())
-        .is_some_and(|v| v.starts_with(&prefix));
+    let in_range = string_attribute(&key, attribute).is_some_and(|v| v.starts_with(&prefix));
     let same_key = key.len() == attributes.len() && attributes.iter().all(|a| key.contains_key(*a));
     if in_range && same_key {
         Ok(())

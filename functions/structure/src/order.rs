@@ -7,7 +7,8 @@ use fountain_http::ApiError;
 use fountain_scripts::Script;
 use fountain_sequence::{OrderKey, Placement};
 use fountain_store::{
-    Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, PK, StoreError, Table, n, s,
+    Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, PK, StoreError, Table, n, number_attribute,
+    s, string_attribute,
 };
 
 /// The children of one parent: the sections of a script, or the elements of a section.
@@ -75,11 +76,7 @@ impl Siblings {
         Ok(table
             .get(&self.pk(), &self.order_sk)
             .await?
-            .and_then(|item| {
-                item.get("revision")
-                    .and_then(|v| v.as_n().ok())
-                    .and_then(|v| v.parse().ok())
-            })
+            .and_then(|item| number_attribute(&item, "revision"))
             .unwrap_or(0))
     }
 
@@ -122,12 +119,11 @@ impl Siblings {
     }
 
     fn id_and_key(&self, item: &Item) -> Result<(String, OrderKey), StoreError> {
-        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok());
-        let id = text("sk")
+        let id = string_attribute(item, "sk")
             .and_then(|sk| sk.strip_prefix(self.child_prefix))
             .ok_or_else(|| StoreError::Corrupt("an ordered child without its id".into()))?;
-        let key = text("orderKey")
-            .and_then(|key| OrderKey::parse(key))
+        let key = string_attribute(item, "orderKey")
+            .and_then(OrderKey::parse)
             .ok_or_else(|| StoreError::Corrupt(format!("{id} has a malformed order key")))?;
         Ok((id.to_owned(), key))
     }
@@ -177,9 +173,7 @@ impl Siblings {
             .get(&self.pk(), &self.child_sk(id))
             .await?
             .filter(|item| {
-                item.get(LSI1_SK)
-                    .and_then(|v| v.as_s().ok())
-                    .is_some_and(|order| order.starts_with(&self.prefix))
+                string_attribute(item, LSI1_SK).is_some_and(|order| order.starts_with(&self.prefix))
             })
             .and_then(|item| self.id_and_key(&item).ok())
             .map(|(_, key)| key))

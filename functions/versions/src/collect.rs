@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use fountain_scripts::Script;
-use fountain_store::{AttributeValue, Item, StoreError, Table, s};
+use fountain_store::{AttributeValue, Item, StoreError, Table, s, string_attribute};
 
 use crate::snapshot::is_content;
 
@@ -48,19 +48,13 @@ pub async fn content_items(
                 .items
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|item| sk(item).is_some_and(is_content)),
+                .filter(|item| string_attribute(item, "sk").is_some_and(is_content)),
         );
         match output.last_evaluated_key {
             Some(key) => start = Some(key),
             None => return Ok(items),
         }
     }
-}
-
-fn sk(item: &Item) -> Option<&str> {
-    item.get("sk")
-        .and_then(|v| v.as_s().ok())
-        .map(String::as_str)
 }
 
 /// Why no consistent copy was read.
@@ -100,7 +94,7 @@ fn fingerprint(items: &[Item]) -> Marks<'_> {
         .iter()
         .filter_map(|item| {
             Some((
-                sk(item)?,
+                string_attribute(item, "sk")?,
                 [
                     item.get("revision"),
                     item.get("lsi1sk"),

@@ -15,7 +15,7 @@ use fountain_scripts::access::{Permission, still_allowed};
 use fountain_scripts::{RestoreLock, Script};
 use fountain_store::{
     AttributeValue, Expression, Item, ItemCodec, MAX_BATCH_WRITES, Retry, StoreError, Table,
-    Transaction, delete_request, n, put_request, s,
+    Transaction, delete_request, n, number_attribute, put_request, s, string_attribute,
 };
 use fountain_structure::Siblings;
 use futures::{StreamExt, TryStreamExt, stream};
@@ -39,16 +39,8 @@ pub struct RestorePlan {
     pub deletes: Vec<Item>,
 }
 
-fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    item.get(name)
-        .and_then(|v| v.as_s().ok())
-        .map(String::as_str)
-}
-
 fn revision(item: Option<&Item>) -> u64 {
-    item.and_then(|i| i.get("revision"))
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse().ok())
+    item.and_then(|i| number_attribute(i, "revision"))
         .unwrap_or(0)
 }
 
@@ -75,7 +67,7 @@ impl RestorePlan {
         let by_sk = |items: &'_ [Item]| -> HashMap<String, Item> {
             items
                 .iter()
-                .filter_map(|item| Some((text(item, "sk")?.to_owned(), item.clone())))
+                .filter_map(|item| Some((string_attribute(item, "sk")?.to_owned(), item.clone())))
                 .filter(|(sk, _)| sk != Script::SK)
                 .collect()
         };
@@ -84,7 +76,7 @@ impl RestorePlan {
             if sk.starts_with("SECTION#") {
                 Some(Siblings::sections(script_id).order_item_sk().to_owned())
             } else if sk.starts_with("ELEMENT#") {
-                let section = text(item, "sectionId")?;
+                let section = string_attribute(item, "sectionId")?;
                 Some(
                     Siblings::elements(script_id, section)
                         .order_item_sk()
@@ -307,7 +299,7 @@ mod tests {
     fn sks(items: &[Item]) -> Vec<String> {
         let mut sks: Vec<String> = items
             .iter()
-            .filter_map(|i| text(i, "sk"))
+            .filter_map(|i| string_attribute(i, "sk"))
             .map(str::to_owned)
             .collect();
         sks.sort();
@@ -338,7 +330,13 @@ mod tests {
             ["ELEMENT#2", "ELEMENT#4", "ORDER#ELEMENTS#a"]
         );
         assert_eq!(sks(&plan.deletes), ["ELEMENT#3"]);
-        let revision_of = |sk: &str| revision(plan.puts.iter().find(|i| text(i, "sk") == Some(sk)));
+        let revision_of = |sk: &str| {
+            revision(
+                plan.puts
+                    .iter()
+                    .find(|i| string_attribute(i, "sk") == Some(sk)),
+            )
+        };
         assert_eq!(revision_of("ELEMENT#2"), 6, "above the current 5");
         assert_eq!(revision_of("ORDER#ELEMENTS#a"), 8, "above the current 7");
     }

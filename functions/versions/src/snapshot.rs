@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use fountain_characters::Character;
 use fountain_scripts::Script;
-use fountain_store::{Item, StoreError, from_item, to_item};
+use fountain_store::{Item, StoreError, from_item, string_attribute, to_item};
 use fountain_structure::{Element, ElementView, Section, SectionView};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,25 +43,19 @@ fn sk_of(value: &Value) -> &str {
     value.get("sk").and_then(Value::as_str).unwrap_or_default()
 }
 
-fn attribute<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    item.get(name)
-        .and_then(|v| v.as_s().ok())
-        .map(String::as_str)
-}
-
 impl Snapshot {
     /// The snapshot of these content items, without the leftovers of removed sections
     /// (their elements and element order are hidden, and purged later).
     pub fn of(items: Vec<Item>) -> Result<Self, StoreError> {
         let sections: HashSet<String> = items
             .iter()
-            .filter_map(|item| attribute(item, "sk")?.strip_prefix("SECTION#"))
+            .filter_map(|item| string_attribute(item, "sk")?.strip_prefix("SECTION#"))
             .map(str::to_owned)
             .collect();
         let kept = items.into_iter().filter(|item| {
-            let sk = attribute(item, "sk").unwrap_or_default();
+            let sk = string_attribute(item, "sk").unwrap_or_default();
             if sk.starts_with("ELEMENT#") {
-                attribute(item, "sectionId").is_some_and(|id| sections.contains(id))
+                string_attribute(item, "sectionId").is_some_and(|id| sections.contains(id))
             } else if let Some(section) = sk.strip_prefix("ORDER#ELEMENTS#") {
                 sections.contains(section)
             } else {

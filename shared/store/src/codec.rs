@@ -32,3 +32,17 @@ pub fn keyed_item<T: Serialize>(value: &T, keys: &[(&str, &str)]) -> Result<Item
     }
     Ok(item)
 }
+
+/// A string attribute of an item, when it has one.
+pub fn string_attribute<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+/// A number attribute of an item, when it has one that parses as `T`.
+pub fn number_attribute<T: std::str::FromStr>(item: &Item, name: &str) -> Option<T> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}

@@ -12,7 +12,9 @@ mod transaction;
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use batch::{MAX_BATCH_WRITES, Retry, delete_request, put_request};
-pub use codec::{Item, ItemCodec, from_item, keyed_item, to_item};
+pub use codec::{
+    Item, ItemCodec, from_item, keyed_item, number_attribute, string_attribute, to_item,
+};
 pub use cursor::{Cursor, CursorError, Page, PageError, query_page};
 pub use error::StoreError;
 pub use outbox::{OUTBOX_KIND, OutboxRecord};

@@ -6,7 +6,7 @@ use fountain_http::{
 };
 use fountain_scripts::access::{Permission, Role, authorize};
 use fountain_scripts::{RestoreLock, Script};
-use fountain_store::{ItemCodec, StoreError};
+use fountain_store::{ItemCodec, StoreError, string_attribute};
 
 use super::load_version;
 use crate::collect::content_items;
@@ -89,12 +89,7 @@ async fn restore(
     let current = content_items(&deps.table, &version.script_id, None).await?;
     let Some(now) = current
         .iter()
-        .find(|item| {
-            item.get("sk")
-                .and_then(|v| v.as_s().ok())
-                .map(String::as_str)
-                == Some(Script::SK)
-        })
+        .find(|item| string_attribute(item, "sk") == Some(Script::SK))
         .cloned()
         .map(Script::from_item)
         .transpose()?
