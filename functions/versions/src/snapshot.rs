@@ -73,9 +73,18 @@ impl Snapshot {
         self.items.iter().map(to_item).collect()
     }
 
+    /// The script item alone, without decoding the rest.
+    pub fn script(&self) -> Result<Script, StoreError> {
+        let value = self
+            .items
+            .iter()
+            .find(|value| sk_of(value) == Script::SK)
+            .ok_or_else(|| StoreError::Corrupt("snapshot without script".into()))?;
+        Script::deserialize(value).map_err(|e| StoreError::Corrupt(format!("snapshot script: {e}")))
+    }
+
     /// The typed reading: script, characters, sections and elements in order.
     pub fn contents(&self) -> Result<Contents, StoreError> {
-        let mut script = None;
         let mut characters = Vec::new();
         let mut sections = Vec::new();
         let mut elements = Vec::new();
@@ -85,9 +94,7 @@ impl Snapshot {
             let decode = |what| {
                 move |e: serde_json::Error| StoreError::Corrupt(format!("snapshot {what}: {e}"))
             };
-            if sk == Script::SK {
-                script = Some(Script::deserialize(value).map_err(decode("script"))?);
-            } else if sk.starts_with("CHAR#") {
+            if sk.starts_with("CHAR#") {
                 characters.push(Character::deserialize(value).map_err(decode("character"))?);
             } else if sk.starts_with("SECTION#") {
                 sections.push(Section::deserialize(value).map_err(decode("section"))?);
@@ -97,7 +104,7 @@ impl Snapshot {
                 paraphrases += 1;
             }
         }
-        let script = script.ok_or_else(|| StoreError::Corrupt("snapshot without script".into()))?;
+        let script = self.script()?;
         sections.sort_by(|a, b| a.order_key.cmp(&b.order_key));
         let rank: HashMap<&str, usize> = sections
             .iter()

@@ -44,7 +44,7 @@ pub async fn restore_version(deps: &TableDeps, req: Request) -> Response<Body> {
             }
             let version = load_version(deps, &script_id, &version_id).await?;
             let target = store::snapshot(&deps.table, &version).await?;
-            let wanted = target.contents()?.script;
+            let wanted = target.script()?;
             let lock = lock(&deps.table, &script_id, &version_id)
                 .await
                 .map_err(|e| match e {
