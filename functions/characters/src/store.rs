@@ -4,9 +4,7 @@
 use fountain_events::EventEnvelope;
 use fountain_http::ApiError;
 use fountain_scripts::access::{Permission, allowed_transaction};
-use fountain_store::{
-    Expression, ItemCodec, PK, Page, PageError, StoreError, Table, n, query_page,
-};
+use fountain_store::{Expression, ItemCodec, PK, Page, PageError, StoreError, Table, query_page};
 
 use crate::model::{Character, NameItem, name_key};
 
@@ -54,14 +52,6 @@ fn classify(
     }
 }
 
-fn revision_is(revision: u64) -> Expression {
-    Expression::new("attribute_exists(pk) AND revision = :based_on").value(":based_on", n(revision))
-}
-
-fn absent() -> Expression {
-    Expression::new("attribute_not_exists(pk)")
-}
-
 pub async fn load(
     table: &Table,
     script_id: &str,
@@ -81,8 +71,11 @@ pub async fn insert(
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     allowed_transaction(&character.script_id, user_id, Permission::Write)
-        .put(character.to_item()?, Some(absent()))
-        .put(NameItem::new(character).to_item()?, Some(absent()))
+        .put(character.to_item()?, Some(Expression::absent()))
+        .put(
+            NameItem::new(character).to_item()?,
+            Some(Expression::absent()),
+        )
         .event(event)?
         .commit(table)
         .await
@@ -97,8 +90,10 @@ pub async fn replace(
     after: &Character,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
-    let mut tx = allowed_transaction(&after.script_id, user_id, Permission::Write)
-        .put(after.to_item()?, Some(revision_is(before.revision)));
+    let mut tx = allowed_transaction(&after.script_id, user_id, Permission::Write).put(
+        after.to_item()?,
+        Some(Expression::revision_is(before.revision)),
+    );
     let mut name_write = None;
     if name_key(&before.name) != name_key(&after.name) {
         tx = tx.delete(
@@ -109,7 +104,7 @@ pub async fn replace(
             None,
         );
         name_write = Some(tx.len());
-        tx = tx.put(NameItem::new(after).to_item()?, Some(absent()));
+        tx = tx.put(NameItem::new(after).to_item()?, Some(Expression::absent()));
     }
     tx.event(event)?
         .commit(table)
@@ -129,7 +124,7 @@ pub async fn remove(
                 Character::pk(&character.script_id),
                 Character::sk(&character.character_id),
             ),
-            Some(revision_is(character.revision)),
+            Some(Expression::revision_is(character.revision)),
         )
         .delete(
             Table::key(

@@ -11,10 +11,6 @@ use fountain_store::{
 
 use crate::model::Invitation;
 
-fn absent() -> Option<Expression> {
-    Some(Expression::new("attribute_not_exists(pk)"))
-}
-
 fn script_exists(script_id: &str) -> (fountain_store::Item, Expression) {
     (
         Table::key(Script::pk(script_id), Script::SK),
@@ -34,8 +30,8 @@ pub async fn insert_invitation(
     let (key, exists) = script_exists(&invitation.script_id);
     Transaction::new()
         .check(key, exists)
-        .put(invitation.to_item()?, absent())
-        .put(lookup, absent())
+        .put(invitation.to_item()?, Some(Expression::absent()))
+        .put(lookup, Some(Expression::absent()))
         .event(event)?
         .commit(table)
         .await
@@ -146,7 +142,7 @@ pub async fn join(
     let (key, exists) = script_exists(&membership.script_id);
     Transaction::new()
         .check(key, exists)
-        .put(membership.to_item()?, absent())
+        .put(membership.to_item()?, Some(Expression::absent()))
         .event(event)?
         .commit(table)
         .await

@@ -10,10 +10,6 @@ use crate::model::{FamilyRecord, RefreshRecord, User};
 /// The item that says when a user's tokens were last revoked (`USER#<id>` / `REVOCATION`).
 const REVOCATION_SK: &str = "REVOCATION";
 
-fn absent() -> Expression {
-    Expression::new("attribute_not_exists(pk)")
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
     #[error("the email address is registered already")]
@@ -30,8 +26,8 @@ pub async fn register(
     let mut email = Table::key(User::email_pk(&user.email), "EMAIL");
     email.insert("userId".into(), s(&user.user_id));
     Transaction::new()
-        .put(email, Some(absent()))
-        .put(user.to_item()?, Some(absent()))
+        .put(email, Some(Expression::absent()))
+        .put(user.to_item()?, Some(Expression::absent()))
         .event(event)?
         .commit(table)
         .await
@@ -105,8 +101,8 @@ pub async fn start_session(
             reset,
             Some("attribute_exists(pk)"),
         )
-        .put(to_item(family)?, Some(absent()))
-        .put(to_item(refresh)?, Some(absent()))
+        .put(to_item(family)?, Some(Expression::absent()))
+        .put(to_item(refresh)?, Some(Expression::absent()))
         .event(event)?
         .commit(table)
         .await
@@ -148,7 +144,7 @@ pub async fn rotate(
             used,
             Some("#status = :active"),
         )
-        .put(to_item(new)?, Some(absent()))
+        .put(to_item(new)?, Some(Expression::absent()))
         .commit(table)
         .await
 }

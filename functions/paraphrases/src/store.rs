@@ -9,7 +9,7 @@ use fountain_http::ApiError;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_store::{
     Cursor, CursorError, Expression, ItemCodec, LSI1, LSI1_SK, PK, Page, PageError, StoreError,
-    Table, n, query_page, s, string_attribute,
+    Table, query_page, s, string_attribute,
 };
 
 use crate::listing::Listing;
@@ -66,14 +66,6 @@ fn classify(error: StoreError, target_checks: Range<usize>, target: Option<&Targ
     } else {
         WriteError::Store(error)
     }
-}
-
-fn revision_is(revision: u64) -> Expression {
-    Expression::new("attribute_exists(pk) AND revision = :based_on").value(":based_on", n(revision))
-}
-
-fn absent() -> Expression {
-    Expression::new("attribute_not_exists(pk)")
 }
 
 pub async fn load(
@@ -133,7 +125,7 @@ pub async fn insert(
         tx = tx.check(key, condition);
     }
     let target_checks = first_check..tx.len();
-    tx.put(paraphrase.to_item()?, Some(absent()))
+    tx.put(paraphrase.to_item()?, Some(Expression::absent()))
         .event(event)?
         .commit(table)
         .await
@@ -149,7 +141,10 @@ pub async fn replace(
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     allowed_transaction(&after.script_id, user_id, Permission::Write)
-        .put(after.to_item()?, Some(revision_is(before.revision)))
+        .put(
+            after.to_item()?,
+            Some(Expression::revision_is(before.revision)),
+        )
         .event(event)?
         .commit(table)
         .await
@@ -168,7 +163,7 @@ pub async fn remove(
                 Paraphrase::pk(&paraphrase.script_id),
                 Paraphrase::sk(&paraphrase.paraphrase_id),
             ),
-            Some(revision_is(paraphrase.revision)),
+            Some(Expression::revision_is(paraphrase.revision)),
         )
         .event(event)?
         .commit(table)

@@ -33,7 +33,7 @@ pub async fn insert(
         role: Role::Owner,
         added_at: script.created_at,
     };
-    let absent = || Some(Expression::new("attribute_not_exists(pk)"));
+    let absent = || Some(Expression::absent());
     Transaction::new()
         .put(script.to_item()?, absent())
         .put(owner.to_item()?, absent())

@@ -107,7 +107,7 @@ pub async fn add(
         |tx| {
             checks
                 .add(tx, element)
-                .put(item, Some(Expression::new("attribute_not_exists(pk)")))
+                .put(item, Some(Expression::absent()))
                 .event(event)
         },
     )

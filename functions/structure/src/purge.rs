@@ -126,7 +126,7 @@ fn guarded(script_id: &str, section_id: &str) -> Transaction {
     Transaction::new()
         .check(
             Table::key(Script::pk(script_id), Section::sk(section_id)),
-            Expression::new("attribute_not_exists(pk)"),
+            Expression::absent(),
         )
         .check(
             Table::key(Script::pk(script_id), Script::SK),

@@ -28,10 +28,7 @@ pub async fn add(
         seen,
         plan,
         Some(&section.section_id),
-        |tx| {
-            tx.put(item, Some(Expression::new("attribute_not_exists(pk)")))
-                .event(event)
-        },
+        |tx| tx.put(item, Some(Expression::absent())).event(event),
     )
     .await
 }

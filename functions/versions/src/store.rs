@@ -44,10 +44,7 @@ pub async fn commit(
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     allowed_transaction(&version.script_id, user_id, Permission::Write)
-        .put(
-            version.to_item()?,
-            Some(Expression::new("attribute_not_exists(pk)")),
-        )
+        .put(version.to_item()?, Some(Expression::absent()))
         .event(event)?
         .commit(table)
         .await

@@ -69,6 +69,17 @@ impl Expression {
         self.values.insert(placeholder.to_owned(), value);
         self
     }
+
+    /// The item does not exist yet.
+    pub fn absent() -> Self {
+        Self::new("attribute_not_exists(pk)")
+    }
+
+    /// The item exists at `revision` (the version a change is based on).
+    pub fn revision_is(revision: u64) -> Self {
+        Self::new("attribute_exists(pk) AND revision = :based_on")
+            .value(":based_on", AttributeValue::N(revision.to_string()))
+    }
 }
 
 impl Transaction {
@@ -108,7 +119,7 @@ impl Transaction {
         let item = OutboxRecord::new(envelope)?.to_item()?;
         self.writes.push(Write::Put {
             item,
-            condition: Some(Expression::new("attribute_not_exists(pk)")),
+            condition: Some(Expression::absent()),
         });
         Ok(self)
     }
