@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use fountain_e2e::{Harness, seed};
+use fountain_e2e::{Harness, Reply, seed};
 use fountain_sequence::{OrderKey, plan_reorder, spread};
 use fountain_store::Table;
 use serde_json::{Value, json};
@@ -78,8 +78,8 @@ impl Bench {
     /// Runs `call`, returning its reply, how long it took and what it cost.
     async fn measure(
         &self,
-        call: impl std::future::Future<Output = fountain_e2e::Reply>,
-    ) -> (fountain_e2e::Reply, Duration, Usage) {
+        call: impl std::future::Future<Output = Reply>,
+    ) -> (Reply, Duration, Usage) {
         let before = Usage::now(&self.h, &self.table).await;
         let started = Instant::now();
         let reply = call.await;
@@ -98,6 +98,23 @@ fn median(mut values: Vec<Duration>) -> Duration {
     values[values.len() / 2]
 }
 
+fn field(reply: &Reply, name: &str) -> String {
+    reply.body[name].as_str().unwrap().to_owned()
+}
+
+/// A new script with one scene: their ids.
+async fn script_with_scene(h: &Harness, title: &str, heading: &str) -> (String, String) {
+    let (script, _) = h.create_script("bench", title).await;
+    let scene = h
+        .post(
+            &format!("/scripts/{script}/sections"),
+            "bench",
+            json!({ "level": "scene", "title": heading }),
+        )
+        .await;
+    (script, field(&scene, "sectionId"))
+}
+
 #[tokio::main]
 async fn main() {
     let h = Harness::start("bench").await;
@@ -106,26 +123,13 @@ async fn main() {
     let b = Bench { h, table };
     let h = &b.h;
 
-    let (script, _) = h.create_script("bench", "Ten thousand lines").await;
-    let section = h
-        .post(
-            &format!("/scripts/{script}/sections"),
-            "bench",
-            json!({ "level": "scene", "title": "INT. HALL" }),
-        )
-        .await
-        .body["sectionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (script, section) = script_with_scene(h, "Ten thousand lines", "INT. HALL").await;
     let versions = format!("/scripts/{script}/versions");
-    let empty = h
-        .post(&versions, "bench", json!({ "comment": "no elements" }))
-        .await
-        .body["versionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let empty = field(
+        &h.post(&versions, "bench", json!({ "comment": "no elements" }))
+            .await,
+        "versionId",
+    );
     let started = Instant::now();
     let ids = seed::elements(&app, &script, &section, ELEMENTS).await;
     println!("# Structure benchmarks ({ELEMENTS} elements in one section)\n");
@@ -232,19 +236,9 @@ async fn main() {
         ms(median(times)),
         last.describe()
     );
-    // The same move in a section of 10: what the emulator's scans of a large partition cost.
-    let (small_script, _) = h.create_script("bench", "Ten lines").await;
-    let small = h
-        .post(
-            &format!("/scripts/{small_script}/sections"),
-            "bench",
-            json!({ "level": "scene", "title": "INT. CLOSET" }),
-        )
-        .await
-        .body["sectionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    // The same move in a script of 10 elements, in the same (large) table: what the
+    // emulator's copy of the table for every transaction costs.
+    let (small_script, small) = script_with_scene(h, "Ten lines", "INT. CLOSET").await;
     let few = seed::elements(&app, &small_script, &small, 10).await;
     let mut times = Vec::new();
     for i in 0..MOVES {
@@ -277,7 +271,7 @@ async fn main() {
         first.body["storedBytes"],
         first.body["chunks"]
     );
-    let v1 = first.body["versionId"].as_str().unwrap().to_owned();
+    let v1 = field(&first, "versionId");
     let edited = h
         .patch(
             &format!("/scripts/{script}/elements/{}", ids[1]),
@@ -287,10 +281,7 @@ async fn main() {
         )
         .await;
     assert_eq!(edited.status, 200, "{:?}", edited.body);
-    let v2 = h.post(&versions, "bench", json!({})).await.body["versionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let v2 = field(&h.post(&versions, "bench", json!({})).await, "versionId");
     let (diff, took, usage) = b
         .measure(h.get(&format!("{versions}/{v2}/diff?against={v1}"), "bench"))
         .await;
