@@ -30,6 +30,7 @@ mod identity;
 mod operations;
 mod paraphrases;
 mod scripts;
+mod sessions;
 mod structure;
 mod versions;
 
@@ -41,6 +42,7 @@ pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use operations::ConfigUpdated;
 pub use paraphrases::{ParaphraseAdded, ParaphraseRemoved, ParaphraseUpdated};
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
+pub use sessions::{ContextUpdated, SessionEnded, SessionStarted};
 pub use structure::{
     ElementAdded, ElementRemoved, ElementUpdated, ItemsReordered, SectionAdded, SectionRemoved,
     SectionUpdated,
@@ -146,6 +148,9 @@ event_catalog!(
     ParaphraseRemoved,
     ScriptVersionCreated,
     ScriptRestored,
+    SessionStarted,
+    SessionEnded,
+    ContextUpdated,
 );
 
 #[cfg(test)]

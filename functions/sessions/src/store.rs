@@ -1,0 +1,435 @@
+//! Reads and writes of sessions and their context. A session is an item of its owner's
+//! partition, so only the owner's requests find it. Every context write holds, in its
+//! transaction, only while the session is still active (write 0, on the session item); an
+//! entry scoped to a character also checks that the session's script, the owner's
+//! membership in it and the character are there; a key is unique in its scope through a
+//! reservation item put with the entry.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+
+use fountain_characters::Character;
+use fountain_events::EventEnvelope;
+use fountain_events::ids::is_id;
+use fountain_http::ApiError;
+use fountain_scripts::Script;
+use fountain_scripts::access::Membership;
+use fountain_store::{
+    Cursor, CursorError, Expression, Item, ItemCodec, LSI1, PK, Page, PageError, StoreError, Table,
+    Transaction, n, query_page, s, string_attribute,
+};
+
+use crate::listing::{ContextListing, Range, SessionListing};
+use crate::model::{ContextEntry, MAX_ENTRIES, Session, SessionState};
+
+/// Why a write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the script is gone or no longer visible")]
+    ScriptGone,
+    #[error("the session ended or filled up meanwhile")]
+    SessionChanged,
+    #[error("unknown character {0}")]
+    UnknownCharacter(String),
+    #[error("the key {0} is taken")]
+    KeyTaken(String),
+    #[error("the entry changed meanwhile")]
+    Stale,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<WriteError> for ApiError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::ScriptGone => ApiError::NotFound("script"),
+            WriteError::SessionChanged => ApiError::Conflict(
+                "the session ended or reached its limit of context entries meanwhile".into(),
+            ),
+            WriteError::UnknownCharacter(character_id) => unknown_character(&character_id),
+            WriteError::KeyTaken(key) => key_taken(&key),
+            WriteError::Stale => {
+                ApiError::PreconditionFailed("the context entry changed meanwhile".into())
+            }
+            WriteError::Store(store) => store.into(),
+        }
+    }
+}
+
+/// The answer to an entry scoped to something that is not a character of the session's
+/// script (or that the owner can no longer see).
+pub fn unknown_character(character_id: &str) -> ApiError {
+    ApiError::BadRequest(format!(
+        "unknown character: the session's script has no character {character_id} visible to you"
+    ))
+}
+
+pub fn key_taken(key: &str) -> ApiError {
+    ApiError::Conflict(format!(
+        "this session already has an entry with the key {key:?} in that scope (keys ignore case)"
+    ))
+}
+
+/// Which rule a refused transaction broke, from the index of the failed write.
+#[derive(Debug, Clone, Default)]
+struct Layout {
+    session: Option<usize>,
+    script_checks: std::ops::Range<usize>,
+    character_checks: std::ops::Range<usize>,
+    character_id: Option<String>,
+    entry: Option<usize>,
+    reservation: Option<(usize, String)>,
+}
+
+impl Layout {
+    fn classify(&self, error: StoreError) -> WriteError {
+        let failed = |i: usize| error.condition_failed_at(i);
+        if self.session.is_some_and(failed) {
+            WriteError::SessionChanged
+        } else if self.script_checks.clone().any(failed) {
+            WriteError::ScriptGone
+        } else if let Some(character_id) = &self.character_id
+            && self.character_checks.clone().any(failed)
+        {
+            WriteError::UnknownCharacter(character_id.clone())
+        } else if let Some((_, key)) = self.reservation.as_ref().filter(|(i, _)| failed(*i)) {
+            WriteError::KeyTaken(key.clone())
+        } else if self.entry.is_some_and(failed) {
+            WriteError::Stale
+        } else {
+            WriteError::Store(error)
+        }
+    }
+}
+
+/// The script exists and `user_id` is still a member of it (any role reads).
+fn can_read_script(script_id: &str, user_id: &str) -> [(Item, Expression); 2] {
+    let exists = || Expression::new("attribute_exists(pk)");
+    [
+        (Table::key(Script::pk(script_id), Script::SK), exists()),
+        (Membership::key(script_id, user_id), exists()),
+    ]
+}
+
+fn session_key(session: &Session) -> Item {
+    Table::key(
+        Session::pk(&session.owner_id),
+        Session::sk(&session.session_id),
+    )
+}
+
+/// The session is still there and active.
+fn active() -> Expression {
+    Expression::new("attribute_exists(pk) AND #state = :active")
+        .name("#state", "state")
+        .value(":active", s(SessionState::Active.as_str()))
+}
+
+/// The session's entry count moves by one, up or down, only while the session is active
+/// (and, when adding, below the limit).
+fn count(adding: bool) -> (Expression, String) {
+    let mut update = Expression::new("ADD entryCount :delta")
+        .name("#state", "state")
+        .value(":delta", n(if adding { 1 } else { -1 }))
+        .value(":active", s(SessionState::Active.as_str()));
+    let mut condition = active().text;
+    if adding {
+        condition.push_str(" AND entryCount < :max");
+        update = update.value(":max", n(MAX_ENTRIES));
+    }
+    (update, condition)
+}
+
+/// The item that reserves an entry's key in its scope.
+fn reservation(entry: &ContextEntry) -> Item {
+    HashMap::from([
+        ("pk".to_owned(), s(Session::context_pk(&entry.session_id))),
+        ("sk".to_owned(), s(entry.key_sk())),
+        ("entity".to_owned(), s("context-key")),
+        ("entryId".to_owned(), s(&entry.entry_id)),
+    ])
+}
+
+fn reservation_key(entry: &ContextEntry) -> Item {
+    Table::key(Session::context_pk(&entry.session_id), entry.key_sk())
+}
+
+pub async fn load_session(
+    table: &Table,
+    owner_id: &str,
+    session_id: &str,
+) -> Result<Option<Session>, StoreError> {
+    if !is_id(session_id) {
+        return Ok(None);
+    }
+    table
+        .get(&Session::pk(owner_id), &Session::sk(session_id))
+        .await?
+        .map(Session::from_item)
+        .transpose()
+}
+
+pub async fn load_entry(
+    table: &Table,
+    session_id: &str,
+    entry_id: &str,
+) -> Result<Option<ContextEntry>, StoreError> {
+    if !is_id(session_id) || !is_id(entry_id) {
+        return Ok(None);
+    }
+    table
+        .get(&Session::context_pk(session_id), &ContextEntry::sk(entry_id))
+        .await?
+        .map(ContextEntry::from_item)
+        .transpose()
+}
+
+/// Starts `session`; one bound to a script holds only while the script exists and its
+/// owner is still a member (writes 0 and 1).
+pub async fn start(
+    table: &Table,
+    session: &Session,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
+    let mut tx = Transaction::new();
+    let mut layout = Layout::default();
+    if let Some(script_id) = &session.script_id {
+        for (key, condition) in can_read_script(script_id, &session.owner_id) {
+            tx = tx.check(key, condition);
+        }
+        layout.script_checks = 0..tx.len();
+    }
+    tx.put(session.to_item()?, Some(Expression::absent()))
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| layout.classify(e))
+}
+
+/// Ends `before` as `after`, if it is still active. Only the fields an end changes are
+/// written, so a context change that lands meanwhile keeps its count.
+pub async fn end(
+    table: &Table,
+    after: &Session,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
+    let item = after.to_item()?;
+    let mut update = active().value(":ended", s(SessionState::Ended.as_str()));
+    let mut assignments = vec!["#state = :ended".to_owned()];
+    for attribute in ["lsi1sk", "revision", "updatedAt", "endedAt", "comment"] {
+        let value = item.get(attribute).cloned().ok_or_else(|| {
+            StoreError::Corrupt(format!("an ended session has no {attribute}"))
+        })?;
+        update = update
+            .name(&format!("#{attribute}"), attribute)
+            .value(&format!(":{attribute}"), value);
+        assignments.push(format!("#{attribute} = :{attribute}"));
+    }
+    update.text = format!("SET {}", assignments.join(", "));
+    let condition = active().text;
+    Transaction::new()
+        .update(session_key(after), update, Some(&condition))
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| {
+            Layout {
+                session: Some(0),
+                ..Layout::default()
+            }
+            .classify(e)
+        })
+}
+
+/// Adds `entry` to `session`: the session active with room (write 0, which also counts the
+/// entry), an entry scoped to a character checked in the session's script, its key free in
+/// its scope.
+pub async fn add_entry(
+    table: &Table,
+    session: &Session,
+    entry: &ContextEntry,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
+    let (update, condition) = count(true);
+    let mut tx = Transaction::new().update(session_key(session), update, Some(&condition));
+    let mut layout = Layout {
+        session: Some(0),
+        ..Layout::default()
+    };
+    if let Some(character_id) = &entry.character_id {
+        let script_id = session
+            .script_id
+            .as_deref()
+            .ok_or_else(|| WriteError::UnknownCharacter(character_id.clone()))?;
+        let first = tx.len();
+        for (key, condition) in can_read_script(script_id, &session.owner_id) {
+            tx = tx.check(key, condition);
+        }
+        tx = tx.check(
+            Table::key(Script::pk(script_id), Character::sk(character_id)),
+            Expression::new("attribute_exists(pk)"),
+        );
+        layout.character_checks = first..tx.len();
+        layout.character_id = Some(character_id.clone());
+    }
+    layout.reservation = Some((tx.len(), entry.key.clone()));
+    tx.put(reservation(entry), Some(Expression::absent()))
+        .put(entry.to_item()?, Some(Expression::absent()))
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| layout.classify(e))
+}
+
+/// Replaces `before` by `after` if it is still at the revision read and the session is
+/// still active; a key that changes (ignoring case) moves its reservation.
+pub async fn replace_entry(
+    table: &Table,
+    session: &Session,
+    before: &ContextEntry,
+    after: &ContextEntry,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
+    let mut tx = Transaction::new()
+        .check(session_key(session), active())
+        .put(
+            after.to_item()?,
+            Some(Expression::revision_is(before.revision)),
+        );
+    let mut layout = Layout {
+        session: Some(0),
+        entry: Some(1),
+        ..Layout::default()
+    };
+    if before.key_sk() != after.key_sk() {
+        tx = tx.delete(reservation_key(before), None);
+        layout.reservation = Some((tx.len(), after.key.clone()));
+        tx = tx.put(reservation(after), Some(Expression::absent()));
+    }
+    tx.event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| layout.classify(e))
+}
+
+/// Removes `entry` at the revision read, while the session is active (which counts it out).
+pub async fn remove_entry(
+    table: &Table,
+    session: &Session,
+    entry: &ContextEntry,
+    event: &EventEnvelope,
+) -> Result<(), WriteError> {
+    let (update, condition) = count(false);
+    Transaction::new()
+        .update(session_key(session), update, Some(&condition))
+        .delete(
+            Table::key(
+                Session::context_pk(&entry.session_id),
+                ContextEntry::sk(&entry.entry_id),
+            ),
+            Some(Expression::revision_is(entry.revision)),
+        )
+        .delete(reservation_key(entry), None)
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| {
+            Layout {
+                session: Some(0),
+                entry: Some(1),
+                ..Layout::default()
+            }
+            .classify(e)
+        })
+}
+
+/// One page of the owner's sessions, newest first (strongly consistent).
+pub async fn list_sessions(
+    table: &Table,
+    owner_id: &str,
+    listing: SessionListing,
+    limit: i32,
+    cursor: Option<&str>,
+) -> Result<Page<Session>, PageError> {
+    let partition = Session::pk(owner_id);
+    let range = listing.range();
+    if let Some(cursor) = cursor {
+        continues(cursor, &partition, &range)?;
+    }
+    query_page(
+        query(table, &partition, &range).scan_index_forward(false),
+        (PK, &partition),
+        limit,
+        cursor,
+    )
+    .await
+}
+
+/// One page of a session's context, or of one character's, in creation order (strongly
+/// consistent). A character id that is no ULID names no character and has none.
+pub async fn list_entries(
+    table: &Table,
+    session_id: &str,
+    listing: &ContextListing,
+    limit: i32,
+    cursor: Option<&str>,
+) -> Result<Page<ContextEntry>, PageError> {
+    let partition = Session::context_pk(session_id);
+    let range = listing.range();
+    if let Some(cursor) = cursor {
+        continues(cursor, &partition, &range)?;
+    }
+    if let ContextListing::Of(character_id) = listing
+        && !is_id(character_id)
+    {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    query_page(
+        query(table, &partition, &range),
+        (PK, &partition),
+        limit,
+        cursor,
+    )
+    .await
+}
+
+fn query(
+    table: &Table,
+    partition: &str,
+    range: &Range,
+) -> QueryFluentBuilder {
+    if range.on_index() {
+        table
+            .client
+            .query()
+            .table_name(&table.name)
+            .index_name(LSI1)
+            .key_condition_expression("pk = :pk AND begins_with(#range, :prefix)")
+            .expression_attribute_names("#range", range.attribute)
+            .expression_attribute_values(":pk", s(partition))
+            .expression_attribute_values(":prefix", s(&range.prefix))
+            .consistent_read(true)
+    } else {
+        table.query_prefix(partition, &range.prefix)
+    }
+}
+
+/// A cursor continues only the listing that returned it: a key of its table or index, in
+/// its range. Any other (another state's, another character's, the whole listing's) is a
+/// 400, where DynamoDB would refuse it with an error of its own or continue elsewhere.
+fn continues(cursor: &str, partition: &str, range: &Range) -> Result<(), CursorError> {
+    let key = Cursor::decode(cursor, PK, partition)?;
+    let in_range =
+        string_attribute(&key, range.attribute).is_some_and(|v| v.starts_with(&range.prefix));
+    let same_key = key.len() == range.key_attributes.len()
+        && range.key_attributes.iter().all(|a| key.contains_key(*a));
+    if in_range && same_key {
+        Ok(())
+    } else {
+        Err(CursorError)
+    }
+}
