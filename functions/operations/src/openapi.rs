@@ -10,7 +10,7 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, versions, collaboration, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, versions, sessions and their context, collaboration, events."),
     paths(
         crate::health::health,
         openapi_document,
@@ -52,6 +52,15 @@ use crate::Deps;
         fountain_versions::handlers::get_version,
         fountain_versions::handlers::diff_versions,
         fountain_versions::handlers::restore_version,
+        fountain_sessions::handlers::start_session,
+        fountain_sessions::handlers::list_sessions,
+        fountain_sessions::handlers::get_session,
+        fountain_sessions::handlers::end_session,
+        fountain_sessions::handlers::create_context_entry,
+        fountain_sessions::handlers::list_context_entries,
+        fountain_sessions::handlers::get_context_entry,
+        fountain_sessions::handlers::update_context_entry,
+        fountain_sessions::handlers::delete_context_entry,
         fountain_collaboration::handlers::create_invitation,
         fountain_collaboration::handlers::list_invitations,
         fountain_collaboration::handlers::revoke_invitation,

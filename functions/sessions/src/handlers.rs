@@ -28,7 +28,11 @@ use crate::store;
 
 /// The caller's session named by the path. Sessions live in their owner's partition, so
 /// anyone else's id finds nothing here: 404, never a hint that it exists.
-async fn own_session(deps: &Deps, req: &Request, principal: &Principal) -> Result<Session, ApiError> {
+async fn own_session(
+    deps: &Deps,
+    req: &Request,
+    principal: &Principal,
+) -> Result<Session, ApiError> {
     let session_id = path_param(req, "sessionId")?;
     store::load_session(&deps.table, &principal.user_id, &session_id)
         .await?

@@ -413,12 +413,21 @@ mod tests {
         let now = Utc::now();
         let ended = active.ended(now, Some("done".into()));
         assert_eq!(
-            (ended.state, ended.revision, ended.ended_at, ended.updated_at),
+            (
+                ended.state,
+                ended.revision,
+                ended.ended_at,
+                ended.updated_at
+            ),
             (SessionState::Ended, 2, Some(now), now)
         );
         assert_eq!(ended.created_at, active.created_at);
         assert_eq!(ended.lsi1sk(), format!("SESSION#ended#{SESSION}"));
-        assert!(ended.lsi1sk().starts_with(&Session::state_prefix(SessionState::Ended)));
+        assert!(
+            ended
+                .lsi1sk()
+                .starts_with(&Session::state_prefix(SessionState::Ended))
+        );
     }
 
     #[test]
@@ -426,10 +435,7 @@ mod tests {
         let whole = entry(None);
         let item = whole.to_item().unwrap();
         assert_eq!(item["pk"].as_s().unwrap(), &format!("SESSION#{SESSION}"));
-        assert_eq!(
-            item["sk"].as_s().unwrap(),
-            "CTX#01JCX5CTX00000000000000001"
-        );
+        assert_eq!(item["sk"].as_s().unwrap(), "CTX#01JCX5CTX00000000000000001");
         assert!(!item.contains_key("lsi1sk"));
         assert_eq!(item["value"].as_s().unwrap(), "tired, \"fine\"\nand 🙂");
         assert_eq!(ContextEntry::from_item(item).unwrap(), whole);
@@ -476,16 +482,19 @@ mod tests {
         }
         assert!(create("tone, pace", "x").validate().is_ok());
         assert!(create(&"k".repeat(MAX_KEY_CHARS), "x").validate().is_ok());
-        assert_eq!(fields(create("  ", "").validate().unwrap_err()), ["key", "value"]);
         assert_eq!(
-            fields(create("a\nb", "x").validate().unwrap_err()),
-            ["key"]
+            fields(create("  ", "").validate().unwrap_err()),
+            ["key", "value"]
         );
+        assert_eq!(fields(create("a\nb", "x").validate().unwrap_err()), ["key"]);
         assert_eq!(
             fields(
-                create(&"k".repeat(MAX_KEY_CHARS + 1), &"v".repeat(MAX_VALUE_CHARS + 1))
-                    .validate()
-                    .unwrap_err()
+                create(
+                    &"k".repeat(MAX_KEY_CHARS + 1),
+                    &"v".repeat(MAX_VALUE_CHARS + 1)
+                )
+                .validate()
+                .unwrap_err()
             ),
             ["key", "value"]
         );
@@ -534,9 +543,16 @@ mod tests {
             ..StartSession::default()
         };
         assert!(titled("Draft".into()).validate().is_ok());
-        assert_eq!(fields(titled(" ".into()).validate().unwrap_err()), ["title"]);
         assert_eq!(
-            fields(titled("t".repeat(MAX_TITLE_CHARS + 1)).validate().unwrap_err()),
+            fields(titled(" ".into()).validate().unwrap_err()),
+            ["title"]
+        );
+        assert_eq!(
+            fields(
+                titled("t".repeat(MAX_TITLE_CHARS + 1))
+                    .validate()
+                    .unwrap_err()
+            ),
             ["title"]
         );
         assert_eq!(SessionState::parse("ended"), Some(SessionState::Ended));

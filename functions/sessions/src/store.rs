@@ -179,7 +179,10 @@ pub async fn load_entry(
         return Ok(None);
     }
     table
-        .get(&Session::context_pk(session_id), &ContextEntry::sk(entry_id))
+        .get(
+            &Session::context_pk(session_id),
+            &ContextEntry::sk(entry_id),
+        )
         .await?
         .map(ContextEntry::from_item)
         .transpose()
@@ -209,18 +212,15 @@ pub async fn start(
 
 /// Ends `before` as `after`, if it is still active. Only the fields an end changes are
 /// written, so a context change that lands meanwhile keeps its count.
-pub async fn end(
-    table: &Table,
-    after: &Session,
-    event: &EventEnvelope,
-) -> Result<(), WriteError> {
+pub async fn end(table: &Table, after: &Session, event: &EventEnvelope) -> Result<(), WriteError> {
     let item = after.to_item()?;
     let mut update = active().value(":ended", s(SessionState::Ended.as_str()));
     let mut assignments = vec!["#state = :ended".to_owned()];
     for attribute in ["lsi1sk", "revision", "updatedAt", "endedAt", "comment"] {
-        let value = item.get(attribute).cloned().ok_or_else(|| {
-            StoreError::Corrupt(format!("an ended session has no {attribute}"))
-        })?;
+        let value = item
+            .get(attribute)
+            .cloned()
+            .ok_or_else(|| StoreError::Corrupt(format!("an ended session has no {attribute}")))?;
         update = update
             .name(&format!("#{attribute}"), attribute)
             .value(&format!(":{attribute}"), value);
@@ -397,11 +397,7 @@ pub async fn list_entries(
     .await
 }
 
-fn query(
-    table: &Table,
-    partition: &str,
-    range: &Range,
-) -> QueryFluentBuilder {
+fn query(table: &Table, partition: &str, range: &Range) -> QueryFluentBuilder {
     if range.on_index() {
         table
             .client

@@ -91,6 +91,15 @@ pub const BINARIES: &[&str] = &[
     "get_version",
     "diff_versions",
     "restore_version",
+    "start_session",
+    "list_sessions",
+    "get_session",
+    "end_session",
+    "create_context_entry",
+    "list_context_entries",
+    "get_context_entry",
+    "update_context_entry",
+    "delete_context_entry",
     "create_invitation",
     "list_invitations",
     "revoke_invitation",
@@ -111,6 +120,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_operations as operations;
     use fountain_paraphrases as paraphrases;
     use fountain_scripts as scripts;
+    use fountain_sessions as sessions;
     use fountain_structure as structure;
     use fountain_versions as versions;
 
@@ -118,6 +128,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     let scripts_deps = || scripts::Deps::load(env, sdk);
     let characters_deps = || characters::Deps::load(env, sdk);
     let paraphrases_deps = || paraphrases::Deps::load(env, sdk);
+    let sessions_deps = || sessions::Deps::load(env, sdk);
     let identity_deps = || identity::IdentityDeps::load(env, sdk);
     let invoker = match binary {
         "authorizer" => Invoker::Authorizer(bind(
@@ -232,6 +243,30 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "restore_version" => {
             Invoker::Http(bind(scripts_deps()?, versions::handlers::restore_version))
         }
+        "start_session" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::start_session)),
+        "list_sessions" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::list_sessions)),
+        "get_session" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::get_session)),
+        "end_session" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::end_session)),
+        "create_context_entry" => Invoker::Http(bind(
+            sessions_deps()?,
+            sessions::handlers::create_context_entry,
+        )),
+        "list_context_entries" => Invoker::Http(bind(
+            sessions_deps()?,
+            sessions::handlers::list_context_entries,
+        )),
+        "get_context_entry" => Invoker::Http(bind(
+            sessions_deps()?,
+            sessions::handlers::get_context_entry,
+        )),
+        "update_context_entry" => Invoker::Http(bind(
+            sessions_deps()?,
+            sessions::handlers::update_context_entry,
+        )),
+        "delete_context_entry" => Invoker::Http(bind(
+            sessions_deps()?,
+            sessions::handlers::delete_context_entry,
+        )),
         "create_invitation" => Invoker::Http(bind(
             scripts_deps()?,
             collaboration::handlers::create_invitation,

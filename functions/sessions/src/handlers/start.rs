@@ -1,9 +1,7 @@
 use chrono::Utc;
 use fountain_events::catalog::SessionStarted;
 use fountain_events::ids::new_id;
-use fountain_http::{
-    Access, Body, Problem, Request, Response, created, etag, json_body, serve,
-};
+use fountain_http::{Access, Body, Problem, Request, Response, created, etag, json_body, serve};
 use fountain_scripts::access::{Permission, authorize};
 
 use crate::Deps;
