@@ -21,10 +21,10 @@ use fountain_scripts::access::{Permission, authorize};
 use fountain_sequence::{Plan, apply, plan_moves, plan_reorder};
 use fountain_store::{ItemCodec, StoreError, Table};
 
-use crate::commit::MAX_KEY_WRITES;
 use crate::element_store::{Checks, Refusal};
 use crate::model::{Reorder, Section, sequence_problem};
 use crate::order::Siblings;
+use crate::pending::MAX_REORDER_KEYS;
 
 /// The section named by the path, when the caller may do what `need` says in its script.
 async fn authorized_section(
@@ -74,7 +74,7 @@ fn moved_meanwhile() -> ApiError {
 
 /// A reorder request planned over the current order of `siblings`, which are called
 /// `what`: refused whole when it names an unknown or repeated child or moves more keys than
-/// one transaction holds.
+/// one reorder may.
 struct PlannedReorder {
     plan: Plan,
     /// Child ids by their new sequence number.
@@ -96,9 +96,9 @@ async fn plan_reorder_request(
     }
     .map_err(|e| sequence_problem(e, what))?;
     let writes = plan.merged();
-    if writes.len() > MAX_KEY_WRITES {
+    if writes.len() > MAX_REORDER_KEYS {
         return Err(ApiError::BadRequest(format!(
-            "this reorder moves {} {what}s; at most {MAX_KEY_WRITES} move in one request",
+            "this reorder moves {} {what}s; at most {MAX_REORDER_KEYS} move in one request",
             writes.len()
         )));
     }

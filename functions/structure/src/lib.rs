@@ -7,8 +7,10 @@ mod commit;
 mod element;
 mod element_store;
 pub mod handlers;
+mod listing;
 mod model;
 mod order;
+pub mod pending;
 pub mod purge;
 mod store;
 

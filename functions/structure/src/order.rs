@@ -7,9 +7,11 @@ use fountain_http::ApiError;
 use fountain_scripts::Script;
 use fountain_sequence::{OrderKey, Placement};
 use fountain_store::{
-    Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, PK, StoreError, Table, n, number_attribute,
-    s, string_attribute,
+    AttributeValue, Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, PK, SK, StoreError, Table,
+    n, number_attribute, s, string_attribute,
 };
+
+use crate::pending::PendingReorder;
 
 /// The children of one parent: the sections of a script, or the elements of a section.
 #[derive(Debug, Clone)]
@@ -72,12 +74,24 @@ impl Siblings {
         Table::key(self.pk(), &self.order_sk)
     }
 
-    pub async fn revision(&self, table: &Table) -> Result<u64, StoreError> {
-        Ok(table
-            .get(&self.pk(), &self.order_sk)
-            .await?
-            .and_then(|item| number_attribute(&item, "revision"))
-            .unwrap_or(0))
+    /// The siblings whose order item this is.
+    pub fn of_order_item(item: &Item) -> Option<Self> {
+        let script_id = string_attribute(item, PK)?.strip_prefix("SCRIPT#")?;
+        match string_attribute(item, SK)?.strip_prefix("ORDER#")? {
+            "SECTIONS" => Some(Self::sections(script_id)),
+            other => Some(Self::elements(script_id, other.strip_prefix("ELEMENTS#")?)),
+        }
+    }
+
+    /// The order revision, and the reorder being applied if any.
+    pub async fn state(&self, table: &Table) -> Result<OrderState, StoreError> {
+        let Some(item) = table.get(&self.pk(), &self.order_sk).await? else {
+            return Ok(OrderState::default());
+        };
+        Ok(OrderState {
+            revision: number_attribute(&item, "revision").unwrap_or(0),
+            pending: PendingReorder::of_order_item(&item)?,
+        })
     }
 
     /// Ids and keys of every child, in order (strongly consistent, all pages, keys only).
@@ -130,7 +144,7 @@ impl Siblings {
 
     /// One page of children in order, each with its sequence number, and the cursor of the
     /// next page (which carries the offset, so numbers continue across pages).
-    pub async fn page<T: ItemCodec>(
+    pub(crate) async fn page<T: ItemCodec>(
         &self,
         table: &Table,
         limit: i32,
@@ -259,7 +273,11 @@ impl Siblings {
     }
 
     /// The sequence number of the child with `key`: one more than the children before it.
-    pub async fn sequence_of(&self, table: &Table, key: &str) -> Result<usize, StoreError> {
+    pub(crate) async fn sequence_by_key(
+        &self,
+        table: &Table,
+        key: &str,
+    ) -> Result<usize, StoreError> {
         // BETWEEN includes the child itself.
         Ok(self.count_through(table, &self.order_sk(key)).await?.max(1))
     }
@@ -307,13 +325,35 @@ pub enum AnchorError {
     Itself(String),
 }
 
+/// An order's revision and the reorder being applied to it, if any.
+#[derive(Debug, Default)]
+pub struct OrderState {
+    pub revision: u64,
+    pub pending: Option<PendingReorder>,
+}
+
 /// The update that moves the order revision from `seen` to `seen + 1`, refused when another
-/// change got there first.
+/// change got there first or a reorder is still being applied.
 pub fn bump(seen: u64) -> (Expression, &'static str) {
-    let update = Expression::new("SET revision = :next").value(":next", n(seen + 1));
+    bump_and_set(seen, None)
+}
+
+/// [`bump`], also setting one attribute of the order item.
+pub fn bump_and_set(seen: u64, also: Option<(&str, AttributeValue)>) -> (Expression, &'static str) {
+    let update = match also {
+        Some((attribute, value)) => {
+            Expression::new(format!("SET revision = :next, {attribute} = :also"))
+                .value(":also", value)
+        }
+        None => Expression::new("SET revision = :next"),
+    }
+    .value(":next", n(seen + 1));
     if seen == 0 {
         (update, "attribute_not_exists(revision)")
     } else {
-        (update.value(":seen", n(seen)), "revision = :seen")
+        (
+            update.value(":seen", n(seen)),
+            "revision = :seen AND attribute_not_exists(pendingReorder)",
+        )
     }
 }

@@ -6,9 +6,10 @@ use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_sequence::Plan;
 use fountain_store::{Expression, ItemCodec, StoreError, Table, n, s};
 
-use crate::commit::commit_plan;
+use crate::commit::{MAX_KEY_WRITES, commit_plan};
 use crate::model::Section;
 use crate::order::{Siblings, bump};
+use crate::pending::reorder_in_chunks;
 
 /// Adds `section`, whose key `plan` gives (after its rebalance, if any).
 pub async fn add(
@@ -80,7 +81,8 @@ pub async fn remove(
         .await
 }
 
-/// Writes the plan's keys with the event, if the order is still at `seen`.
+/// Writes the plan's keys with the event, if the order is still at `seen`: in one
+/// transaction when they fit, else committed as a plan and applied in chunks.
 pub async fn reorder(
     table: &Table,
     user_id: &str,
@@ -89,6 +91,9 @@ pub async fn reorder(
     plan: &Plan,
     event: &EventEnvelope,
 ) -> Result<u64, StoreError> {
+    if plan.len() > MAX_KEY_WRITES {
+        return reorder_in_chunks(table, user_id, siblings, seen, &plan.merged(), event).await;
+    }
     commit_plan(table, user_id, siblings, seen, plan, None, |tx| {
         tx.event(event)
     })

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use fountain_scripts::Script;
 use fountain_store::{AttributeValue, Item, StoreError, Table, s, string_attribute};
 
+use fountain_structure::pending::settle_items;
+
 use crate::snapshot::is_content;
 
 /// Every content sort key sorts in [`FIRST`, `LAST`), and versions (`VCHUNK#`, `VERSION#`)
@@ -80,6 +82,8 @@ pub async fn consistent_content(table: &Table, script_id: &str) -> Result<Vec<It
         }
         let marks = content_items(table, script_id, Some(MARKS)).await?;
         if fingerprint(&items) == fingerprint(&marks) {
+            // A reorder past its commit point is part of the state, applied or not.
+            settle_items(&mut items)?;
             return Ok(items);
         }
         items = content_items(table, script_id, None).await?;

@@ -3,6 +3,7 @@
 //! opaque pagination cursors and the mapping of SDK failures to [`StoreError`].
 
 mod batch;
+mod batch_get;
 mod codec;
 mod cursor;
 mod error;
@@ -12,6 +13,7 @@ mod transaction;
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use batch::{MAX_BATCH_WRITES, Retry, delete_request, put_request};
+pub use batch_get::MAX_BATCH_GETS;
 pub use codec::{
     Item, ItemCodec, from_item, keyed_item, number_attribute, string_attribute, to_item,
 };

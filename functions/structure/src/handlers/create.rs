@@ -31,7 +31,7 @@ pub async fn create_section(deps: &TableDeps, req: Request) -> Response<Body> {
             let placement = input.validate()?;
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
             let siblings = Siblings::sections(&script_id);
-            let seen = siblings.revision(&deps.table).await?;
+            let seen = siblings.settled_revision(&deps.table).await?;
             let section_id = new_id();
             let plan = plan_placement(&deps.table, &siblings, &section_id, &placement, false)
                 .await?

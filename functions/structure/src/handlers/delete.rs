@@ -30,7 +30,7 @@ pub async fn delete_section(deps: &TableDeps, req: Request) -> Response<Body> {
                 expected.check(section.revision, "section")?;
             }
             let seen = Siblings::sections(&section.script_id)
-                .revision(&deps.table)
+                .settled_revision(&deps.table)
                 .await?;
             let event = SectionRemoved {
                 section_id: section.section_id.clone(),

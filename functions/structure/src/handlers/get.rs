@@ -18,7 +18,7 @@ pub async fn get_section(deps: &TableDeps, req: Request) -> Response<Body> {
         |ctx, req| async move {
             let section = authorized_section(deps, &req, &ctx.principal, Permission::Read).await?;
             let sequence = Siblings::sections(&section.script_id)
-                .sequence_of(&deps.table, &section.order_key)
+                .sequence_of(&deps.table, &section.section_id, &section.order_key)
                 .await?;
             json(200, &section.view(sequence), Some(etag(section.revision)))
         },

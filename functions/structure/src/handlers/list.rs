@@ -23,19 +23,19 @@ pub async fn list_sections(deps: &TableDeps, req: Request) -> Response<Body> {
             let limit = page_limit(&req)?;
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
             let siblings = Siblings::sections(&script_id);
-            let revision = siblings.revision(&deps.table).await?;
             let cursor = query_param(&req, "cursor");
-            let (sections, next_cursor) = siblings
-                .page::<Section>(&deps.table, limit, cursor.as_deref())
+            let listing = siblings
+                .listing::<Section>(&deps.table, limit, cursor.as_deref())
                 .await?;
             let page = SectionPage {
-                items: sections
+                items: listing
+                    .children
                     .iter()
                     .map(|(sequence, section)| section.view(*sequence))
                     .collect(),
-                next_cursor,
+                next_cursor: listing.next_cursor,
             };
-            json(200, &page, Some(etag(revision)))
+            json(200, &page, Some(etag(listing.revision)))
         },
     )
     .await

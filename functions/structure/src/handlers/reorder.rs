@@ -33,7 +33,7 @@ pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> 
             let if_match = require_if_match(&req)?;
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
             let siblings = Siblings::sections(&script_id);
-            let seen = siblings.revision(&deps.table).await?;
+            let seen = siblings.settled_revision(&deps.table).await?;
             if_match.check(seen, "order of sections")?;
             let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "section").await?;
             let event = ItemsReordered {

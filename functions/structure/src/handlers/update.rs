@@ -74,7 +74,7 @@ pub async fn update_section(deps: &TableDeps, req: Request) -> Response<Body> {
                 )
             })?;
             let sequence = Siblings::sections(&section.script_id)
-                .sequence_of(&deps.table, &section.order_key)
+                .sequence_of(&deps.table, &section.section_id, &section.order_key)
                 .await?;
             json(200, &section.view(sequence), Some(etag(section.revision)))
         },

@@ -44,7 +44,7 @@ pub async fn create_element(deps: &TableDeps, req: Request) -> Response<Body> {
             }
             character_exists(&deps.table, &script_id, content.character_id.as_deref()).await?;
             let siblings = Siblings::elements(&script_id, &section_id);
-            let seen = siblings.revision(&deps.table).await?;
+            let seen = siblings.settled_revision(&deps.table).await?;
             let element_id = new_id();
             let plan = plan_placement(&deps.table, &siblings, &element_id, &placement, false)
                 .await?

@@ -30,7 +30,7 @@ pub async fn delete_element(deps: &TableDeps, req: Request) -> Response<Body> {
             if let Some(expected) = if_match(&req)? {
                 expected.check(element.revision, "element")?;
             }
-            let seen = element.siblings().revision(&deps.table).await?;
+            let seen = element.siblings().settled_revision(&deps.table).await?;
             let event = ElementRemoved {
                 element_id: element.element_id.clone(),
                 script_id: element.script_id.clone(),

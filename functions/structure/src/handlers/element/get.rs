@@ -18,7 +18,7 @@ pub async fn get_element(deps: &TableDeps, req: Request) -> Response<Body> {
             let element = authorized_element(deps, &req, &ctx.principal, Permission::Read).await?;
             let sequence = element
                 .siblings()
-                .sequence_of(&deps.table, &element.order_key)
+                .sequence_of(&deps.table, &element.element_id, &element.order_key)
                 .await?;
             json(200, &element.view(sequence), Some(etag(element.revision)))
         },

@@ -28,19 +28,19 @@ pub async fn list_elements(deps: &TableDeps, req: Request) -> Response<Body> {
                 return Err(ApiError::NotFound("section"));
             }
             let siblings = Siblings::elements(&script_id, &section_id);
-            let revision = siblings.revision(&deps.table).await?;
             let cursor = query_param(&req, "cursor");
-            let (elements, next_cursor) = siblings
-                .page::<Element>(&deps.table, limit, cursor.as_deref())
+            let listing = siblings
+                .listing::<Element>(&deps.table, limit, cursor.as_deref())
                 .await?;
             let page = ElementPage {
-                items: elements
+                items: listing
+                    .children
                     .iter()
                     .map(|(sequence, element)| element.view(*sequence))
                     .collect(),
-                next_cursor,
+                next_cursor: listing.next_cursor,
             };
-            json(200, &page, Some(etag(revision)))
+            json(200, &page, Some(etag(listing.revision)))
         },
     )
     .await

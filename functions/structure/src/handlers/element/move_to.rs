@@ -49,8 +49,8 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 return Err(ApiError::NotFound("section"));
             }
             let siblings = Siblings::elements(&element.script_id, &target);
-            let seen_source = element.siblings().revision(&deps.table).await?;
-            let seen = siblings.revision(&deps.table).await?;
+            let seen_source = element.siblings().settled_revision(&deps.table).await?;
+            let seen = siblings.settled_revision(&deps.table).await?;
             let plan = plan_placement(&deps.table, &siblings, &element.element_id, &to, !across)
                 .await?
                 .map_err(|e| sequence_problem(e, "element"))?;
@@ -58,7 +58,7 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
             let Some(key) = key_for(&plan, &element.element_id) else {
                 // Where it is already: nothing to write.
                 let sequence = siblings
-                    .sequence_of(&deps.table, &element.order_key)
+                    .sequence_of(&deps.table, &element.element_id, &element.order_key)
                     .await?;
                 return json(200, &element.view(sequence), Some(etag(element.revision)));
             };

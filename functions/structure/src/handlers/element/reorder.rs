@@ -38,7 +38,7 @@ pub async fn reorder_elements(deps: &TableDeps, req: Request) -> Response<Body> 
                 return Err(ApiError::NotFound("section"));
             }
             let siblings = Siblings::elements(&script_id, &section_id);
-            let seen = siblings.revision(&deps.table).await?;
+            let seen = siblings.settled_revision(&deps.table).await?;
             if_match.check(seen, "order of elements")?;
             let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "element").await?;
             let event = ItemsReordered {

@@ -80,7 +80,7 @@ pub async fn update_element(deps: &TableDeps, req: Request) -> Response<Body> {
             })?;
             let sequence = after
                 .siblings()
-                .sequence_of(&deps.table, &after.order_key)
+                .sequence_of(&deps.table, &after.element_id, &after.order_key)
                 .await?;
             json(200, &after.view(sequence), Some(etag(after.revision)))
         },
