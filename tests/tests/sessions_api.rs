@@ -1172,3 +1172,69 @@ async fn a_change_of_the_session_or_character_between_the_read_and_the_write_ref
         1
     );
 }
+
+#[tokio::test]
+async fn concurrent_ends_end_once_and_a_key_added_concurrently_is_taken_once() {
+    let h = Harness::start("session-concurrent").await;
+    let session = start(&h, "alice", json!({})).await;
+
+    let listing = context(&session);
+    let racer = |key: &'static str, i: u8| {
+        h.post(
+            &listing,
+            "alice",
+            json!({ "key": key, "value": format!("racer {i}") }),
+        )
+    };
+    let replies = tokio::join!(
+        racer("mood", 0),
+        racer("MOOD", 1),
+        racer(" mood", 2),
+        racer("Mood", 3)
+    );
+    let statuses = [
+        replies.0.status,
+        replies.1.status,
+        replies.2.status,
+        replies.3.status,
+    ];
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(all(&h, "alice", &context(&session), 25).await.len(), 1);
+    assert_eq!(stored_session(&h, "alice", &session).await.entry_count, 1);
+
+    let end = format!("/sessions/{session}/end");
+    let (first, second) = tokio::join!(
+        h.post(&end, "alice", json!({ "comment": "first" })),
+        h.post(&end, "alice", json!({ "comment": "second" })),
+    );
+    assert_eq!((first.status, second.status), (200, 200));
+    assert_eq!(
+        first.body, second.body,
+        "both answer with the one end that happened"
+    );
+    assert_eq!(first.body["revision"], 2);
+    let history = h
+        .wait_for_events(&format!("aggregateId={session}"), &["SessionEnded"])
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let history_later = h
+        .get(&format!("/events?aggregateId={session}&limit=100"), ADMIN)
+        .await;
+    let ended: Vec<&Value> = history_later.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "SessionEnded")
+        .collect();
+    assert_eq!(ended.len(), 1, "{history:#?}");
+    assert_eq!(ended[0]["data"]["comment"], first.body["comment"]);
+}

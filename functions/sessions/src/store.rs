@@ -210,8 +210,8 @@ pub async fn start(
         .map_err(|e| layout.classify(e))
 }
 
-/// Ends `before` as `after`, if it is still active. Only the fields an end changes are
-/// written, so a context change that lands meanwhile keeps its count.
+/// Writes `after`, the ended session, if the session is still active. Only the fields an end
+/// changes are written, so a context change that lands meanwhile keeps its count.
 pub async fn end(table: &Table, after: &Session, event: &EventEnvelope) -> Result<(), WriteError> {
     let item = after.to_item()?;
     let mut update = active().value(":ended", s(SessionState::Ended.as_str()));
@@ -427,5 +427,134 @@ fn continues(cursor: &str, partition: &str, range: &Range) -> Result<(), CursorE
         Ok(())
     } else {
         Err(CursorError)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SessionState;
+
+    fn cursor(key: &[(&str, &str)]) -> String {
+        let key: HashMap<_, _> = key.iter().map(|(k, v)| ((*k).to_owned(), s(*v))).collect();
+        Cursor::encode(&key).unwrap()
+    }
+
+    #[test]
+    fn a_cursor_continues_only_its_own_listing() {
+        let mine = "USER#alice";
+        let id = "01JCX5SESS0000000000000001";
+        let all = cursor(&[("pk", mine), ("sk", &format!("SESSION#{id}"))]);
+        let active = cursor(&[
+            ("pk", mine),
+            ("sk", &format!("SESSION#{id}")),
+            ("lsi1sk", &format!("SESSION#active#{id}")),
+        ]);
+        let every = SessionListing::All.range();
+        let of_active = SessionListing::In(SessionState::Active).range();
+        let of_ended = SessionListing::In(SessionState::Ended).range();
+        assert!(continues(&all, mine, &every).is_ok());
+        assert!(continues(&active, mine, &of_active).is_ok());
+        assert!(continues(&active, mine, &of_ended).is_err());
+        assert!(continues(&active, mine, &every).is_err());
+        assert!(continues(&all, mine, &of_active).is_err());
+        assert!(continues(&all, "USER#bob", &every).is_err());
+        let family = cursor(&[("pk", mine), ("sk", "FAMILY#01JCX5SESS0000000000000001")]);
+        assert!(continues(&family, mine, &every).is_err());
+
+        let session = format!("SESSION#{id}");
+        let character = "01JCX40A1B2C3D4E5F6G7H8J9K";
+        let entry = "CTX#01JCX5CTXE0000000000000001";
+        let whole = cursor(&[("pk", &session), ("sk", entry)]);
+        let of_character = cursor(&[
+            ("pk", &session),
+            ("sk", entry),
+            (
+                "lsi1sk",
+                &format!("CTX#{character}#01JCX5CTXE0000000000000001"),
+            ),
+        ]);
+        let by = ContextListing::Of(character.into()).range();
+        let by_other = ContextListing::Of("01JCX40A1B2C3D4E5F6G7H8J9M".into()).range();
+        assert!(continues(&whole, &session, &ContextListing::All.range()).is_ok());
+        assert!(continues(&of_character, &session, &by).is_ok());
+        assert!(continues(&of_character, &session, &by_other).is_err());
+        assert!(continues(&whole, &session, &by).is_err());
+        let reservation = cursor(&[("pk", &session), ("sk", "CTXKEY#session#mood")]);
+        assert!(continues(&reservation, &session, &ContextListing::All.range()).is_err());
+    }
+
+    #[test]
+    fn a_refused_write_names_the_rule_it_broke() {
+        let failed = |at: usize| StoreError::ConditionFailed { failed: vec![at] };
+        let adding = Layout {
+            session: Some(0),
+            character_checks: 1..4,
+            character_id: Some("01JCX40A1B2C3D4E5F6G7H8J9K".into()),
+            reservation: Some((4, "Mood".into())),
+            ..Layout::default()
+        };
+        assert!(matches!(
+            adding.classify(failed(0)),
+            WriteError::SessionChanged
+        ));
+        for check in 1..4 {
+            assert!(matches!(
+                adding.classify(failed(check)),
+                WriteError::UnknownCharacter(c) if c == "01JCX40A1B2C3D4E5F6G7H8J9K"
+            ));
+        }
+        assert!(matches!(adding.classify(failed(4)), WriteError::KeyTaken(k) if k == "Mood"));
+        assert!(matches!(adding.classify(failed(5)), WriteError::Store(_)));
+        let replacing = Layout {
+            session: Some(0),
+            entry: Some(1),
+            reservation: Some((3, "Tone".into())),
+            ..Layout::default()
+        };
+        assert!(matches!(replacing.classify(failed(1)), WriteError::Stale));
+        assert!(matches!(
+            replacing.classify(failed(3)),
+            WriteError::KeyTaken(_)
+        ));
+        let starting = Layout {
+            script_checks: 0..2,
+            ..Layout::default()
+        };
+        assert!(matches!(
+            starting.classify(failed(1)),
+            WriteError::ScriptGone
+        ));
+        let statuses: Vec<u16> = [
+            WriteError::ScriptGone,
+            WriteError::SessionChanged,
+            WriteError::UnknownCharacter("c".into()),
+            WriteError::KeyTaken("k".into()),
+            WriteError::Stale,
+            WriteError::Store(StoreError::TransactionConflict),
+        ]
+        .into_iter()
+        .map(|e| ApiError::from(e).status())
+        .collect();
+        assert_eq!(statuses, [404, 409, 400, 409, 412, 409]);
+    }
+
+    #[test]
+    fn adding_counts_up_to_the_limit_and_removing_counts_down() {
+        let (add, add_condition) = count(true);
+        assert_eq!(add.text, "ADD entryCount :delta");
+        assert_eq!(add.values[":delta"], n(1));
+        assert_eq!(add.values[":max"], n(MAX_ENTRIES));
+        assert_eq!(
+            add_condition,
+            "attribute_exists(pk) AND #state = :active AND entryCount < :max"
+        );
+        let (remove, remove_condition) = count(false);
+        assert_eq!(remove.values[":delta"], n(-1));
+        assert!(!remove.values.contains_key(":max"));
+        assert_eq!(
+            remove_condition,
+            "attribute_exists(pk) AND #state = :active"
+        );
     }
 }
