@@ -1,50 +1,16 @@
-//! A snapshot as stored: JSON, gzip-compressed, cut into chunks that each fit in one
-//! DynamoDB item (400 KB) with room to spare.
+//! A snapshot as stored: packed (`fountain_store::pack`), with its format checked on the
+//! way back.
 
-use std::io::{Read, Write};
-
-use flate2::Compression;
-use flate2::read::GzDecoder;
-use flate2::write::GzEncoder;
-use fountain_store::StoreError;
+use fountain_store::{Packed, StoreError};
 
 use crate::snapshot::{FORMAT, Snapshot};
 
-/// Bytes of compressed data per chunk item.
-pub const CHUNK_BYTES: usize = 350_000;
-
-/// A packed snapshot and its sizes.
-#[derive(Debug)]
-pub struct Packed {
-    pub chunks: Vec<Vec<u8>>,
-    pub json_bytes: usize,
-    pub stored_bytes: usize,
-}
-
 pub fn pack(snapshot: &Snapshot) -> Result<Packed, StoreError> {
-    let json = serde_json::to_vec(snapshot).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
-    encoder
-        .write_all(&json)
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let compressed = encoder
-        .finish()
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-    Ok(Packed {
-        chunks: compressed.chunks(CHUNK_BYTES).map(<[u8]>::to_vec).collect(),
-        json_bytes: json.len(),
-        stored_bytes: compressed.len(),
-    })
+    fountain_store::pack(snapshot)
 }
 
 pub fn unpack(chunks: &[Vec<u8>]) -> Result<Snapshot, StoreError> {
-    let compressed = chunks.concat();
-    let mut json = Vec::new();
-    GzDecoder::new(compressed.as_slice())
-        .read_to_end(&mut json)
-        .map_err(|e| StoreError::Corrupt(format!("snapshot does not decompress: {e}")))?;
-    let snapshot: Snapshot = serde_json::from_slice(&json)
-        .map_err(|e| StoreError::Corrupt(format!("snapshot does not decode: {e}")))?;
+    let snapshot: Snapshot = fountain_store::unpack(chunks, "snapshot")?;
     if snapshot.format != FORMAT {
         return Err(StoreError::Corrupt(format!(
             "snapshot format {} is unknown",
@@ -58,6 +24,7 @@ pub fn unpack(chunks: &[Vec<u8>]) -> Result<Snapshot, StoreError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use fountain_store::CHUNK_BYTES;
     use serde_json::json;
 
     #[test]

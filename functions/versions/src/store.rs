@@ -9,7 +9,9 @@ use fountain_store::{
 };
 use futures::future::try_join_all;
 
-use crate::blob::{Packed, unpack};
+use fountain_store::Packed;
+
+use crate::blob::unpack;
 use crate::model::Version;
 use crate::snapshot::Snapshot;
 

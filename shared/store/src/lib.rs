@@ -8,6 +8,7 @@ mod codec;
 mod cursor;
 mod error;
 mod outbox;
+mod packed;
 mod table;
 mod transaction;
 
@@ -20,6 +21,7 @@ pub use codec::{
 pub use cursor::{Cursor, CursorError, Page, PageError, query_page};
 pub use error::StoreError;
 pub use outbox::{OUTBOX_KIND, OutboxRecord};
+pub use packed::{CHUNK_BYTES, Packed, pack, unpack};
 pub use table::{Table, n, s};
 pub use transaction::{Expression, MAX_WRITES, Transaction};
 

@@ -179,8 +179,9 @@ async fn main() {
         ))
         .await;
     println!(
-        "- through the API: status {} in {}; {}; {}\n",
+        "- through the API: status {}, {} keys written, in {}; {}{}\n",
         reply.status,
+        reply.body["written"],
         ms(took),
         usage.describe(),
         reply.body["detail"].as_str().unwrap_or("")
