@@ -287,16 +287,19 @@ impl Writer {
             Vec::new()
         };
         let mut parts = Vec::new();
-        for part in 0..self.random.between(1, 3) {
-            if self.random.chance(if part == 0 { 30 } else { 60 }) {
-                parts.push(DialoguePart::Parenthetical(
-                    self.random.pick(&PARENTHETICALS).to_string(),
-                ));
-            }
-            let lines: Vec<&str> = (0..self.random.between(1, 3))
-                .map(|_| self.random.pick(&SPEECH))
-                .collect();
-            parts.push(DialoguePart::Speech(lines.join("\n")));
+        if self.random.chance(30) {
+            parts.push(self.parenthetical());
+        }
+        parts.push(self.speech());
+        // Speech parts are never adjacent: a later one follows a parenthetical.
+        let more_parts = match self.random.below(20) {
+            0 => 2,
+            1..=4 => 1,
+            _ => 0,
+        };
+        for _ in 0..more_parts {
+            parts.push(self.parenthetical());
+            parts.push(self.speech());
         }
         Dialogue {
             character,
@@ -304,6 +307,17 @@ impl Writer {
             dual,
             parts,
         }
+    }
+
+    fn parenthetical(&mut self) -> DialoguePart {
+        DialoguePart::Parenthetical(self.random.pick(&PARENTHETICALS).to_string())
+    }
+
+    fn speech(&mut self) -> DialoguePart {
+        let lines: Vec<&str> = (0..self.random.between(1, 3))
+            .map(|_| self.random.pick(&SPEECH))
+            .collect();
+        DialoguePart::Speech(lines.join("\n"))
     }
 }
 

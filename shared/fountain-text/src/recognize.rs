@@ -84,10 +84,14 @@ pub(crate) fn forced_transition(trimmed: &str) -> Option<&str> {
 }
 
 /// An upper-case line ending in `TO:`. Takes the line untrimmed: trailing whitespace is
-/// the documented way of keeping such a line action ("CUT TO:  ").
+/// the documented way of keeping such a line action ("CUT TO:  "). It starts with a
+/// letter or digit, so a line starting with a mark (`@` cue, `~` lyric) stays that.
 pub(crate) fn natural_transition(line: &str) -> bool {
     let text = line.trim_start();
-    text.trim_end() == text && text.ends_with("TO:") && !has_lowercase(text)
+    text.trim_end() == text
+        && text.ends_with("TO:")
+        && text.chars().next().is_some_and(char::is_alphanumeric)
+        && !has_lowercase(text)
 }
 
 /// `~lyric`, giving the text after the tilde without trailing whitespace.
