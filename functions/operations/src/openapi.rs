@@ -10,7 +10,7 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, versions, sessions and their context, collaboration, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, versions, assembled stories, sessions and their context, collaboration, events."),
     paths(
         crate::health::health,
         openapi_document,
@@ -52,6 +52,7 @@ use crate::Deps;
         fountain_versions::handlers::get_version,
         fountain_versions::handlers::diff_versions,
         fountain_versions::handlers::restore_version,
+        fountain_stories::handlers::get_story,
         fountain_sessions::handlers::start_session,
         fountain_sessions::handlers::list_sessions,
         fountain_sessions::handlers::get_session,

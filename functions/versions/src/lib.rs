@@ -3,7 +3,7 @@
 //! restored as a new revision of the script.
 
 mod blob;
-mod collect;
+pub mod collect;
 mod diff;
 pub mod handlers;
 mod model;

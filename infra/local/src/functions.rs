@@ -91,6 +91,8 @@ pub const BINARIES: &[&str] = &[
     "get_version",
     "diff_versions",
     "restore_version",
+    "get_story",
+    "invalidate_stories",
     "start_session",
     "list_sessions",
     "get_session",
@@ -121,6 +123,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_paraphrases as paraphrases;
     use fountain_scripts as scripts;
     use fountain_sessions as sessions;
+    use fountain_stories as stories;
     use fountain_structure as structure;
     use fountain_versions as versions;
 
@@ -243,6 +246,11 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "restore_version" => {
             Invoker::Http(bind(scripts_deps()?, versions::handlers::restore_version))
         }
+        "get_story" => Invoker::Http(bind(scripts_deps()?, stories::handlers::get_story)),
+        "invalidate_stories" => Invoker::Sqs(bind(
+            stories::invalidate::InvalidateDeps::load(env, sdk)?,
+            stories::invalidate::invalidate_stories,
+        )),
         "start_session" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::start_session)),
         "list_sessions" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::list_sessions)),
         "get_session" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::get_session)),
