@@ -27,6 +27,7 @@ pub enum Inline {
 /// Reads `markup` into runs: adjacent text of one style is one run.
 pub fn runs(markup: &str) -> Vec<Inline> {
     let tokens = tokens(markup);
+    let closes_later = closes_later(&tokens);
     let mut runs: Vec<Inline> = Vec::new();
     let mut style = Style::default();
     for (index, token) in tokens.iter().enumerate() {
@@ -41,7 +42,7 @@ pub fn runs(markup: &str) -> Vec<Inline> {
             Token::Mark(mark) => {
                 if mark.is_open_in(style) {
                     mark.set(&mut style, false);
-                } else if mark.is_closed_in(style) && closes_later(mark, &tokens[index + 1..]) {
+                } else if mark.is_closed_in(style) && closes_later[index] {
                     mark.set(&mut style, true);
                 } else {
                     push_text(&mut runs, mark.spelling(), style);
@@ -79,10 +80,24 @@ fn push_text(runs: &mut Vec<Inline>, text: &str, style: Style) {
     });
 }
 
-fn closes_later(mark: &Mark, rest: &[Token]) -> bool {
-    rest.iter()
-        .take_while(|token| **token != Token::LineBreak)
-        .any(|token| token == &Token::Mark(*mark))
+/// For each token, whether it is a mark that the same mark follows later on its line; one
+/// backward pass, so a line of many marks costs no more than their number.
+fn closes_later(tokens: &[Token]) -> Vec<bool> {
+    let mut later_on_line: Vec<Mark> = Vec::new();
+    let mut closes = vec![false; tokens.len()];
+    for (index, token) in tokens.iter().enumerate().rev() {
+        match token {
+            Token::LineBreak => later_on_line.clear(),
+            Token::Mark(mark) => {
+                closes[index] = later_on_line.contains(mark);
+                if !closes[index] {
+                    later_on_line.push(*mark);
+                }
+            }
+            _ => {}
+        }
+    }
+    closes
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +289,12 @@ mod tests {
             "5 * 3 and *not* and a_b"
         );
         assert_eq!(plain_text("*open\nclose*"), "*open\nclose*");
+    }
+
+    #[test]
+    fn a_line_of_many_marks_is_read_in_one_pass() {
+        let marks = "a * _ ".repeat(100_000);
+        assert_eq!(plain_text(&marks).matches('a').count(), 100_000);
     }
 
     #[test]

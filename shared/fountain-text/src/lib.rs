@@ -1,5 +1,5 @@
 //! Fountain 1.1 screenplay text (<https://fountain.io/syntax>): [`parse`] reads it into a
-//! [`Screenplay`] whose elements carry their source lines, [`write`] writes a screenplay
+//! [`Screenplay`] whose elements carry their source lines, [`write()`] writes a screenplay
 //! back as canonical Fountain, [`generate::screenplay`] makes a realistic one of any size
 //! and [`inline`] reads the emphasis, notes and boneyard kept inside texts.
 //!
@@ -41,7 +41,7 @@
 //! without `]]` before the next blank line is plain text, as other Fountain tools show it.
 //!
 //! # Writing
-//! [`write`] emits each element the plain way unless the parser would read that as
+//! [`write()`] emits each element the plain way unless the parser would read that as
 //! something else, and then forces it (`!` action, `@` cue, `.` heading, `>` transition),
 //! so `parse(write(s))` equals `s` apart from line spans for every screenplay `parse`
 //! returns. Content built in code must keep to what Fountain can carry: texts without

@@ -67,19 +67,14 @@ pub(crate) fn blocks<'a>(lines: &[SourceLine<'a>]) -> Result<Vec<Block<'a>>, Par
                 index = last_index + 1;
                 continue;
             }
-            if line.is_blank() && !kept_blank(lines, index, &paragraph) {
-                flush(&mut paragraph, &mut blocks);
-                index += 1;
+            if line.is_blank() {
+                index = blank_run(lines, index, &mut paragraph, &mut blocks);
                 continue;
             }
         }
         paragraph.push(*line);
-        let was_open = open_boneyard_line.is_some();
-        if boneyard_open_after(line.text, was_open) {
-            open_boneyard_line = open_boneyard_line.or(Some(line.number));
-        } else {
-            open_boneyard_line = None;
-        }
+        open_boneyard_line = boneyard_open_after(line.text, open_boneyard_line.is_some())
+            .then(|| open_boneyard_line.unwrap_or(line.number));
         index += 1;
     }
     if let Some(line) = open_boneyard_line {
@@ -99,21 +94,28 @@ fn flush<'a>(paragraph: &mut Vec<SourceLine<'a>>, blocks: &mut Vec<Block<'a>>) {
     }
 }
 
-/// A whitespace line stays in the paragraph when the paragraph has begun and text follows
-/// before the next truly empty line.
-fn kept_blank(lines: &[SourceLine<'_>], index: usize, paragraph: &[SourceLine<'_>]) -> bool {
-    if paragraph.is_empty() {
-        return false;
+/// Handles the blank line at `index` and the whitespace lines after it, returning the index
+/// after them. Lines of two or more whitespace characters stay in the paragraph when it has
+/// begun and text follows them directly; otherwise they end it. Whole runs are decided at
+/// once so that a long run costs one pass.
+fn blank_run<'a>(
+    lines: &[SourceLine<'a>],
+    index: usize,
+    paragraph: &mut Vec<SourceLine<'a>>,
+    blocks: &mut Vec<Block<'a>>,
+) -> usize {
+    let run_end = index
+        + lines[index..]
+            .iter()
+            .take_while(|line| line.could_be_kept_blank())
+            .count();
+    let text_follows = lines.get(run_end).is_some_and(|next| !next.is_blank());
+    if run_end > index && text_follows && !paragraph.is_empty() {
+        paragraph.extend_from_slice(&lines[index..run_end]);
+    } else {
+        flush(paragraph, blocks);
     }
-    for line in &lines[index..] {
-        if !line.is_blank() {
-            return true;
-        }
-        if !line.could_be_kept_blank() {
-            return false;
-        }
-    }
-    false
+    run_end.max(index + 1)
 }
 
 /// Whether a boneyard is still open at the end of this line, given whether one was open
@@ -203,6 +205,18 @@ mod tests {
             vec![vec![1, 2, 3], vec![6]]
         );
         assert_eq!(paragraphs("  \na"), vec![vec![2]]);
+    }
+
+    #[test]
+    fn a_long_run_of_whitespace_lines_is_read_in_one_pass() {
+        let run = vec!["  "; 200_000].join("\n");
+        let kept = paragraphs(&format!("a\n{run}\nb"));
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].len(), 200_002);
+        assert_eq!(
+            paragraphs(&format!("a\n{run}\n\nb")),
+            vec![vec![1], vec![200_003]]
+        );
     }
 
     #[test]
