@@ -9,3 +9,4 @@ ensure_venv
 trap stop_emulator EXIT
 start_emulator "$(free_port)"
 cargo run --quiet --package fountain-e2e --bin bench_structure
+cargo run --quiet --package fountain-e2e --bin bench_story

@@ -2,6 +2,7 @@
 //! the emulator the test command started, and a small HTTP client for it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod bench;
 pub mod seed;
 
 use std::time::{Duration, Instant};

@@ -6,9 +6,9 @@
 //! they compare operations with each other, not with AWS. Calls and writes are exact.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use fountain_e2e::bench::{Bench, Usage, median, ms};
 use fountain_e2e::{Harness, Reply, seed};
 use fountain_sequence::{OrderKey, plan_reorder, spread};
 use fountain_store::Table;
@@ -16,87 +16,6 @@ use serde_json::{Value, json};
 
 const ELEMENTS: usize = 10_000;
 const MOVES: usize = 20;
-
-/// DynamoDB calls and item writes on one table, as the emulator counts them.
-#[derive(Debug, Default, Clone)]
-struct Usage {
-    calls: BTreeMap<String, u64>,
-    writes: u64,
-}
-
-impl Usage {
-    async fn now(h: &Harness, table: &str) -> Self {
-        let url = format!(
-            "{}/_fountain/dynamodb-calls",
-            std::env::var("AWS_ENDPOINT_URL").unwrap()
-        );
-        let all: Value = h.http.get(url).send().await.unwrap().json().await.unwrap();
-        let mine = &all[table];
-        Self {
-            calls: serde_json::from_value(mine["calls"].clone()).unwrap_or_default(),
-            writes: mine["itemWrites"].as_u64().unwrap_or(0),
-        }
-    }
-
-    fn since(&self, before: &Usage) -> Usage {
-        Usage {
-            calls: self
-                .calls
-                .iter()
-                .map(|(op, n)| (op.clone(), n - before.calls.get(op).copied().unwrap_or(0)))
-                .filter(|(_, n)| *n > 0)
-                .collect(),
-            writes: self.writes - before.writes,
-        }
-    }
-
-    fn total_calls(&self) -> u64 {
-        self.calls.values().sum()
-    }
-
-    fn describe(&self) -> String {
-        let calls: Vec<String> = self
-            .calls
-            .iter()
-            .map(|(op, n)| format!("{op} {n}"))
-            .collect();
-        format!(
-            "{} calls ({}), {} item writes",
-            self.total_calls(),
-            calls.join(", "),
-            self.writes
-        )
-    }
-}
-
-struct Bench {
-    h: Harness,
-    table: String,
-}
-
-impl Bench {
-    /// Runs `call`, returning its reply, how long it took and what it cost.
-    async fn measure(
-        &self,
-        call: impl std::future::Future<Output = Reply>,
-    ) -> (Reply, Duration, Usage) {
-        let before = Usage::now(&self.h, &self.table).await;
-        let started = Instant::now();
-        let reply = call.await;
-        let took = started.elapsed();
-        let usage = Usage::now(&self.h, &self.table).await.since(&before);
-        (reply, took, usage)
-    }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    values[values.len() / 2]
-}
 
 fn field(reply: &Reply, name: &str) -> String {
     reply.body[name].as_str().unwrap().to_owned()
