@@ -19,7 +19,7 @@ fn sample(binary: &str) -> String {
 /// exist yet, so reads and changes of them are 404).
 fn expected_status(binary: &str) -> u16 {
     match binary {
-        "create_script" | "register" | "start_session" => 201,
+        "create_script" | "register" | "start_session" | "import_fountain" => 201,
         "health" | "openapi_document" | "list_scripts" | "list_events" | "get_me" => 200,
         "list_config" | "get_config" | "put_config" => 200,
         "list_sessions" => 200,

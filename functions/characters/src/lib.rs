@@ -7,4 +7,6 @@ mod model;
 mod store;
 
 pub use deps::Deps;
-pub use model::{Character, CharacterPage, CreateCharacter, UpdateCharacter};
+pub use model::{
+    Character, CharacterPage, CreateCharacter, MAX_NAME_CHARS, NameItem, UpdateCharacter, name_key,
+};

@@ -53,6 +53,8 @@ use crate::Deps;
         fountain_versions::handlers::diff_versions,
         fountain_versions::handlers::restore_version,
         fountain_stories::handlers::get_story,
+        fountain_io::handlers::import_fountain,
+        fountain_io::handlers::export_fountain,
         fountain_sessions::handlers::start_session,
         fountain_sessions::handlers::list_sessions,
         fountain_sessions::handlers::get_session,

@@ -10,4 +10,4 @@ mod store;
 
 pub use deps::Deps;
 pub use model::{CreateScript, RestoreLock, Script, ScriptPage, UpdateScript};
-pub use store::load as load_script;
+pub use store::{insert as insert_script, load as load_script};

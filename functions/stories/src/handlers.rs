@@ -90,8 +90,19 @@ fn requested_range(req: &Request) -> Result<Option<(usize, usize)>, ApiError> {
     }
 }
 
+/// The script's whole story as it is now: the cached one of its current revision, or a
+/// new assembly (then cached). For other readers of the story, such as the Fountain export.
+pub async fn current_story(table: &Table, script_id: &str) -> Result<Story, StoreError> {
+    cached_or_assembled(table, script_id)
+        .await
+        .map(|(story, _)| story)
+}
+
 /// The cached story of the script's current revision, or a new assembly (then cached).
-async fn cached_or_assembled(table: &Table, script_id: &str) -> Result<(Story, bool), StoreError> {
+pub async fn cached_or_assembled(
+    table: &Table,
+    script_id: &str,
+) -> Result<(Story, bool), StoreError> {
     let state = cache::state(table, script_id).await?;
     if let Some(story) = cache::load(table, script_id, state).await? {
         return Ok((story, true));

@@ -93,6 +93,8 @@ pub const BINARIES: &[&str] = &[
     "restore_version",
     "get_story",
     "invalidate_stories",
+    "import_fountain",
+    "export_fountain",
     "start_session",
     "list_sessions",
     "get_session",
@@ -119,6 +121,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_collaboration as collaboration;
     use fountain_event_store as events;
     use fountain_identity as identity;
+    use fountain_io as io;
     use fountain_operations as operations;
     use fountain_paraphrases as paraphrases;
     use fountain_scripts as scripts;
@@ -251,6 +254,8 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
             stories::invalidate::InvalidateDeps::load(env, sdk)?,
             stories::invalidate::invalidate_stories,
         )),
+        "import_fountain" => Invoker::Http(bind(scripts_deps()?, io::handlers::import_fountain)),
+        "export_fountain" => Invoker::Http(bind(scripts_deps()?, io::handlers::export_fountain)),
         "start_session" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::start_session)),
         "list_sessions" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::list_sessions)),
         "get_session" => Invoker::Http(bind(sessions_deps()?, sessions::handlers::get_session)),
