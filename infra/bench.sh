@@ -10,3 +10,4 @@ trap stop_emulator EXIT
 start_emulator "$(free_port)"
 cargo run --quiet --package fountain-e2e --bin bench_structure
 cargo run --quiet --package fountain-e2e --bin bench_story
+cargo run --quiet --package fountain-e2e --bin bench_fountain_api
