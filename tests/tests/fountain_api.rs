@@ -109,6 +109,7 @@ async fn cues_become_characters_once_and_the_export_is_an_attachment() {
 async fn bad_bodies_leave_no_script() {
     let h = Harness::start("fountain-bad").await;
     let before = h.get("/scripts", "alice").await.body["items"].clone();
+    let items_before = script_items(&h).await;
     let send = |content_type: &'static str, body: Vec<u8>| {
         Harness::send(
             h.request(Method::POST, "/scripts/import", Some("alice"))
@@ -126,5 +127,37 @@ async fn bad_bodies_leave_no_script() {
     assert_eq!(unclosed.status, 422, "{:?}", unclosed.body);
     assert_eq!(unclosed.body["line"], 3);
     assert!(unclosed.body["detail"].as_str().unwrap().contains("line 3"));
+    let too_many = "Hello.\n\n".repeat(20_001);
+    let refused = send("text/plain", too_many.into_bytes()).await;
+    assert_eq!(refused.status, 422, "{:?}", refused.body);
     assert_eq!(h.get("/scripts", "alice").await.body["items"], before);
+    assert_eq!(script_items(&h).await, items_before);
+}
+
+/// How many items of script partitions the table holds.
+async fn script_items(h: &Harness) -> i32 {
+    let table = h.stack.table_name("AppTable").unwrap().to_owned();
+    let client = aws_sdk_dynamodb::Client::new(&h.stack.sdk);
+    let mut count = 0;
+    let mut start = None;
+    loop {
+        let page = client
+            .scan()
+            .table_name(&table)
+            .filter_expression("begins_with(pk, :script)")
+            .expression_attribute_values(
+                ":script",
+                aws_sdk_dynamodb::types::AttributeValue::S("SCRIPT#".into()),
+            )
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .unwrap();
+        count += page.count();
+        start = page.last_evaluated_key().cloned();
+        if start.is_none() {
+            return count;
+        }
+    }
 }
