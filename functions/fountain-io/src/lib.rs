@@ -14,4 +14,5 @@ mod plan;
 pub use body::MAX_FOUNTAIN_BYTES;
 pub use export::{filename, screenplay};
 pub use fountain_http::TableDeps as Deps;
+pub use import_write::content_items;
 pub use plan::{MAX_IMPORT_ELEMENTS, Plan, PlanError, plan};
