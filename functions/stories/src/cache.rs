@@ -78,26 +78,9 @@ pub async fn load(
     let Some(expected) = state.cached_chunks else {
         return Ok(None);
     };
-    let mut chunks = Vec::new();
-    let mut start = None;
-    loop {
-        let output = table
-            .query_prefix(&Script::pk(script_id), &chunk_prefix(state.epoch))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        for item in output.items.unwrap_or_default() {
-            match item.get("data") {
-                Some(AttributeValue::B(blob)) => chunks.push(blob.clone().into_inner()),
-                _ => return Err(StoreError::Corrupt("a story chunk without data".into())),
-            }
-        }
-        match output.last_evaluated_key {
-            Some(key) => start = Some(key),
-            None => break,
-        }
-    }
+    let chunks = table
+        .packed_chunks(&Script::pk(script_id), &chunk_prefix(state.epoch))
+        .await?;
     if chunks.len() != expected as usize {
         return Ok(None);
     }

@@ -83,29 +83,12 @@ pub async fn load(
 
 /// The snapshot of a committed version.
 pub async fn snapshot(table: &Table, version: &Version) -> Result<Snapshot, StoreError> {
-    let mut chunks = Vec::with_capacity(version.chunks);
-    let mut start = None;
-    loop {
-        let output = table
-            .query_prefix(
-                &Script::pk(&version.script_id),
-                &Version::chunk_prefix(&version.version_id),
-            )
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        for item in output.items.unwrap_or_default() {
-            match item.get("data") {
-                Some(AttributeValue::B(blob)) => chunks.push(blob.clone().into_inner()),
-                _ => return Err(StoreError::Corrupt("a version chunk without data".into())),
-            }
-        }
-        match output.last_evaluated_key {
-            Some(key) => start = Some(key),
-            None => break,
-        }
-    }
+    let chunks = table
+        .packed_chunks(
+            &Script::pk(&version.script_id),
+            &Version::chunk_prefix(&version.version_id),
+        )
+        .await?;
     if chunks.len() != version.chunks {
         return Err(StoreError::Corrupt(format!(
             "version {} has {} of its {} chunks",

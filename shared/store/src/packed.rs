@@ -9,7 +9,10 @@ use flate2::write::GzEncoder;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use aws_sdk_dynamodb::types::AttributeValue;
+
 use crate::error::StoreError;
+use crate::table::Table;
 
 /// Bytes of compressed data per chunk item.
 pub const CHUNK_BYTES: usize = 350_000;
@@ -47,4 +50,39 @@ pub fn unpack<T: DeserializeOwned>(chunks: &[Vec<u8>], what: &str) -> Result<T, 
         .map_err(|e| StoreError::Corrupt(format!("{what} does not decompress: {e}")))?;
     serde_json::from_slice(&json)
         .map_err(|e| StoreError::Corrupt(format!("{what} does not decode: {e}")))
+}
+
+impl Table {
+    /// The `data` of every item under `sk_prefix` in partition `pk`, in key order: the
+    /// chunks of a packed value (strongly consistent, all pages).
+    pub async fn packed_chunks(
+        &self,
+        pk: &str,
+        sk_prefix: &str,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut chunks = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .query_prefix(pk, sk_prefix)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            for item in output.items.unwrap_or_default() {
+                match item.get("data") {
+                    Some(AttributeValue::B(blob)) => chunks.push(blob.clone().into_inner()),
+                    _ => {
+                        return Err(StoreError::Corrupt(format!(
+                            "a chunk under {sk_prefix} without data"
+                        )));
+                    }
+                }
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(chunks),
+            }
+        }
+    }
 }
