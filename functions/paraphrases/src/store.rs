@@ -211,16 +211,14 @@ pub async fn list(
 /// range. Any other (another target's, or the whole script's) is a 400, where DynamoDB would
 /// refuse it with an error of its own or continue elsewhere.
 fn continues(cursor: &str, partition: &str, listing: &Listing) -> Result<(), CursorError> {
-    let key = Cursor::decode(cursor, PK, partition)?;
     let (attribute, prefix) = listing.range();
-    let attributes = listing.key_attributes();
-    let in_range = string_attribute(&key, attribute).is_some_and(|v| v.starts_with(&prefix));
-    let same_key = key.len() == attributes.len() && attributes.iter().all(|a| key.contains_key(*a));
-    if in_range && same_key {
-        Ok(())
-    } else {
-        Err(CursorError)
-    }
+    Cursor::continues_listing(
+        cursor,
+        partition,
+        attribute,
+        &prefix,
+        listing.key_attributes(),
+    )
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use fountain_scripts::Script;
 use fountain_scripts::access::Membership;
 use fountain_store::{
     Cursor, CursorError, Expression, Item, ItemCodec, LSI1, PK, Page, PageError, StoreError, Table,
-    Transaction, n, query_page, s, string_attribute,
+    Transaction, n, query_page, s,
 };
 
 use crate::listing::{ContextListing, Range, SessionListing};
@@ -418,16 +418,13 @@ fn query(table: &Table, partition: &str, range: &Range) -> QueryFluentBuilder {
 /// its range. Any other (another state's, another character's, the whole listing's) is a
 /// 400, where DynamoDB would refuse it with an error of its own or continue elsewhere.
 fn continues(cursor: &str, partition: &str, range: &Range) -> Result<(), CursorError> {
-    let key = Cursor::decode(cursor, PK, partition)?;
-    let in_range =
-        string_attribute(&key, range.attribute).is_some_and(|v| v.starts_with(&range.prefix));
-    let same_key = key.len() == range.key_attributes.len()
-        && range.key_attributes.iter().all(|a| key.contains_key(*a));
-    if in_range && same_key {
-        Ok(())
-    } else {
-        Err(CursorError)
-    }
+    Cursor::continues_listing(
+        cursor,
+        partition,
+        range.attribute,
+        &range.prefix,
+        range.key_attributes,
+    )
 }
 
 #[cfg(test)]

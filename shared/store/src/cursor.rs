@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
+use crate::PK;
 use crate::codec::ItemCodec;
 use crate::error::StoreError;
 
@@ -60,6 +61,31 @@ impl Cursor {
             .and_then(|v| v.as_s().ok().and_then(|s| s.parse().ok()))
             .ok_or(CursorError)?;
         Ok((key, offset))
+    }
+
+    /// Checks that `cursor` continues one listing of partition `pk = partition`: a key of
+    /// exactly `key_attributes` (its table's or index's) whose `attribute` starts with
+    /// `prefix`. Any other is refused, where DynamoDB would fail with an error of its own or
+    /// continue elsewhere.
+    pub fn continues_listing(
+        cursor: &str,
+        partition: &str,
+        attribute: &str,
+        prefix: &str,
+        key_attributes: &[&str],
+    ) -> Result<(), CursorError> {
+        let key = Self::decode(cursor, PK, partition)?;
+        let in_range = key
+            .get(attribute)
+            .and_then(|value| value.as_s().ok())
+            .is_some_and(|value| value.starts_with(prefix));
+        let same_key = key.len() == key_attributes.len()
+            && key_attributes.iter().all(|a| key.contains_key(*a));
+        if in_range && same_key {
+            Ok(())
+        } else {
+            Err(CursorError)
+        }
     }
 
     /// Decodes a cursor, requiring `partition_name` to equal `partition_value`, so a cursor
