@@ -1,0 +1,1 @@
+//! A user's notifications inbox: generation outcomes and limits, listed and marked read.
