@@ -26,7 +26,9 @@ macro_rules! domain_event {
 
 mod characters;
 mod collaboration;
+mod generation;
 mod identity;
+mod notifications;
 mod operations;
 mod paraphrases;
 mod scripts;
@@ -38,7 +40,13 @@ pub use characters::{CharacterCreated, CharacterDeleted, CharacterUpdated};
 pub use collaboration::{
     CollaboratorInvited, InvitationAccepted, InvitationRevoked, MemberRemoved,
 };
+pub use generation::{
+    GenerationOutput, StoryGenerationCancelled, StoryGenerationCompleted, StoryGenerationFailed,
+    StoryGenerationProgressed, StoryGenerationRequested, StoryGenerationStarted, UsageLimitReached,
+    UsageRecorded,
+};
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
+pub use notifications::NotificationCreated;
 pub use operations::ConfigUpdated;
 pub use paraphrases::{ParaphraseAdded, ParaphraseRemoved, ParaphraseUpdated};
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
@@ -151,6 +159,15 @@ event_catalog!(
     SessionStarted,
     SessionEnded,
     ContextUpdated,
+    StoryGenerationRequested,
+    StoryGenerationStarted,
+    StoryGenerationProgressed,
+    StoryGenerationCompleted,
+    StoryGenerationFailed,
+    StoryGenerationCancelled,
+    UsageRecorded,
+    UsageLimitReached,
+    NotificationCreated,
 );
 
 #[cfg(test)]
