@@ -6,7 +6,28 @@ set -euo pipefail
 source "$(dirname "$0")/scripts/emulator.sh"
 cd "$ROOT"
 
+# Installs the Debian packages among "$@" whose command of the same name is missing (apt-get,
+# with sudo when not root). lilypond and csound check the generated orchestration files.
+ensure_debian_packages() {
+    local missing=() package
+    for package in "$@"; do
+        command -v "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "error: ${missing[*]} not installed and no apt-get here: install them first" >&2
+        return 1
+    fi
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    echo "==> apt-get install ${missing[*]}" >&2
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
 ensure_venv
+ensure_debian_packages lilypond csound
 echo "==> cfn-lint template.yaml" >&2
 "$VENV/bin/cfn-lint" template.yaml
 
