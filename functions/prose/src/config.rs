@@ -1,0 +1,148 @@
+//! Which generator a worker uses, from its environment, checked once at start-up so that a
+//! misconfigured provider fails the cold start with a clear message instead of every job.
+//!
+//! | variable                 | meaning                                                   |
+//! |--------------------------|-----------------------------------------------------------|
+//! | `GENERATOR`              | `offline` (default) or `openai`                           |
+//! | `GENERATOR_URL`          | openai: base URL, e.g. `https://api.openai.com/v1`        |
+//! | `GENERATOR_API_KEY`      | openai: the bearer token                                  |
+//! | `GENERATOR_MODEL`        | openai: the model name                                    |
+//! | `GENERATOR_TIMEOUT_SECS` | openai: per-request timeout, default 60                   |
+//! | `GENERATOR_PART_CHARS`   | the part budget in characters, default 12000              |
+
+use std::fmt;
+use std::time::Duration;
+
+use fountain_runtime::{ConfigError, Env};
+
+use crate::parts::DEFAULT_PART_BUDGET;
+
+pub const GENERATOR: &str = "GENERATOR";
+pub const GENERATOR_URL: &str = "GENERATOR_URL";
+pub const GENERATOR_API_KEY: &str = "GENERATOR_API_KEY";
+pub const GENERATOR_MODEL: &str = "GENERATOR_MODEL";
+pub const GENERATOR_TIMEOUT_SECS: &str = "GENERATOR_TIMEOUT_SECS";
+pub const GENERATOR_PART_CHARS: &str = "GENERATOR_PART_CHARS";
+
+/// Long enough for a model to write a part of a few thousand words, short enough that a
+/// hung connection is retried well within the worker's Lambda timeout.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How the worker writes prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProseConfig {
+    pub provider: ProviderConfig,
+    /// Characters per part, see [`crate::plan_parts`].
+    pub part_budget: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderConfig {
+    Offline,
+    OpenAi(OpenAiConfig),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenAiConfig {
+    /// Without a trailing slash; requests go to `{base_url}/chat/completions`.
+    pub base_url: String,
+    pub api_key: ApiKey,
+    pub model: String,
+    pub timeout: Duration,
+}
+
+/// A secret that must never reach a log: its `Debug` is redacted and it has no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The key itself, for the one place that needs it: the request's header.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl ProseConfig {
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let provider = match env.optional(GENERATOR).map(str::trim) {
+            None | Some("offline") => ProviderConfig::Offline,
+            Some("openai") => ProviderConfig::OpenAi(OpenAiConfig::from_env(env)?),
+            Some(other) => {
+                return Err(invalid(
+                    GENERATOR,
+                    format!("'{other}' is not a generator; use offline or openai"),
+                ));
+            }
+        };
+        let part_budget = env.parse_or(GENERATOR_PART_CHARS, DEFAULT_PART_BUDGET)?;
+        if part_budget == 0 {
+            return Err(invalid(GENERATOR_PART_CHARS, "must be at least 1"));
+        }
+        Ok(Self {
+            provider,
+            part_budget,
+        })
+    }
+}
+
+impl OpenAiConfig {
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let base_url = base_url(&env.required(GENERATOR_URL)?)?;
+        let api_key = env.required(GENERATOR_API_KEY)?;
+        // Checked here because reqwest would refuse the header on every request; the
+        // message must not quote the key.
+        if api_key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid(
+                GENERATOR_API_KEY,
+                "contains whitespace or control characters",
+            ));
+        }
+        let model = env.required(GENERATOR_MODEL)?.trim().to_owned();
+        let timeout_secs =
+            env.parse_or(GENERATOR_TIMEOUT_SECS, DEFAULT_REQUEST_TIMEOUT.as_secs())?;
+        if timeout_secs == 0 {
+            return Err(invalid(GENERATOR_TIMEOUT_SECS, "must be at least 1"));
+        }
+        Ok(Self {
+            base_url,
+            api_key: ApiKey::new(api_key),
+            model,
+            timeout: Duration::from_secs(timeout_secs),
+        })
+    }
+}
+
+/// An absolute http(s) URL, without the trailing slash the endpoint path is appended to.
+fn base_url(raw: &str) -> Result<String, ConfigError> {
+    let raw = raw.trim();
+    let url =
+        reqwest::Url::parse(raw).map_err(|e| invalid(GENERATOR_URL, format!("not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(GENERATOR_URL, "must be an http or https URL"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Credentials in a URL end up in logs; the key belongs in GENERATOR_API_KEY.
+        return Err(invalid(GENERATOR_URL, "must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(GENERATOR_URL, "must not have a query or fragment"));
+    }
+    Ok(raw.trim_end_matches('/').to_owned())
+}
+
+fn invalid(name: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        name: name.to_owned(),
+        reason: reason.into(),
+    }
+}

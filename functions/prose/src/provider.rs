@@ -1,0 +1,39 @@
+//! The generator a worker runs, chosen by configuration. An enum rather than a trait object:
+//! `Generator` returns `impl Future`, so it is not object-safe, and two variants need no more.
+
+use fountain_runtime::ConfigError;
+use fountain_stories::Story;
+
+use crate::config::ProviderConfig;
+use crate::{GenerateError, Generator, Offline, OpenAiCompatible, Part};
+
+#[derive(Debug)]
+pub enum Provider {
+    Offline(Offline),
+    OpenAi(OpenAiCompatible),
+}
+
+impl Provider {
+    pub fn from_config(config: &ProviderConfig) -> Result<Self, ConfigError> {
+        Ok(match config {
+            ProviderConfig::Offline => Self::Offline(Offline),
+            ProviderConfig::OpenAi(openai) => Self::OpenAi(OpenAiCompatible::new(openai)?),
+        })
+    }
+}
+
+impl Generator for Provider {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Offline(generator) => generator.name(),
+            Self::OpenAi(generator) => generator.name(),
+        }
+    }
+
+    async fn write_part(&self, story: &Story, part: &Part) -> Result<String, GenerateError> {
+        match self {
+            Self::Offline(generator) => generator.write_part(story, part).await,
+            Self::OpenAi(generator) => generator.write_part(story, part).await,
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Configuration from the environment: offline by default, openai only when complete.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use fountain_prose::{
+    ConfigError, DEFAULT_PART_BUDGET, Env, Generator, ProseConfig, Provider, ProviderConfig,
+};
+
+const KEY: &str = "sk-live-secret-9876";
+
+fn openai_env() -> Env {
+    Env::default()
+        .with("GENERATOR", "openai")
+        .with("GENERATOR_URL", "https://api.example.com/v1/")
+        .with("GENERATOR_API_KEY", KEY)
+        .with("GENERATOR_MODEL", "gpt-test")
+}
+
+fn invalid_name(result: Result<ProseConfig, ConfigError>) -> String {
+    match result {
+        Err(ConfigError::Invalid { name, .. }) => name,
+        other => panic!("expected an invalid variable, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_default_is_offline() {
+    let config = ProseConfig::from_env(&Env::default()).unwrap();
+    assert_eq!(config.provider, ProviderConfig::Offline);
+    assert_eq!(config.part_budget, DEFAULT_PART_BUDGET);
+    let provider = Provider::from_config(&config.provider).unwrap();
+    assert_eq!(provider.name(), "offline");
+
+    let explicit = Env::default().with("GENERATOR", "offline");
+    assert_eq!(ProseConfig::from_env(&explicit).unwrap(), config);
+}
+
+#[test]
+fn openai_is_configured_from_its_variables() {
+    let env = openai_env()
+        .with("GENERATOR_TIMEOUT_SECS", "15")
+        .with("GENERATOR_PART_CHARS", "4000");
+    let config = ProseConfig::from_env(&env).unwrap();
+    let ProviderConfig::OpenAi(openai) = &config.provider else {
+        panic!("expected openai, got {config:?}");
+    };
+    assert_eq!(openai.base_url, "https://api.example.com/v1");
+    assert_eq!(openai.model, "gpt-test");
+    assert_eq!(openai.timeout, Duration::from_secs(15));
+    assert_eq!(config.part_budget, 4000);
+    assert_eq!(
+        Provider::from_config(&config.provider).unwrap().name(),
+        "openai"
+    );
+}
+
+#[test]
+fn openai_without_url_key_or_model_is_an_error() {
+    for missing in ["GENERATOR_URL", "GENERATOR_API_KEY", "GENERATOR_MODEL"] {
+        let env = openai_env().with(missing, "");
+        assert_eq!(
+            ProseConfig::from_env(&env),
+            Err(ConfigError::Missing(missing.into()))
+        );
+    }
+}
+
+#[test]
+fn malformed_values_name_their_variable() {
+    let cases = [
+        ("GENERATOR", "gpt"),
+        ("GENERATOR_URL", "not a url"),
+        ("GENERATOR_URL", "ftp://api.example.com"),
+        ("GENERATOR_URL", "https://user:pass@api.example.com/v1"),
+        ("GENERATOR_API_KEY", "two words"),
+        ("GENERATOR_TIMEOUT_SECS", "soon"),
+        ("GENERATOR_TIMEOUT_SECS", "0"),
+        ("GENERATOR_PART_CHARS", "0"),
+    ];
+    for (name, value) in cases {
+        let error = ProseConfig::from_env(&openai_env().with(name, value));
+        assert_eq!(invalid_name(error), name, "{name}={value}");
+    }
+}
+
+#[test]
+fn errors_and_debug_never_show_the_key() {
+    let config = ProseConfig::from_env(&openai_env()).unwrap();
+    let provider = Provider::from_config(&config.provider).unwrap();
+    for shown in [format!("{config:?}"), format!("{provider:?}")] {
+        assert!(!shown.contains(KEY), "{shown}");
+    }
+    let bad_key = format!("{KEY}\n");
+    let error =
+        ProseConfig::from_env(&openai_env().with("GENERATOR_API_KEY", bad_key)).unwrap_err();
+    assert!(!error.to_string().contains(KEY), "{error}");
+}
