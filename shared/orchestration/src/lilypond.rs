@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::Error;
-use crate::score::{Key, Note, Score, Track, chords};
+use crate::score::{Key, Note, Role, Score, Track, chords};
 
 /// The LilyPond version the file is written for (the oldest it compiles with).
 pub const VERSION: &str = "2.24.0";
@@ -35,7 +35,19 @@ pub fn write(score: &Score) -> Result<String, Error> {
     for (index, track) in score.tracks.iter().enumerate() {
         Staff::new(score, index, track, &mut out).write();
     }
-    out.push_str("  >>\n  \\layout { }\n}\n");
+    // Room on the left for the staff names (names are repeated on every system).
+    let longest = score
+        .tracks
+        .iter()
+        .map(|track| track.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    let indent = 4 + 2 * longest;
+    let _ = write!(
+        out,
+        "  >>\n  \\layout {{\n    indent = {indent}\\mm\n    short-indent = {indent}\\mm\n  }}\n}}\n"
+    );
     Ok(out)
 }
 
@@ -118,19 +130,26 @@ impl<'a> Staff<'a> {
         }
     }
 
-    /// Only the first staff carries the tempo and the section labels (they are score-wide).
+    /// Only one staff carries the tempo and the section labels (they are score-wide): the last,
+    /// the accompaniment, which is never hidden. LilyPond prints them above the system.
     fn carries_marks(&self) -> bool {
-        self.index == 0
+        self.index + 1 == self.score.tracks.len()
     }
 
     fn write(mut self) {
         let clef = clef(&self.track.notes);
         let _ = write!(
             self.out,
-            "    \\new Staff = \"track{}\" \\with {{\n      instrumentName = {}\n    }} {{\n      \\clef {clef} \\time 4/4",
+            "    \\new Staff = \"track{}\" \\with {{\n      instrumentName = {name}\n      shortInstrumentName = {name}\n",
             self.index,
-            string(&self.track.name)
+            name = string(&self.track.name)
         );
+        if matches!(self.track.role, Role::Character { .. }) {
+            // Most characters are silent most of the time: a system shows only those who
+            // speak in it, so a story with many characters still fits the page.
+            self.out.push_str("      \\RemoveAllEmptyStaves\n");
+        }
+        let _ = write!(self.out, "    }} {{\n      \\clef {clef} \\time 4/4");
         if self.carries_marks() {
             let _ = write!(self.out, " \\tempo 4 = {}", self.score.tempo_bpm);
         }

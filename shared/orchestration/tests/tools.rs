@@ -73,23 +73,39 @@ fn run(dir: &Path, seconds: u32, args: &[&str]) -> std::io::Result<(bool, String
     Ok((output.status.success(), log))
 }
 
-#[test]
-fn lilypond_compiles_the_score_without_errors_or_warnings() -> TestResult {
+/// Compiles `score.ly` in `dir` to a PDF; fails on a non-zero exit, an error or a warning
+/// (bar checks and ties are exact, and staves of silent characters are hidden, so not even a
+/// warning is expected).
+fn assert_lilypond_compiles(dir: &Path) -> TestResult {
     require("lilypond");
-    let dir = TempDir::new("lilypond")?;
-    write_small_story(&dir.0)?;
-    let (ok, log) = run(&dir.0, 300, &["lilypond", "--loglevel=WARN", LILYPOND_FILE])?;
+    let (ok, log) = run(dir, 300, &["lilypond", "--loglevel=WARN", LILYPOND_FILE])?;
     assert!(ok, "lilypond failed:\n{log}");
     let lower = log.to_lowercase();
     assert!(
         !lower.contains("error"),
         "lilypond reported an error:\n{log}"
     );
-    // Bar checks and ties are exact, so not even a warning is expected.
     assert!(!lower.contains("warning"), "lilypond warned:\n{log}");
-    let pdf = std::fs::metadata(dir.0.join("score.pdf"))?;
+    let pdf = std::fs::metadata(dir.join("score.pdf"))?;
     assert!(pdf.len() > 1000, "score.pdf is {} bytes", pdf.len());
     Ok(())
+}
+
+#[test]
+fn lilypond_compiles_the_score_without_errors_or_warnings() -> TestResult {
+    let dir = TempDir::new("lilypond")?;
+    write_small_story(&dir.0)?;
+    assert_lilypond_compiles(&dir.0)
+}
+
+#[test]
+fn lilypond_compiles_a_story_of_forty_characters_without_warnings() -> TestResult {
+    let dir = TempDir::new("lilypond-forty")?;
+    let (voices, texts, kinds) = common::long_story(120);
+    let beats = common::long_beats(&texts, &kinds);
+    let files = orchestrate("Forty", &voices, &beats)?.render()?;
+    std::fs::write(dir.0.join(LILYPOND_FILE), files.lilypond)?;
+    assert_lilypond_compiles(&dir.0)
 }
 
 #[test]
