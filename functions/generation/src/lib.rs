@@ -1,1 +1,18 @@
-//! Story generation jobs: the jobs API, the SQS worker, outputs in S3, quotas and usage.
+//! Story generation jobs (the Story Factory's long work): the jobs API, the SQS worker that
+//! writes a story's prose, Fountain text and orchestration files to S3, the daily quota per
+//! plan with usage records, and the cancellation of a user's jobs when they log out.
+
+mod deps;
+pub mod handlers;
+pub mod lifecycle;
+pub mod logout;
+pub mod model;
+pub mod music;
+pub mod outputs;
+pub mod pipeline;
+pub mod quota;
+pub mod store;
+pub mod worker;
+
+pub use deps::Deps;
+pub use model::{Job, JobStatus, JobView};

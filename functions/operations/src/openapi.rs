@@ -10,7 +10,7 @@ use crate::Deps;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, versions, assembled stories, sessions and their context, collaboration, events."),
+    info(title = "FountainAI API", description = "Write and produce stories: accounts, scripts, sections, characters, paraphrases, versions, assembled stories, sessions and their context, story generation jobs, notifications, collaboration, events."),
     paths(
         crate::health::health,
         openapi_document,
@@ -52,6 +52,11 @@ use crate::Deps;
         fountain_versions::handlers::get_version,
         fountain_versions::handlers::diff_versions,
         fountain_versions::handlers::restore_version,
+        fountain_generation::handlers::create_generation,
+        fountain_generation::handlers::list_script_generations,
+        fountain_generation::handlers::list_generations,
+        fountain_generation::handlers::get_generation,
+        fountain_generation::handlers::cancel_generation,
         fountain_stories::handlers::get_story,
         fountain_io::handlers::import_fountain,
         fountain_io::handlers::export_fountain,
@@ -64,6 +69,8 @@ use crate::Deps;
         fountain_sessions::handlers::get_context_entry,
         fountain_sessions::handlers::update_context_entry,
         fountain_sessions::handlers::delete_context_entry,
+        fountain_notifications::handlers::list_notifications,
+        fountain_notifications::handlers::mark_notification_read,
         fountain_collaboration::handlers::create_invitation,
         fountain_collaboration::handlers::list_invitations,
         fountain_collaboration::handlers::revoke_invitation,

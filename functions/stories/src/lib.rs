@@ -7,7 +7,7 @@
 
 mod assemble;
 pub mod cache;
-mod context;
+pub mod context;
 pub mod handlers;
 pub mod invalidate;
 mod model;

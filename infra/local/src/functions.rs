@@ -91,6 +91,13 @@ pub const BINARIES: &[&str] = &[
     "get_version",
     "diff_versions",
     "restore_version",
+    "create_generation",
+    "list_generations",
+    "list_script_generations",
+    "get_generation",
+    "cancel_generation",
+    "generate_stories",
+    "cancel_generations_on_logout",
     "get_story",
     "invalidate_stories",
     "import_fountain",
@@ -104,6 +111,9 @@ pub const BINARIES: &[&str] = &[
     "get_context_entry",
     "update_context_entry",
     "delete_context_entry",
+    "list_notifications",
+    "mark_notification_read",
+    "notify_users",
     "create_invitation",
     "list_invitations",
     "revoke_invitation",
@@ -120,8 +130,10 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
     use fountain_characters as characters;
     use fountain_collaboration as collaboration;
     use fountain_event_store as events;
+    use fountain_generation as generation;
     use fountain_identity as identity;
     use fountain_io as io;
+    use fountain_notifications as notifications;
     use fountain_operations as operations;
     use fountain_paraphrases as paraphrases;
     use fountain_scripts as scripts;
@@ -249,6 +261,34 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "restore_version" => {
             Invoker::Http(bind(scripts_deps()?, versions::handlers::restore_version))
         }
+        "create_generation" => Invoker::Http(bind(
+            generation::Deps::load(env, sdk)?,
+            generation::handlers::create_generation,
+        )),
+        "list_generations" => Invoker::Http(bind(
+            generation::Deps::load(env, sdk)?,
+            generation::handlers::list_generations,
+        )),
+        "list_script_generations" => Invoker::Http(bind(
+            generation::Deps::load(env, sdk)?,
+            generation::handlers::list_script_generations,
+        )),
+        "get_generation" => Invoker::Http(bind(
+            generation::Deps::load(env, sdk)?,
+            generation::handlers::get_generation,
+        )),
+        "cancel_generation" => Invoker::Http(bind(
+            generation::Deps::load(env, sdk)?,
+            generation::handlers::cancel_generation,
+        )),
+        "generate_stories" => Invoker::Sqs(bind(
+            generation::worker::WorkerDeps::load(env, sdk)?,
+            generation::worker::generate_stories,
+        )),
+        "cancel_generations_on_logout" => Invoker::Sqs(bind(
+            generation::logout::LogoutDeps::load(env, sdk)?,
+            generation::logout::cancel_generations_on_logout,
+        )),
         "get_story" => Invoker::Http(bind(scripts_deps()?, stories::handlers::get_story)),
         "invalidate_stories" => Invoker::Sqs(bind(
             stories::invalidate::InvalidateDeps::load(env, sdk)?,
@@ -279,6 +319,18 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "delete_context_entry" => Invoker::Http(bind(
             sessions_deps()?,
             sessions::handlers::delete_context_entry,
+        )),
+        "list_notifications" => Invoker::Http(bind(
+            notifications::Deps::load(env, sdk)?,
+            notifications::handlers::list_notifications,
+        )),
+        "mark_notification_read" => Invoker::Http(bind(
+            notifications::Deps::load(env, sdk)?,
+            notifications::handlers::mark_notification_read,
+        )),
+        "notify_users" => Invoker::Sqs(bind(
+            notifications::notify::NotifyDeps::load(env, sdk)?,
+            notifications::notify::notify_users,
         )),
         "create_invitation" => Invoker::Http(bind(
             scripts_deps()?,

@@ -59,6 +59,7 @@ async fn main() -> Result<()> {
                 bind,
                 jwt_secret: LOCAL_JWT_SECRET.to_owned(),
                 env_overrides: Default::default(),
+                unpolled: Vec::new(),
             })
             .await?;
             eprintln!(

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
-use aws_lambda_events::event::sqs::SqsEvent;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName};
 use serde_json::{Value, json};
 use tokio::sync::RwLock;
 use tracing::warn;
@@ -32,16 +32,8 @@ pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_s
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
     loop {
-        let received = sqs
-            .receive_message()
-            .queue_url(&queue.url)
-            .max_number_of_messages(batch_size.clamp(1, 10) as i32)
-            .wait_time_seconds(1)
-            .message_system_attribute_names(MessageSystemAttributeName::All)
-            .send()
-            .await;
-        let messages = match received {
-            Ok(output) => output.messages.unwrap_or_default(),
+        let messages = match receive(&sqs, &queue, batch_size).await {
+            Ok(messages) => messages,
             Err(e) => {
                 warn!(queue = queue.name, error = ?e, "receive failed");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -51,31 +43,7 @@ pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_s
         if messages.is_empty() {
             continue;
         }
-        let records: Vec<Value> = messages
-            .iter()
-            .map(|m| {
-                let attributes: serde_json::Map<String, Value> = m
-                    .attributes()
-                    .map(|a| {
-                        a.iter()
-                            .map(|(k, v)| (k.as_str().to_owned(), Value::String(v.clone())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                json!({
-                    "messageId": m.message_id(),
-                    "receiptHandle": m.receipt_handle(),
-                    "body": m.body(),
-                    "attributes": attributes,
-                    "messageAttributes": {},
-                    "md5OfBody": m.md5_of_body(),
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": queue.arn,
-                    "awsRegion": region,
-                })
-            })
-            .collect();
-        let event: SqsEvent = match serde_json::from_value(json!({ "Records": records })) {
+        let event = match sqs_event(&messages, &queue, &region) {
             Ok(event) => event,
             Err(e) => {
                 warn!(error = %e, "could not build the SQS event");
@@ -83,41 +51,104 @@ pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_s
             }
         };
         let response = function(event).await;
-        let failed: HashSet<String> = response
-            .batch_item_failures
-            .into_iter()
-            .map(|f| f.item_identifier)
-            .collect();
-        let mut done = Vec::new();
-        for message in &messages {
-            let id = message.message_id().unwrap_or_default();
-            let handle = message.receipt_handle().unwrap_or_default();
-            if failed.contains(id) {
-                let _ = sqs
-                    .change_message_visibility()
-                    .queue_url(&queue.url)
-                    .receipt_handle(handle)
-                    .visibility_timeout(RETRY_BACKOFF_SECONDS)
-                    .send()
-                    .await;
-            } else if let Ok(entry) = DeleteMessageBatchRequestEntry::builder()
-                .id(id)
-                .receipt_handle(handle)
-                .build()
-            {
-                done.push(entry);
-            }
-        }
-        if !done.is_empty()
-            && let Err(e) = sqs
-                .delete_message_batch()
+        settle(&sqs, &queue, &messages, response).await;
+    }
+}
+
+/// Up to `batch_size` messages of `queue` (waiting at most a second), with their system
+/// attributes (`ApproximateReceiveCount`...), as Lambda's event source mapping receives them.
+pub async fn receive(
+    sqs: &aws_sdk_sqs::Client,
+    queue: &Queue,
+    batch_size: usize,
+) -> Result<Vec<Message>, aws_sdk_sqs::Error> {
+    let output = sqs
+        .receive_message()
+        .queue_url(&queue.url)
+        .max_number_of_messages(batch_size.clamp(1, 10) as i32)
+        .wait_time_seconds(1)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .send()
+        .await?;
+    Ok(output.messages.unwrap_or_default())
+}
+
+/// The Lambda SQS event of `messages`.
+pub fn sqs_event(
+    messages: &[Message],
+    queue: &Queue,
+    region: &str,
+) -> Result<SqsEvent, serde_json::Error> {
+    let records: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            let attributes: serde_json::Map<String, Value> = m
+                .attributes()
+                .map(|a| {
+                    a.iter()
+                        .map(|(k, v)| (k.as_str().to_owned(), Value::String(v.clone())))
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({
+                "messageId": m.message_id(),
+                "receiptHandle": m.receipt_handle(),
+                "body": m.body(),
+                "attributes": attributes,
+                "messageAttributes": {},
+                "md5OfBody": m.md5_of_body(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue.arn,
+                "awsRegion": region,
+            })
+        })
+        .collect();
+    serde_json::from_value(json!({ "Records": records }))
+}
+
+/// What Lambda does after an invocation: deletes the messages that did not fail and makes
+/// the failed ones visible again after [`RETRY_BACKOFF_SECONDS`] (the visibility timeout in
+/// AWS), so the queue's redrive policy dead-letters them after `maxReceiveCount`.
+pub async fn settle(
+    sqs: &aws_sdk_sqs::Client,
+    queue: &Queue,
+    messages: &[Message],
+    response: SqsBatchResponse,
+) {
+    let failed: HashSet<String> = response
+        .batch_item_failures
+        .into_iter()
+        .map(|f| f.item_identifier)
+        .collect();
+    let mut done = Vec::new();
+    for message in messages {
+        let id = message.message_id().unwrap_or_default();
+        let handle = message.receipt_handle().unwrap_or_default();
+        if failed.contains(id) {
+            let _ = sqs
+                .change_message_visibility()
                 .queue_url(&queue.url)
-                .set_entries(Some(done))
+                .receipt_handle(handle)
+                .visibility_timeout(RETRY_BACKOFF_SECONDS)
                 .send()
-                .await
+                .await;
+        } else if let Ok(entry) = DeleteMessageBatchRequestEntry::builder()
+            .id(id)
+            .receipt_handle(handle)
+            .build()
         {
-            warn!(queue = queue.name, error = ?e, "delete failed; messages will be redelivered");
+            done.push(entry);
         }
+    }
+    if !done.is_empty()
+        && let Err(e) = sqs
+            .delete_message_batch()
+            .queue_url(&queue.url)
+            .set_entries(Some(done))
+            .send()
+            .await
+    {
+        warn!(queue = queue.name, error = ?e, "delete failed; messages will be redelivered");
     }
 }
 

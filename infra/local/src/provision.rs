@@ -28,6 +28,8 @@ pub struct Resources {
     pub tables: HashMap<String, (String, Option<String>)>,
     pub queues: HashMap<String, Queue>,
     pub buses: HashMap<String, (String, String)>,
+    /// Bucket names by logical id.
+    pub buckets: HashMap<String, String>,
     pub parameters: BTreeMap<String, String>,
 }
 
@@ -56,7 +58,8 @@ impl Resources {
                 .cloned()
                 .or_else(|| self.tables.get(id).map(|t| t.0.clone()))
                 .or_else(|| self.queues.get(id).map(|q| q.url.clone()))
-                .or_else(|| self.buses.get(id).map(|b| b.0.clone())),
+                .or_else(|| self.buses.get(id).map(|b| b.0.clone()))
+                .or_else(|| self.buckets.get(id).cloned()),
             Some("Arn") => self
                 .queues
                 .get(id)
@@ -235,6 +238,26 @@ pub async fn provision(
         resources
             .queues
             .insert(queue.logical_id.clone(), Queue { name, url, arn });
+    }
+
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    for bucket in &template.buckets {
+        // Bucket names are lower case and at most 63 characters.
+        let name: String = format!("{prefix}-{bucket}")
+            .to_lowercase()
+            .chars()
+            .take(63)
+            .collect();
+        s3.create_bucket()
+            .bucket(&name)
+            .send()
+            .await
+            .with_context(|| format!("create bucket {name}"))?;
+        resources.buckets.insert(bucket.clone(), name);
     }
 
     for bus in &template.buses {

@@ -34,6 +34,9 @@ pub struct StackOptions {
     /// Environment variables set on every function after template.yaml's (tests use it to
     /// point a function at a missing resource).
     pub env_overrides: BTreeMap<String, String>,
+    /// Logical ids of functions whose queues and streams the stack does not poll: a test
+    /// drives them itself (their HTTP routes, if any, still work).
+    pub unpolled: Vec<String>,
 }
 
 impl StackOptions {
@@ -52,6 +55,7 @@ impl StackOptions {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             jwt_secret: LOCAL_JWT_SECRET.to_owned(),
             env_overrides: BTreeMap::new(),
+            unpolled: Vec::new(),
         }
     }
 }
@@ -132,6 +136,7 @@ impl LocalStack {
                 .get(&function.logical_id)
                 .cloned()
                 .ok_or_else(|| anyhow!("{} was not built", function.logical_id))?;
+            let polled = !options.unpolled.contains(&function.logical_id);
             for event in &function.events {
                 match event {
                     FunctionEvent::Http {
@@ -144,6 +149,7 @@ impl LocalStack {
                         function: invoker.clone(),
                         public: *public,
                     }),
+                    FunctionEvent::Sqs { .. } | FunctionEvent::Stream { .. } if !polled => {}
                     FunctionEvent::Sqs { queue, batch_size } => {
                         let queue = resources
                             .queues
@@ -223,6 +229,10 @@ impl LocalStack {
 
     pub fn table_name(&self, logical_id: &str) -> Option<&str> {
         self.resources.tables.get(logical_id).map(|t| t.0.as_str())
+    }
+
+    pub fn bucket_name(&self, logical_id: &str) -> Option<&str> {
+        self.resources.buckets.get(logical_id).map(String::as_str)
     }
 
     pub fn bus_name(&self, logical_id: &str) -> Option<&str> {

@@ -13,6 +13,8 @@ pub struct Template {
     pub tables: Vec<TableSpec>,
     pub queues: Vec<QueueSpec>,
     pub buses: Vec<String>,
+    /// Logical ids of the S3 buckets.
+    pub buckets: Vec<String>,
     pub rules: Vec<RuleSpec>,
     pub functions: Vec<FunctionSpec>,
     /// Logical id of the HTTP API's authorizer function.
@@ -150,12 +152,15 @@ impl Template {
                 }),
                 "AWS::SQS::Queue" => template.queues.push(queue(id, &properties)?),
                 "AWS::Events::EventBus" => template.buses.push(id),
+                "AWS::S3::Bucket" => template.buckets.push(id),
                 "AWS::Events::Rule" => template.rules.push(rule(id, &properties)?),
-                "AWS::Serverless::Function" => {
-                    template
-                        .functions
-                        .push(function(id, resource, &properties, global_timeout)?)
-                }
+                "AWS::Serverless::Function" => template.functions.push(function(
+                    id,
+                    resource,
+                    &properties,
+                    global_timeout,
+                    &template.parameters,
+                )?),
                 "AWS::Serverless::HttpApi" => template.authorizer = authorizer(&properties),
                 _ => {}
             }
@@ -240,6 +245,7 @@ fn function(
     resource: &Value,
     properties: &Value,
     global_timeout: u64,
+    parameters: &BTreeMap<String, Option<String>>,
 ) -> Result<FunctionSpec> {
     let binary = get(resource, "Metadata")
         .and_then(|m| get(m, "BuildProperties"))
@@ -254,7 +260,14 @@ fn function(
     {
         let name = name.as_str().unwrap_or_default();
         let props = get(event, "Properties").cloned().unwrap_or(Value::Null);
-        let batch_size = u64_at(&props, "BatchSize").unwrap_or(10) as usize;
+        // A literal, or a parameter's default (e.g. GenerationBatchSize).
+        let batch_size = u64_at(&props, "BatchSize")
+            .or_else(|| {
+                get(&props, "BatchSize")
+                    .and_then(referenced_id)
+                    .and_then(|name| parameters.get(name)?.as_deref()?.parse().ok())
+            })
+            .unwrap_or(10) as usize;
         match str_at(event, "Type").unwrap_or_default() {
             "HttpApi" => events.push(FunctionEvent::Http {
                 method: str_at(&props, "Method").unwrap_or("ANY").to_uppercase(),

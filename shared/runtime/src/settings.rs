@@ -23,18 +23,28 @@ pub enum SettingKey {
     /// Consecutive failed logins that lock an account.
     #[serde(rename = "MAX_LOGIN_FAILURES")]
     MaxLoginFailures,
+    /// Generation jobs a user on the free plan may start per UTC day.
+    #[serde(rename = "GENERATIONS_PER_DAY_FREE")]
+    GenerationsPerDayFree,
+    /// Generation jobs a user on the pro plan may start per UTC day.
+    #[serde(rename = "GENERATIONS_PER_DAY_PRO")]
+    GenerationsPerDayPro,
 }
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 2] = [
+    pub const ALL: [SettingKey; 4] = [
         SettingKey::MaxRequestsPerMinute,
         SettingKey::MaxLoginFailures,
+        SettingKey::GenerationsPerDayFree,
+        SettingKey::GenerationsPerDayPro,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             SettingKey::MaxRequestsPerMinute => "MAX_REQUESTS_PER_MINUTE",
             SettingKey::MaxLoginFailures => "MAX_LOGIN_FAILURES",
+            SettingKey::GenerationsPerDayFree => "GENERATIONS_PER_DAY_FREE",
+            SettingKey::GenerationsPerDayPro => "GENERATIONS_PER_DAY_PRO",
         }
     }
 
@@ -48,6 +58,12 @@ impl SettingKey {
             SettingKey::MaxLoginFailures => {
                 "Consecutive failed logins that lock an account for 15 minutes."
             }
+            SettingKey::GenerationsPerDayFree => {
+                "Story generation jobs a user on the free plan may start per UTC day."
+            }
+            SettingKey::GenerationsPerDayPro => {
+                "Story generation jobs a user on the pro plan may start per UTC day."
+            }
         }
     }
 
@@ -56,6 +72,7 @@ impl SettingKey {
         match self {
             SettingKey::MaxRequestsPerMinute => (1, 100_000),
             SettingKey::MaxLoginFailures => (1, 100),
+            SettingKey::GenerationsPerDayFree | SettingKey::GenerationsPerDayPro => (0, 100_000),
         }
     }
 
@@ -63,6 +80,8 @@ impl SettingKey {
         match self {
             SettingKey::MaxRequestsPerMinute => 600,
             SettingKey::MaxLoginFailures => 5,
+            SettingKey::GenerationsPerDayFree => 20,
+            SettingKey::GenerationsPerDayPro => 500,
         }
     }
 

@@ -1,0 +1,34 @@
+use aws_config::SdkConfig;
+use fountain_http::DEFAULT_MAX_BODY_BYTES;
+use fountain_runtime::settings::Settings;
+use fountain_runtime::{ConfigError, Env};
+use fountain_store::Table;
+
+use crate::outputs::Outputs;
+
+/// What the jobs API needs: the table, the runtime settings (quotas), the outputs bucket
+/// (links) and which generator new jobs get (`GENERATOR`, `offline` by default).
+#[derive(Debug, Clone)]
+pub struct Deps {
+    pub table: Table,
+    pub settings: Settings,
+    pub outputs: Outputs,
+    pub generator: String,
+    pub max_body_bytes: usize,
+}
+
+impl Deps {
+    pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
+        Ok(Self {
+            settings: Settings::new(table.clone()),
+            table,
+            outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
+            generator: env.optional("GENERATOR").unwrap_or("offline").to_owned(),
+            max_body_bytes: env.parse_or("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
+        })
+    }
+}

@@ -1,0 +1,197 @@
+use chrono::Utc;
+use fountain_events::catalog::{StoryGenerationRequested, UsageLimitReached};
+use fountain_events::ids::{is_id, new_id};
+use fountain_http::{
+    Access, ApiError, Body, Ctx, Problem, Request, Response, json, optional_json_body, path_param,
+    serve,
+};
+use fountain_scripts::access::{Permission, authorize};
+use fountain_stories::context::session_context;
+use sha2::{Digest, Sha256};
+
+use crate::Deps;
+use crate::model::{CreateGeneration, Job, JobStatus, JobView, hex};
+use crate::quota::{self, Plan};
+use crate::store::{self, CreateError, IdempotencyKey};
+
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
+
+/// Queues a story generation of a script the caller can read: 202 with the job and its URL.
+/// With an `Idempotency-Key`, the same key (within 24 hours) gives the same job. Each job
+/// counts against the caller's daily quota; past it, 429 with Retry-After.
+#[utoipa::path(post, path = "/scripts/{scriptId}/generations", tag = "generation",
+    operation_id = "create_generation",
+    params(("scriptId" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-255 visible ASCII characters; the same key makes one job")),
+    request_body(content = CreateGeneration, description = "May be empty"),
+    responses((status = 202, body = JobView, description = "Queued (or, for a repeated Idempotency-Key, the job it made)"),
+        (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 404, body = Problem, description = "The script or session is not visible to the caller"),
+        (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem, description = "Invalid body, or the Idempotency-Key was used for a different request"),
+        (status = 429, body = Problem, description = "The plan's daily quota is used up; Retry-After says until when")),
+    security(("bearer" = [])))]
+pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
+    serve(
+        "create_generation",
+        Access::Authenticated,
+        req,
+        |ctx, req| async move {
+            let script_id = path_param(&req, "scriptId")?;
+            if !is_id(&script_id) {
+                return Err(ApiError::NotFound("script"));
+            }
+            let input: CreateGeneration = optional_json_body(&req, deps.max_body_bytes)?;
+            input.validate()?;
+            let key = idempotency_key(&req, &input, &script_id)?;
+            let user_id = &ctx.principal.user_id;
+            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+            if let Some(session_id) = &input.session_id {
+                // The same check the story makes: the caller's session, of this script or none.
+                session_context(&deps.table, user_id, session_id, &script_id).await?;
+            }
+            let now = Utc::now();
+            let plan = Plan::of(&deps.table, user_id).await?;
+            let limit = plan.daily_limit(&deps.settings).await?;
+            let job = Job {
+                job_id: new_id(),
+                owner_id: user_id.clone(),
+                script_id: script_id.clone(),
+                session_id: input.session_id.clone(),
+                status: JobStatus::Queued,
+                progress: 0,
+                step: None,
+                attempts: 0,
+                generator: deps.generator.clone(),
+                quota_day: quota::day_of(now),
+                plan: plan.as_str().to_owned(),
+                story_revision: None,
+                outputs: Vec::new(),
+                reason: None,
+                last_error: None,
+                comment: input.comment.clone(),
+                created_at: now,
+                updated_at: now,
+                started_at: None,
+                finished_at: None,
+                lease_until: None,
+            };
+            let event = ctx.envelope(&StoryGenerationRequested {
+                job_id: job.job_id.clone(),
+                owner_id: job.owner_id.clone(),
+                script_id: job.script_id.clone(),
+                session_id: job.session_id.clone(),
+                generator: job.generator.clone(),
+                comment: job.comment.clone(),
+            })?;
+            match store::create(&deps.table, &job, key.as_ref(), limit, now, &event).await {
+                Ok(()) => accepted(deps, job, false).await,
+                Err(CreateError::KeyUsed {
+                    job_id,
+                    fingerprint,
+                }) => {
+                    let same = key.as_ref().is_some_and(|k| k.fingerprint == fingerprint);
+                    if !same {
+                        return Err(ApiError::field(
+                            "Idempotency-Key",
+                            "was already used for a different request; use a new key",
+                        ));
+                    }
+                    let earlier = store::load(&deps.table, user_id, &job_id)
+                        .await?
+                        .ok_or(ApiError::NotFound("generation job"))?;
+                    accepted(deps, earlier, true).await
+                }
+                Err(CreateError::QuotaExhausted) => {
+                    Err(quota_exhausted(deps, &ctx, plan, limit, now).await)
+                }
+                Err(CreateError::Store(error)) => Err(error.into()),
+            }
+        },
+    )
+    .await
+}
+
+/// The key's hash (any characters the client sent stay out of our keys and logs) with the
+/// request's fingerprint.
+fn idempotency_key(
+    req: &Request,
+    input: &CreateGeneration,
+    script_id: &str,
+) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(value) = req.headers().get(IDEMPOTENCY_HEADER) else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| {
+            (1..=MAX_IDEMPOTENCY_KEY_CHARS).contains(&k.len())
+                && k.bytes().all(|b| b.is_ascii_graphic())
+        })
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "Idempotency-Key must be 1-{MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters"
+            ))
+        })?;
+    Ok(Some(IdempotencyKey {
+        key_hash: hex(&Sha256::digest(key.as_bytes())),
+        fingerprint: input.fingerprint(script_id),
+    }))
+}
+
+async fn accepted(deps: &Deps, job: Job, replayed: bool) -> Result<Response<Body>, ApiError> {
+    let location = job.location();
+    let mut response = json(202, &super::view(deps, job).await?, None)?;
+    let headers = response.headers_mut();
+    if let Ok(value) = http::HeaderValue::from_str(&location) {
+        headers.insert(http::header::LOCATION, value);
+    }
+    if replayed {
+        headers.insert(
+            "idempotent-replayed",
+            http::HeaderValue::from_static("true"),
+        );
+    }
+    Ok(response)
+}
+
+/// The 429, after publishing UsageLimitReached if this is the day's first refusal.
+async fn quota_exhausted(
+    deps: &Deps,
+    ctx: &Ctx,
+    plan: Plan,
+    limit: u32,
+    now: chrono::DateTime<Utc>,
+) -> ApiError {
+    let day = quota::day_of(now);
+    let resets_at = quota::resets_at(now);
+    let event = UsageLimitReached {
+        user_id: ctx.principal.user_id.clone(),
+        day: day.clone(),
+        plan: plan.as_str().to_owned(),
+        limit,
+        resets_at: resets_at.to_rfc3339(),
+    };
+    match ctx.envelope(&event) {
+        Ok(envelope) => {
+            if let Err(error) =
+                store::mark_limit_reached(&deps.table, &ctx.principal.user_id, &day, &envelope)
+                    .await
+            {
+                // The refusal stands either way; the next one publishes the event.
+                tracing::warn!(%error, "UsageLimitReached not recorded");
+            }
+        }
+        Err(error) => return error,
+    }
+    ApiError::TooManyRequests {
+        retry_after: quota::retry_after(now),
+        detail: format!(
+            "your {} plan allows {limit} generation jobs a day; the quota renews at {}",
+            plan.as_str(),
+            resets_at.to_rfc3339()
+        ),
+    }
+}

@@ -1,0 +1,238 @@
+//! A generation job as stored and as shown: `USER#<ownerId>` / `JOB#<jobId>`, in its owner's
+//! partition like sessions, so nobody else's request ever finds it. The local index sorts a
+//! user's jobs by whether they still run (`lsi1sk = JOB#active#<jobId>` or
+//! `JOB#done#<jobId>`), so a logout finds the jobs to cancel without reading finished ones.
+
+use chrono::{DateTime, Utc};
+use fountain_events::catalog::GenerationOutput;
+use fountain_http::{ApiError, Checks};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Succeeded => "succeeded",
+            JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Queued and running jobs can still change; the others are final.
+    pub fn is_active(self) -> bool {
+        matches!(self, JobStatus::Queued | JobStatus::Running)
+    }
+}
+
+/// What the worker has done of a job, in the order it does it.
+pub const STEPS: &[(&str, u8)] = &[
+    ("story", 10),
+    ("prose", 60),
+    ("fountain", 70),
+    ("orchestration", 85),
+    ("upload", 100),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    pub job_id: String,
+    pub owner_id: String,
+    pub script_id: String,
+    /// The session whose context enriches the story.
+    pub session_id: Option<String>,
+    pub status: JobStatus,
+    /// 0..=100.
+    pub progress: u8,
+    /// The last step finished (`story`, `prose`, `fountain`, `orchestration`, `upload`).
+    pub step: Option<String>,
+    /// Deliveries taken by the worker so far.
+    pub attempts: u32,
+    /// The prose generator (`offline` or `openai`).
+    pub generator: String,
+    /// The UTC day (`YYYY-MM-DD`) whose quota the job counts against.
+    pub quota_day: String,
+    pub plan: String,
+    /// The story revision the outputs were made from, once known.
+    pub story_revision: Option<u64>,
+    #[serde(default)]
+    pub outputs: Vec<GenerationOutput>,
+    /// Why it failed or was cancelled, in words fit for the user.
+    pub reason: Option<String>,
+    /// The last failed attempt's error while retries remain.
+    pub last_error: Option<String>,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// While running: the worker holding the job may be dead only after this (epoch ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    pub lease_until: Option<i64>,
+}
+
+impl Job {
+    pub const SK_PREFIX: &'static str = "JOB#";
+
+    pub fn pk(owner_id: &str) -> String {
+        format!("USER#{owner_id}")
+    }
+
+    pub fn sk(job_id: &str) -> String {
+        format!("{}{job_id}", Self::SK_PREFIX)
+    }
+
+    pub fn lsi1sk(job_id: &str, status: JobStatus) -> String {
+        let state = if status.is_active() { "active" } else { "done" };
+        format!("JOB#{state}#{job_id}")
+    }
+
+    /// The index range of a user's queued and running jobs.
+    pub const ACTIVE_PREFIX: &'static str = "JOB#active#";
+
+    pub fn location(&self) -> String {
+        format!("/generations/{}", self.job_id)
+    }
+}
+
+impl ItemCodec for Job {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        keyed_item(
+            self,
+            &[
+                ("pk", &Job::pk(&self.owner_id)),
+                ("sk", &Job::sk(&self.job_id)),
+                ("lsi1sk", &Job::lsi1sk(&self.job_id, self.status)),
+                ("entity", "generation-job"),
+            ],
+        )
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        from_item(item)
+    }
+}
+
+/// The body of `POST /scripts/{scriptId}/generations` (it may be empty).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateGeneration {
+    /// One of the caller's sessions, bound to this script or to none: its context enriches
+    /// the story.
+    pub session_id: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl CreateGeneration {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        Checks::new()
+            .optional("sessionId", self.session_id.as_deref(), 64)
+            .comment(self.comment.as_deref())
+            .finish()
+    }
+
+    /// What makes two requests under one Idempotency-Key the same request.
+    pub fn fingerprint(&self, script_id: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let text = serde_json::json!([script_id, self.session_id, self.comment]).to_string();
+        hex(&Sha256::digest(text.as_bytes()))
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A job as the API shows it: the stored job plus its links.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JobView {
+    #[serde(flatten)]
+    pub job: Job,
+    pub links: JobLinks,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JobLinks {
+    /// This job's URL path.
+    #[serde(rename = "self")]
+    pub this: String,
+    pub script: String,
+    /// Once succeeded: every output with a presigned URL valid for `expiresInSeconds`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<OutputLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputLink {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: u64,
+    pub sha256: String,
+    pub url: String,
+    pub expires_in_seconds: u64,
+}
+
+/// A page of the caller's jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JobPage {
+    pub items: Vec<JobView>,
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_sorts_into_the_active_range_until_it_finishes() {
+        assert_eq!(Job::lsi1sk("J", JobStatus::Queued), "JOB#active#J");
+        assert_eq!(Job::lsi1sk("J", JobStatus::Running), "JOB#active#J");
+        for done in [
+            JobStatus::Succeeded,
+            JobStatus::Failed,
+            JobStatus::Cancelled,
+        ] {
+            assert_eq!(Job::lsi1sk("J", done), "JOB#done#J");
+            assert!(!done.is_active());
+        }
+        assert!(Job::lsi1sk("J", JobStatus::Queued).starts_with(Job::ACTIVE_PREFIX));
+    }
+
+    #[test]
+    fn the_fingerprint_tells_different_requests_apart_and_equal_ones_together() {
+        let a = CreateGeneration {
+            session_id: Some("S".into()),
+            comment: None,
+        };
+        assert_eq!(a.fingerprint("X"), a.clone().fingerprint("X"));
+        assert_ne!(a.fingerprint("X"), a.fingerprint("Y"));
+        assert_ne!(
+            a.fingerprint("X"),
+            CreateGeneration::default().fingerprint("X")
+        );
+    }
+
+    #[test]
+    fn steps_end_at_one_hundred_percent_and_only_go_up() {
+        assert!(STEPS.windows(2).all(|w| w[0].1 < w[1].1));
+        assert_eq!(STEPS.last().map(|s| s.1), Some(100));
+    }
+}

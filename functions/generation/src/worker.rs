@@ -1,0 +1,179 @@
+//! The `generate_stories` worker: StoryGenerationRequested arrives through its rule's SQS
+//! queue; each message is one job, run step by step (see [`crate::pipeline`]).
+//!
+//! Deliveries and retries: the job item, not the message, says what is left to do. A job
+//! that is no longer queued or running (cancelled, finished) is acknowledged and skipped,
+//! so duplicate deliveries do nothing. A running job is taken over only once its worker's
+//! lease has run out (the queue's visibility timeout is six times the function's timeout,
+//! and the lease is the function's timeout, so a redelivery after a crash always finds it
+//! expired). A retryable failure gives the job back and fails the message, which SQS
+//! delivers again; on the queue's last delivery (`maxReceiveCount`) the job is marked
+//! failed with the reason, and the message goes on to the dead-letter queue for an
+//! operator. A permanent failure fails the job at once and acknowledges the message.
+
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use fountain_events::catalog::StoryGenerationRequested;
+use fountain_events::{EventContext, EventEnvelope};
+use fountain_prose::Generator;
+use fountain_runtime::consumer::envelope_of;
+use fountain_runtime::{ConfigError, Env};
+use fountain_store::{StoreError, Table};
+use tracing::{Instrument, error, info, info_span, warn};
+
+use crate::lifecycle;
+use crate::outputs::Outputs;
+use crate::pipeline::{self, Outcome, StepError};
+use crate::store;
+
+/// What the worker needs, built once per process.
+#[derive(Debug, Clone)]
+pub struct WorkerDeps<G> {
+    pub table: Table,
+    pub outputs: Outputs,
+    pub generator: G,
+    /// The queue's `maxReceiveCount`: the delivery on which a failing job is given up.
+    pub max_receive_count: u32,
+    /// How long a running job is held before another delivery may take it over: the
+    /// function's timeout.
+    pub lease: Duration,
+    /// Characters of screenplay per generator call.
+    pub part_budget: usize,
+}
+
+impl WorkerDeps<fountain_prose::Provider> {
+    /// `TABLE_NAME`, `OUTPUT_BUCKET`, `MAX_RECEIVE_COUNT`, `JOB_LEASE_SECONDS` and the
+    /// generator's settings (`GENERATOR`, ...).
+    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
+        let prose = fountain_prose::ProseConfig::from_env(env)?;
+        Ok(Self {
+            table: Table::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                env.required("TABLE_NAME")?,
+            ),
+            outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
+            generator: fountain_prose::Provider::from_config(&prose.provider)?,
+            max_receive_count: env.parse_or("MAX_RECEIVE_COUNT", 3)?,
+            lease: Duration::from_secs(env.parse_or("JOB_LEASE_SECONDS", 900)?),
+            part_budget: prose.part_budget,
+        })
+    }
+}
+
+/// Why a message was not done with.
+#[derive(Debug, thiserror::Error)]
+enum MessageError {
+    #[error("not a generation request: {0}")]
+    Poison(String),
+    #[error("{0}")]
+    Retry(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub async fn generate_stories<G: Generator>(
+    deps: &WorkerDeps<G>,
+    event: SqsEvent,
+) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    for message in event.records {
+        let message_id = message.message_id.clone().unwrap_or_default();
+        if let Err(failure) = Box::pin(handle(deps, &message)).await {
+            error!(message_id, error = %failure, "generation message not done; it will be retried");
+            let mut item = BatchItemFailure::default();
+            item.item_identifier = message_id;
+            response.batch_item_failures.push(item);
+        }
+    }
+    response
+}
+
+/// This message's delivery number (1 for the first).
+fn receive_count(message: &SqsMessage) -> u32 {
+    message
+        .attributes
+        .get("ApproximateReceiveCount")
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(1)
+}
+
+async fn handle<G: Generator>(
+    deps: &WorkerDeps<G>,
+    message: &SqsMessage,
+) -> Result<(), MessageError> {
+    let envelope = envelope_of(message).map_err(|e| MessageError::Poison(e.to_string()))?;
+    let request = envelope
+        .data_as::<StoryGenerationRequested>()
+        .map_err(|e| MessageError::Poison(e.to_string()))?;
+    let span = info_span!(
+        "generation",
+        job_id = %request.job_id,
+        event_id = %envelope.id,
+        correlation_id = %envelope.correlation_id,
+    );
+    let delivery = receive_count(message);
+    run(deps, &envelope, &request, delivery)
+        .instrument(span)
+        .await
+}
+
+async fn run<G: Generator>(
+    deps: &WorkerDeps<G>,
+    envelope: &EventEnvelope,
+    request: &StoryGenerationRequested,
+    delivery: u32,
+) -> Result<(), MessageError> {
+    let Some(job) = store::load(&deps.table, &request.owner_id, &request.job_id).await? else {
+        warn!("no such job; nothing to do");
+        return Ok(());
+    };
+    let context = EventContext::caused_by(envelope);
+    match pipeline::run(deps, job.clone(), &context).await {
+        Ok(Outcome::Completed) => {
+            info!("job completed");
+            Ok(())
+        }
+        Ok(Outcome::Skipped(why)) => {
+            info!(why, "job skipped");
+            Ok(())
+        }
+        Err(StepError::Permanent(reason)) => {
+            lifecycle::fail(&deps.table, &job, reason.clone(), &context).await?;
+            info!(reason, "job failed for good");
+            Ok(())
+        }
+        Err(StepError::Busy) => Err(MessageError::Retry(
+            "another delivery holds the job's lease".into(),
+        )),
+        Err(StepError::Retryable { job: held, reason }) => {
+            if give_up(deps, &held, delivery, &reason, &context).await? {
+                return Err(MessageError::Retry(reason));
+            }
+            pipeline::give_back(&deps.table, *held, &reason).await?;
+            Err(MessageError::Retry(reason))
+        }
+        Err(StepError::Store(error)) => {
+            let reason = format!("storage failed: {error}");
+            give_up(deps, &job, delivery, &reason, &context).await?;
+            Err(MessageError::Retry(reason))
+        }
+    }
+}
+
+/// On the queue's last delivery, fails the job with `reason` (the message still fails, so
+/// it goes on to the dead-letter queue): `true` when this was the last delivery.
+async fn give_up<G>(
+    deps: &WorkerDeps<G>,
+    job: &crate::model::Job,
+    delivery: u32,
+    reason: &str,
+    context: &EventContext,
+) -> Result<bool, StoreError> {
+    if delivery < deps.max_receive_count {
+        return Ok(false);
+    }
+    let reason = format!("gave up after {delivery} attempts: {reason}");
+    lifecycle::fail(&deps.table, job, reason, context).await?;
+    Ok(true)
+}
