@@ -11,3 +11,4 @@ start_emulator "$(free_port)"
 cargo run --quiet --package fountain-e2e --bin bench_structure
 cargo run --quiet --package fountain-e2e --bin bench_story
 cargo run --quiet --package fountain-e2e --bin bench_fountain_api
+cargo run --quiet --package fountain-e2e --bin bench_generation

@@ -173,7 +173,7 @@ async fn give_up<G>(
     if delivery < deps.max_receive_count {
         return Ok(false);
     }
-    let reason = format!("gave up after {delivery} attempts: {reason}");
-    lifecycle::fail(&deps.table, job, reason, context).await?;
+    // The job and its event carry the attempt count; the reason is the last error.
+    lifecycle::fail(&deps.table, job, reason.to_owned(), context).await?;
     Ok(true)
 }
