@@ -37,6 +37,28 @@ fn jouvence_cases_parse_to_their_expected_codes() {
     assert_only_documented_differences("jouvence", &failures, DOCUMENTED_DIFFERENCES, cases.len());
 }
 
+/// The cases' inputs, named as above, for the API round trip in `tests/tests/fountain_api.rs`
+/// (that crate reads no YAML). Derived from the YAML files; this test keeps it current.
+const INPUTS_JSON: &str = "tests/fixtures/jouvence-inputs.json";
+
+#[test]
+fn the_derived_inputs_json_is_current() {
+    let inputs: serde_json::Map<String, serde_json::Value> = cases()
+        .into_iter()
+        .map(|case| (case.name, serde_json::Value::String(case.input)))
+        .collect();
+    let wanted = serde_json::to_string_pretty(&inputs).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(INPUTS_JSON);
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &wanted).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == wanted,
+        "{INPUTS_JSON} is stale: run `UPDATE_FIXTURES=1 cargo test -p fountain-text --test conformance_jouvence`"
+    );
+}
+
 #[test]
 fn jouvence_inputs_round_trip() {
     for case in cases() {
