@@ -33,13 +33,39 @@ fn script_id(reply: &Reply) -> String {
 
 /// Import, export, import the export, export again: both exports read the same.
 async fn round_trip(h: &Harness, name: &str, text: &str) {
-    let first = script_id(&import(h, "alice", text).await);
-    let exported = text_of(&export(h, "alice", &first).await);
-    let second = script_id(&import(h, "alice", &exported).await);
-    let again = text_of(&export(h, "alice", &second).await);
-    let a = fountain_text::parse(&exported).unwrap().without_spans();
-    let b = fountain_text::parse(&again).unwrap().without_spans();
-    assert_eq!(a, b, "{name}");
+    if let Err(why) = try_round_trip(h, text).await {
+        panic!("{name}: {why}");
+    }
+}
+
+/// The round trip, its first failure as text (a refused request or exports that differ),
+/// else the first export.
+async fn try_round_trip(h: &Harness, text: &str) -> Result<String, String> {
+    let first = imported(&import(h, "alice", text).await)?;
+    let exported = exported_text(&export(h, "alice", &first).await)?;
+    let second = imported(&import(h, "alice", &exported).await)?;
+    let again = exported_text(&export(h, "alice", &second).await)?;
+    let a = fountain_text::parse(&exported).map_err(|e| e.to_string())?;
+    let b = fountain_text::parse(&again).map_err(|e| e.to_string())?;
+    if a.without_spans() != b.without_spans() {
+        return Err(format!("the exports differ:\n{exported}\n---\n{again}"));
+    }
+    Ok(exported)
+}
+
+fn imported(reply: &Reply) -> Result<String, String> {
+    match (reply.status, reply.body["scriptId"].as_str()) {
+        (201, Some(id)) => Ok(id.to_owned()),
+        _ => Err(format!("import: {} {}", reply.status, reply.body)),
+    }
+}
+
+fn exported_text(reply: &Reply) -> Result<String, String> {
+    match (reply.status, &reply.body) {
+        (200, serde_json::Value::String(text)) => Ok(text.clone()),
+        (200, other) => Ok(other.to_string()),
+        _ => Err(format!("export: {} {}", reply.status, reply.body)),
+    }
 }
 
 #[tokio::test]
@@ -66,6 +92,76 @@ async fn conformance_files_and_a_feature_round_trip() {
     assert!(count >= 30, "{count} files");
     let feature = fountain_text::write(&fountain_text::generate::screenplay(7, 3000));
     round_trip(&h, "generated feature", &feature).await;
+}
+
+/// Jouvence cases the API cannot take through the round trip by design, each with why
+/// (also in shared/fountain-text/CONFORMANCE.md). A listed case that starts passing fails
+/// the test too, so the list stays exact.
+const JOUVENCE_NOT_THROUGH_THE_API: &[(&str, &str)] = &[];
+
+/// Every Jouvence case (their inputs, derived from the YAML files by fountain-text's
+/// conformance test) goes through the same round trip as the files above, all at once on
+/// one harness.
+#[tokio::test]
+async fn jouvence_cases_round_trip() {
+    let h = std::sync::Arc::new(Harness::start("fountain-jouvence").await);
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fountain-text/tests/fixtures/jouvence-inputs.json"
+    );
+    let cases: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(cases.len(), 46, "the jouvence fixtures hold 46 cases");
+    let mut runs = tokio::task::JoinSet::new();
+    for (name, input) in cases {
+        let h = h.clone();
+        runs.spawn(async move {
+            let input = input.as_str().unwrap();
+            let outcome = try_round_trip(&h, input).await.and_then(|exported| {
+                // And the first import loses no element of the case.
+                let ours = fountain_text::parse(input).unwrap().without_spans();
+                let back = fountain_text::parse(&exported).unwrap().without_spans();
+                if ours.elements == back.elements {
+                    Ok(())
+                } else {
+                    Err(format!("elements lost or changed:\n{exported}"))
+                }
+            });
+            (name, outcome)
+        });
+    }
+    let mut failed = Vec::new();
+    let mut unexpected = Vec::new();
+    let mut passed = 0;
+    while let Some(run) = runs.join_next().await {
+        let (name, outcome) = run.unwrap();
+        let listed = JOUVENCE_NOT_THROUGH_THE_API
+            .iter()
+            .any(|(listed, _)| *listed == name);
+        match (outcome, listed) {
+            (Err(why), false) => unexpected.push(format!("{name}: {why}")),
+            (Err(_), true) => failed.push(name),
+            (Ok(()), _) => passed += 1,
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "{} jouvence cases fail the API round trip without a reason listed:\n{}",
+        unexpected.len(),
+        unexpected.join("\n\n")
+    );
+    let now_passing: Vec<_> = JOUVENCE_NOT_THROUGH_THE_API
+        .iter()
+        .filter(|(name, _)| !failed.iter().any(|f| f == name))
+        .collect();
+    assert!(
+        now_passing.is_empty(),
+        "listed jouvence cases now pass; remove them here and from CONFORMANCE.md: {now_passing:?}"
+    );
+    eprintln!(
+        "jouvence through the API: {passed} of 46 round trip, {} listed",
+        failed.len()
+    );
 }
 
 #[tokio::test]
@@ -160,4 +256,184 @@ async fn script_items(h: &Harness) -> i32 {
             return count;
         }
     }
+}
+
+/// A fault halfway through an import: every content item is written, then the final
+/// transaction (script, owner's membership, ScriptCreated) is refused, and the import
+/// removes what it wrote. The refusal is real: the owner's membership item
+/// (`SCRIPT#<id>` / `MEMBER#<user>`) is written only by that transaction, and a user id this
+/// long makes its sort key larger than the 1,024 bytes DynamoDB (and the emulator) allow.
+/// The table's stream shows the content written and removed again.
+#[tokio::test]
+async fn a_commit_refused_after_the_content_is_written_leaves_nothing() {
+    let h = Harness::start("fountain-fault").await;
+    let owner = format!("writer-{}", "x".repeat(1_100));
+    let items_before = script_items(&h).await;
+    let mut text = String::from("Title: Half Way\n\n");
+    for scene in 0..12 {
+        text.push_str(&format!(
+            "INT. ROOM {scene} - DAY\n\nRain on the glass.\n\nANNA\nHello {scene}.\n\nBOB (V.O.)\nHi.\n\n"
+        ));
+    }
+
+    let reply = import(&h, &owner, &text).await;
+    assert_eq!(reply.status, 500, "{:?}", reply.body);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(reply.body["status"], 500);
+    assert!(reply.body["correlationId"].is_string(), "{:?}", reply.body);
+
+    // What the import wrote, in order: content items of one new script partition, then
+    // their removal; never the script item, the membership or an outbox item.
+    let records = stream_records(&h).await;
+    let written: Vec<&(String, String, String)> = records
+        .iter()
+        .filter(|(event, pk, _)| event == "INSERT" && pk.starts_with("SCRIPT#"))
+        .collect();
+    let partitions: std::collections::BTreeSet<&str> =
+        written.iter().map(|(_, pk, _)| pk.as_str()).collect();
+    assert_eq!(partitions.len(), 1, "{partitions:?}");
+    let partition = partitions.into_iter().next().unwrap().to_owned();
+    // 12 sections, 36 elements, 2 characters and their names, 13 order revisions: 3 batches.
+    assert_eq!(written.len(), 12 + 36 + 2 + 2 + 13, "{written:?}");
+    let sort_keys: Vec<&str> = written.iter().map(|(_, _, sk)| sk.as_str()).collect();
+    assert_eq!(
+        sort_keys
+            .iter()
+            .filter(|sk| sk.starts_with("CHARNAME#"))
+            .count(),
+        2
+    );
+    assert!(
+        !sort_keys
+            .iter()
+            .any(|sk| *sk == "SCRIPT" || sk.starts_with("MEMBER#")),
+        "{sort_keys:?}"
+    );
+    for (_, pk, sk) in &written {
+        let removed = records
+            .iter()
+            .position(|(event, p, s)| event == "REMOVE" && p == pk && s == sk);
+        let inserted = records
+            .iter()
+            .position(|(event, p, s)| event == "INSERT" && p == pk && s == sk);
+        assert!(
+            removed > inserted,
+            "{pk} {sk} is not removed after it was written"
+        );
+    }
+    assert!(
+        !records.iter().any(|(_, pk, _)| pk.starts_with("OUTBOX#")),
+        "an event was written: {records:?}"
+    );
+
+    // Nothing is left: no item in the partition (character names included), no script
+    // item anywhere, no ScriptCreated in the event store, no script listed.
+    let client = aws_sdk_dynamodb::Client::new(&h.stack.sdk);
+    let left = client
+        .query()
+        .table_name(h.stack.table_name("AppTable").unwrap())
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(partition.clone()),
+        )
+        .select(aws_sdk_dynamodb::types::Select::Count)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.count(), 0);
+    assert_eq!(script_items(&h).await, items_before);
+    let script = partition.trim_start_matches("SCRIPT#");
+    let events = h
+        .get(
+            &format!("/events?aggregateId={script}"),
+            fountain_e2e::ADMIN,
+        )
+        .await;
+    assert_eq!(events.status, 200, "{:?}", events.body);
+    assert_eq!(events.body["items"], serde_json::json!([]));
+    assert_eq!(
+        h.get("/scripts", &owner).await.body["items"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        h.get(&format!("/scripts/{script}"), &owner).await.status,
+        404
+    );
+}
+
+/// Every record of the app table's stream, (event name, pk, sk) in order, read from the
+/// start of its one shard as the emulator serves it (it does not check request signatures,
+/// and this crate has no DynamoDB Streams client). The table is the test's own.
+async fn stream_records(h: &Harness) -> Vec<(String, String, String)> {
+    let table = aws_sdk_dynamodb::Client::new(&h.stack.sdk)
+        .describe_table()
+        .table_name(h.stack.table_name("AppTable").unwrap())
+        .send()
+        .await
+        .unwrap();
+    let arn = table
+        .table()
+        .unwrap()
+        .latest_stream_arn()
+        .unwrap()
+        .to_owned();
+    let stream = streams_call(h, "DescribeStream", serde_json::json!({ "StreamArn": arn })).await;
+    let shards = stream["StreamDescription"]["Shards"].as_array().unwrap();
+    assert_eq!(shards.len(), 1, "{stream}");
+    let start = streams_call(
+        h,
+        "GetShardIterator",
+        serde_json::json!({
+            "StreamArn": arn,
+            "ShardId": shards[0]["ShardId"],
+            "ShardIteratorType": "TRIM_HORIZON",
+        }),
+    )
+    .await;
+    let mut iterator = start["ShardIterator"].as_str().unwrap().to_owned();
+    let mut records = Vec::new();
+    loop {
+        let page = streams_call(
+            h,
+            "GetRecords",
+            serde_json::json!({ "ShardIterator": iterator }),
+        )
+        .await;
+        let batch = page["Records"].as_array().unwrap();
+        if batch.is_empty() {
+            return records;
+        }
+        for record in batch {
+            let keys = &record["dynamodb"]["Keys"];
+            records.push((
+                record["eventName"].as_str().unwrap().to_owned(),
+                keys["pk"]["S"].as_str().unwrap().to_owned(),
+                keys["sk"]["S"].as_str().unwrap().to_owned(),
+            ));
+        }
+        iterator = page["NextShardIterator"].as_str().unwrap().to_owned();
+    }
+}
+
+async fn streams_call(h: &Harness, action: &str, body: serde_json::Value) -> serde_json::Value {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap();
+    let reply = h
+        .http
+        .post(endpoint)
+        .header("x-amz-target", format!("DynamoDBStreams_20120810.{action}"))
+        .header("content-type", "application/x-amz-json-1.0")
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        )
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.status().is_success(), "{action}: {}", reply.status());
+    reply.json().await.unwrap()
 }
