@@ -324,23 +324,18 @@ async fn a_job_runs_to_five_deterministic_outputs_that_their_own_tools_accept() 
 async fn one_idempotency_key_makes_one_job_and_refuses_a_different_request() {
     let h = Harness::start("gen-idem").await;
     let script_id = import(&h, "alice").await;
-    let first = request_job(
-        &h,
-        "alice",
-        &script_id,
-        json!({ "comment": "draft" }),
-        Some("key-1"),
-    )
-    .await;
+    let draft = || {
+        request_job(
+            &h,
+            "alice",
+            &script_id,
+            json!({ "comment": "draft" }),
+            Some("key-1"),
+        )
+    };
+    let first = draft().await;
     assert_eq!(first.status, 202, "{:?}", first.body);
-    let second = request_job(
-        &h,
-        "alice",
-        &script_id,
-        json!({ "comment": "draft" }),
-        Some("key-1"),
-    )
-    .await;
+    let second = draft().await;
     assert_eq!(second.status, 202, "{:?}", second.body);
     assert_eq!(second.body["jobId"], first.body["jobId"]);
     assert_eq!(second.header("idempotent-replayed"), Some("true"));

@@ -9,11 +9,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::SqsBatchResponse;
+use aws_sdk_sqs::types::Message;
 use fountain_e2e::Harness;
 use fountain_generation::outputs::Outputs;
 use fountain_generation::worker::{WorkerDeps, generate_stories};
 use fountain_local::StackOptions;
 use fountain_local::pollers::{receive, settle, sqs_event};
+use fountain_local::provision::Queue;
 use fountain_prose::{GenerateError, Generator, Offline, Part};
 use fountain_store::Table;
 use fountain_stories::Story;
@@ -155,10 +157,8 @@ impl Rig {
         job.body["jobId"].as_str().unwrap().to_owned()
     }
 
-    /// Waits for the job's message on the worker's queue and delivers it to `worker` as
-    /// Lambda would; returns the worker's answer (settled like Lambda settles it) and the
-    /// delivery's receive count and the message's body.
-    async fn deliver(&self, worker: &WorkerDeps<TestGenerator>) -> (SqsBatchResponse, u32, String) {
+    /// Waits for the next message on the worker's queue, as Lambda receives it.
+    async fn next_message(&self) -> (aws_sdk_sqs::Client, Queue, Vec<Message>) {
         let sqs = aws_sdk_sqs::Client::new(&self.h.stack.sdk);
         let queue = self.h.stack.queue("GenerationQueue").unwrap().clone();
         let messages = Harness::eventually(30, "the job's message", || async {
@@ -166,6 +166,14 @@ impl Rig {
             (!messages.is_empty()).then_some(messages)
         })
         .await;
+        (sqs, queue, messages)
+    }
+
+    /// Waits for the job's message on the worker's queue and delivers it to `worker` as
+    /// Lambda would; returns the worker's answer (settled like Lambda settles it) and the
+    /// delivery's receive count and the message's body.
+    async fn deliver(&self, worker: &WorkerDeps<TestGenerator>) -> (SqsBatchResponse, u32, String) {
+        let (sqs, queue, messages) = self.next_message().await;
         let count = messages[0]
             .attributes()
             .and_then(|a| {
@@ -183,13 +191,7 @@ impl Rig {
     /// Delivers the job's message to a worker that is killed after `seconds`, as a crash
     /// or a timeout would: the message is neither deleted nor released.
     async fn deliver_and_kill(&self, worker: &WorkerDeps<TestGenerator>, seconds: u64) {
-        let sqs = aws_sdk_sqs::Client::new(&self.h.stack.sdk);
-        let queue = self.h.stack.queue("GenerationQueue").unwrap().clone();
-        let messages = Harness::eventually(30, "the job's message", || async {
-            let messages = receive(&sqs, &queue, 1).await.unwrap();
-            (!messages.is_empty()).then_some(messages)
-        })
-        .await;
+        let (sqs, queue, messages) = self.next_message().await;
         let event = sqs_event(&messages, &queue, "us-east-1").unwrap();
         let run = tokio::time::timeout(
             Duration::from_secs(seconds),

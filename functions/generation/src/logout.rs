@@ -6,35 +6,25 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
 use fountain_events::catalog::UserLoggedOut;
 use fountain_events::{EventContext, EventEnvelope};
-use fountain_runtime::consumer::process_batch;
-use fountain_runtime::{ConfigError, Env, Idempotency};
-use fountain_store::{StoreError, Table};
+use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::{ConfigError, Env};
+use fountain_store::StoreError;
 use tracing::info;
 
 use crate::lifecycle::{self, CancelReason};
 use crate::store;
 
-#[derive(Debug, Clone)]
-pub struct LogoutDeps {
-    pub table: Table,
-    pub idempotency: Idempotency,
-}
+/// The consumer's table and its event claims.
+pub type LogoutDeps = ConsumerDeps;
 
-impl LogoutDeps {
-    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            env.required("TABLE_NAME")?,
-        );
-        Ok(Self {
-            idempotency: Idempotency::new(
-                table.clone(),
-                "cancel_generations_on_logout",
-                Duration::minutes(5),
-            ),
-            table,
-        })
-    }
+/// `LogoutDeps` from the environment.
+pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<LogoutDeps, ConfigError> {
+    ConsumerDeps::load(
+        env,
+        sdk,
+        "cancel_generations_on_logout",
+        Duration::minutes(5),
+    )
 }
 
 pub async fn cancel_generations_on_logout(deps: &LogoutDeps, event: SqsEvent) -> SqsBatchResponse {

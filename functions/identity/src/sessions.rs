@@ -6,30 +6,19 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
 use fountain_events::EventEnvelope;
 use fountain_events::catalog::{DomainEvent, UserLoggedOut};
-use fountain_runtime::consumer::process_batch;
-use fountain_runtime::{ConfigError, Env, Idempotency};
-use fountain_store::{StoreError, Table};
+use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::{ConfigError, Env};
+use fountain_store::StoreError;
 use tracing::info;
 
 use crate::store;
 
-#[derive(Debug, Clone)]
-pub struct SessionsDeps {
-    pub table: Table,
-    pub idempotency: Idempotency,
-}
+/// The consumer's table and its event claims.
+pub type SessionsDeps = ConsumerDeps;
 
-impl SessionsDeps {
-    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            env.required("TABLE_NAME")?,
-        );
-        Ok(Self {
-            idempotency: Idempotency::new(table.clone(), "end_sessions", Duration::minutes(2)),
-            table,
-        })
-    }
+/// `SessionsDeps` from the environment.
+pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<SessionsDeps, ConfigError> {
+    ConsumerDeps::load(env, sdk, "end_sessions", Duration::minutes(2))
 }
 
 #[derive(Debug, thiserror::Error)]

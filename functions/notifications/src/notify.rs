@@ -9,9 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 use fountain_events::catalog::NotificationCreated;
 use fountain_events::ids::new_id;
 use fountain_events::{EventContext, EventEnvelope};
-use fountain_runtime::consumer::process_batch;
-use fountain_runtime::{ConfigError, Env, Idempotency};
-use fountain_store::{StoreError, Table};
+use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::{ConfigError, Env};
+use fountain_store::StoreError;
 use tracing::info;
 
 use crate::model::Notification;
@@ -21,23 +21,12 @@ use crate::wording::{self, Draft};
 /// The consumer's name in its idempotency claims.
 pub const CONSUMER: &str = "notify_users";
 
-#[derive(Debug, Clone)]
-pub struct NotifyDeps {
-    pub table: Table,
-    pub idempotency: Idempotency,
-}
+/// The consumer's table and its event claims.
+pub type NotifyDeps = ConsumerDeps;
 
-impl NotifyDeps {
-    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            env.required("TABLE_NAME")?,
-        );
-        Ok(Self {
-            idempotency: Idempotency::new(table.clone(), CONSUMER, Duration::minutes(2)),
-            table,
-        })
-    }
+/// `NotifyDeps` from the environment.
+pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<NotifyDeps, ConfigError> {
+    ConsumerDeps::load(env, sdk, CONSUMER, Duration::minutes(2))
 }
 
 #[derive(Debug, thiserror::Error)]

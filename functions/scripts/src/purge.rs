@@ -8,8 +8,8 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
 use fountain_events::EventEnvelope;
 use fountain_events::catalog::{DomainEvent, ScriptDeleted};
-use fountain_runtime::consumer::process_batch;
-use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::{ConfigError, Env};
 use fountain_store::{Item, MAX_BATCH_WRITES, Retry, StoreError, Table, delete_request, s};
 use tracing::info;
 
@@ -20,23 +20,12 @@ const RETRY: Retry = Retry {
     first_pause: StdDuration::from_millis(50),
 };
 
-#[derive(Debug, Clone)]
-pub struct PurgeDeps {
-    pub table: Table,
-    pub idempotency: Idempotency,
-}
+/// The consumer's table and its event claims.
+pub type PurgeDeps = ConsumerDeps;
 
-impl PurgeDeps {
-    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            env.required("TABLE_NAME")?,
-        );
-        Ok(Self {
-            idempotency: Idempotency::new(table.clone(), "purge_script", Duration::minutes(5)),
-            table,
-        })
-    }
+/// `PurgeDeps` from the environment.
+pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<PurgeDeps, ConfigError> {
+    ConsumerDeps::load(env, sdk, "purge_script", Duration::minutes(5))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -5,9 +5,9 @@
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
 use fountain_events::EventEnvelope;
-use fountain_runtime::consumer::process_batch;
-use fountain_runtime::{ConfigError, Env, Idempotency};
-use fountain_store::{StoreError, Table};
+use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::{ConfigError, Env};
+use fountain_store::StoreError;
 use tracing::info;
 
 use crate::cache;
@@ -28,27 +28,12 @@ pub const CONTENT_EVENTS: &[&str] = &[
     "ItemsReordered",
 ];
 
-#[derive(Debug, Clone)]
-pub struct InvalidateDeps {
-    pub table: Table,
-    pub idempotency: Idempotency,
-}
+/// The consumer's table and its event claims.
+pub type InvalidateDeps = ConsumerDeps;
 
-impl InvalidateDeps {
-    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            env.required("TABLE_NAME")?,
-        );
-        Ok(Self {
-            idempotency: Idempotency::new(
-                table.clone(),
-                "invalidate_stories",
-                Duration::minutes(5),
-            ),
-            table,
-        })
-    }
+/// `InvalidateDeps` from the environment.
+pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<InvalidateDeps, ConfigError> {
+    ConsumerDeps::load(env, sdk, "invalidate_stories", Duration::minutes(5))
 }
 
 pub async fn invalidate_stories(deps: &InvalidateDeps, event: SqsEvent) -> SqsBatchResponse {

@@ -8,8 +8,8 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
 use fountain_events::EventEnvelope;
 use fountain_events::catalog::{DomainEvent, SectionRemoved};
-use fountain_runtime::consumer::process_batch;
-use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::{ConfigError, Env};
 use fountain_scripts::Script;
 use fountain_scripts::access::UNLOCKED_SCRIPT;
 use fountain_store::{Expression, Item, LSI1, StoreError, Table, Transaction, s};
@@ -21,23 +21,12 @@ use crate::order::Siblings;
 /// Two checks (section absent, script unlocked) leave room for this many deletes.
 const DELETES_PER_TRANSACTION: i32 = 98;
 
-#[derive(Debug, Clone)]
-pub struct PurgeSectionDeps {
-    pub table: Table,
-    pub idempotency: Idempotency,
-}
+/// The consumer's table and its event claims.
+pub type PurgeSectionDeps = ConsumerDeps;
 
-impl PurgeSectionDeps {
-    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            env.required("TABLE_NAME")?,
-        );
-        Ok(Self {
-            idempotency: Idempotency::new(table.clone(), "purge_section", Duration::minutes(5)),
-            table,
-        })
-    }
+/// `PurgeSectionDeps` from the environment.
+pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<PurgeSectionDeps, ConfigError> {
+    ConsumerDeps::load(env, sdk, "purge_section", Duration::minutes(5))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -159,7 +159,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "logout" => Invoker::Http(bind(identity_deps()?, identity::handlers::logout)),
         "get_me" => Invoker::Http(bind(identity_deps()?, identity::handlers::get_me)),
         "end_sessions" => Invoker::Sqs(bind(
-            identity::sessions::SessionsDeps::load(env, sdk)?,
+            identity::sessions::load_deps(env, sdk)?,
             identity::sessions::end_sessions,
         )),
         "health" => Invoker::Http(bind(operations::Deps, operations::health::health)),
@@ -176,11 +176,11 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
         "update_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::update_script)),
         "delete_script" => Invoker::Http(bind(scripts_deps()?, scripts::handlers::delete_script)),
         "purge_script" => Invoker::Sqs(bind(
-            scripts::purge::PurgeDeps::load(env, sdk)?,
+            scripts::purge::load_deps(env, sdk)?,
             scripts::purge::purge_script,
         )),
         "purge_section" => Invoker::Sqs(bind(
-            structure::purge::PurgeSectionDeps::load(env, sdk)?,
+            structure::purge::load_deps(env, sdk)?,
             structure::purge::purge_section,
         )),
         "create_character" => Invoker::Http(bind(
@@ -286,12 +286,12 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
             generation::worker::generate_stories,
         )),
         "cancel_generations_on_logout" => Invoker::Sqs(bind(
-            generation::logout::LogoutDeps::load(env, sdk)?,
+            generation::logout::load_deps(env, sdk)?,
             generation::logout::cancel_generations_on_logout,
         )),
         "get_story" => Invoker::Http(bind(scripts_deps()?, stories::handlers::get_story)),
         "invalidate_stories" => Invoker::Sqs(bind(
-            stories::invalidate::InvalidateDeps::load(env, sdk)?,
+            stories::invalidate::load_deps(env, sdk)?,
             stories::invalidate::invalidate_stories,
         )),
         "import_fountain" => Invoker::Http(bind(scripts_deps()?, io::handlers::import_fountain)),
@@ -329,7 +329,7 @@ pub fn build(binary: &str, env: &Env, sdk: &SdkConfig) -> Result<Invoker> {
             notifications::handlers::mark_notification_read,
         )),
         "notify_users" => Invoker::Sqs(bind(
-            notifications::notify::NotifyDeps::load(env, sdk)?,
+            notifications::notify::load_deps(env, sdk)?,
             notifications::notify::notify_users,
         )),
         "create_invitation" => Invoker::Http(bind(

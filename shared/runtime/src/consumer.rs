@@ -9,7 +9,36 @@ use fountain_events::EventEnvelope;
 use serde::Deserialize;
 use tracing::{Instrument, error, info, info_span, warn};
 
+use crate::config::{ConfigError, Env};
 use crate::idempotency::{Claim, Idempotency};
+
+/// What a consumer of the application table needs: the table (`TABLE_NAME`) and the
+/// claims that deduplicate its events, under the consumer's name.
+#[derive(Debug, Clone)]
+pub struct ConsumerDeps {
+    pub table: fountain_store::Table,
+    pub idempotency: Idempotency,
+}
+
+impl ConsumerDeps {
+    /// `lease`: how long a claim holds before another delivery may take the event over
+    /// (longer than the consumer's handling of one event).
+    pub fn load(
+        env: &Env,
+        sdk: &aws_config::SdkConfig,
+        consumer: &str,
+        lease: chrono::Duration,
+    ) -> Result<Self, ConfigError> {
+        let table = fountain_store::Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
+        Ok(Self {
+            idempotency: Idempotency::new(table.clone(), consumer, lease),
+            table,
+        })
+    }
+}
 
 /// Why an event could not be handled; the message is retried and may end in the DLQ.
 #[derive(Debug, thiserror::Error)]
