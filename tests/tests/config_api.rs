@@ -42,7 +42,15 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
         .iter()
         .map(|s| s["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, ["MAX_REQUESTS_PER_MINUTE", "MAX_LOGIN_FAILURES"]);
+    assert_eq!(
+        keys,
+        [
+            "MAX_REQUESTS_PER_MINUTE",
+            "MAX_LOGIN_FAILURES",
+            "GENERATIONS_PER_DAY_FREE",
+            "GENERATIONS_PER_DAY_PRO"
+        ]
+    );
     assert_eq!(list.body["items"][0]["value"], 600);
 
     assert_eq!(
