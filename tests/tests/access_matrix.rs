@@ -169,6 +169,20 @@ async fn every_endpoint_answers_each_role_as_it_must() {
                 .await,
             expect(who, Who::Viewer, 200),
         );
+        // Reading the script's story, its Fountain text and generating from it: any role.
+        for (method, path, success) in [
+            (Method::GET, format!("{s}/story"), 200),
+            (Method::GET, format!("{s}/fountain"), 200),
+            (Method::POST, format!("{s}/generations"), 202),
+            (Method::GET, format!("{s}/generations"), 200),
+        ] {
+            check(
+                format!("{method} {path}"),
+                who,
+                w.call(who, method.clone(), &path, None, None).await,
+                expect(who, Who::Viewer, success),
+            );
+        }
         let name = json!({ "name": fountain_events::ids::new_id() });
         check(
             format!("POST {s}/characters"),
