@@ -129,6 +129,7 @@ impl Rig {
             generator,
             max_receive_count: 3,
             lease,
+            attempt_budget: Duration::from_secs(60),
             // Small parts, so a story has several and the worker checks in between.
             part_budget: 40,
         }
@@ -459,4 +460,47 @@ async fn a_logout_cancels_the_users_queued_jobs_and_the_worker_then_skips_them()
         rig.job_state(&bob.user_id, &bobs).await["status"],
         "succeeded"
     );
+}
+
+#[tokio::test]
+async fn a_job_that_outlives_every_attempt_is_failed_on_the_last_one_and_dead_lettered() {
+    let rig = Rig::start("gen-slow").await;
+    let job_id = rig.job("alice").await;
+    let mut worker = rig.worker(TestGenerator::new(Act::Hang), Duration::from_secs(60));
+    // Each attempt stops itself after a second, as it would before Lambda's timeout.
+    worker.attempt_budget = Duration::from_secs(1);
+    for delivery in 1..=3 {
+        let (response, count, _) = rig.deliver(&worker).await;
+        assert_eq!(count, delivery);
+        assert_eq!(response.batch_item_failures.len(), 1);
+        let state = rig.job_state("alice", &job_id).await;
+        assert_eq!(state["attempts"], delivery);
+        if delivery < 3 {
+            // Given back at once: the next delivery need not wait for the lease.
+            assert_eq!(state["status"], "running");
+            assert_eq!(state["lastError"], "an attempt ran out of time (1 s)");
+        } else {
+            assert_eq!(state["status"], "failed");
+            assert_eq!(state["reason"], "an attempt ran out of time (1 s)");
+        }
+    }
+    let sqs = aws_sdk_sqs::Client::new(&rig.h.stack.sdk);
+    let dlq = rig
+        .h
+        .stack
+        .queue("GenerationDeadLetterQueue")
+        .unwrap()
+        .clone();
+    let queue = rig.h.stack.queue("GenerationQueue").unwrap().clone();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(receive(&sqs, &queue, 1).await.unwrap().is_empty());
+    let dead = Harness::eventually(10, "the dead letter", || async {
+        let messages = receive(&sqs, &dlq, 1).await.unwrap();
+        (!messages.is_empty()).then_some(messages)
+    })
+    .await;
+    assert!(dead[0].body().unwrap().contains(&job_id));
+    let events = rig.events_of(&job_id, "StoryGenerationFailed").await;
+    assert_eq!(count(&events, "StoryGenerationStarted"), 3);
+    assert_eq!(count(&events, "StoryGenerationFailed"), 1);
 }

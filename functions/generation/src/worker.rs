@@ -23,6 +23,7 @@ use fountain_store::{StoreError, Table};
 use tracing::{Instrument, error, info, info_span, warn};
 
 use crate::lifecycle;
+use crate::model::{Job, JobStatus};
 use crate::outputs::Outputs;
 use crate::pipeline::{self, Outcome, StepError};
 use crate::store;
@@ -38,15 +39,24 @@ pub struct WorkerDeps<G> {
     /// How long a running job is held before another delivery may take it over: the
     /// function's timeout.
     pub lease: Duration,
+    /// How long one attempt may run before it stops itself and gives the job back (or, on
+    /// the last delivery, fails it): the function's timeout less a margin for that
+    /// bookkeeping, so a job too slow for Lambda is failed with its reason instead of being
+    /// killed with its job left running.
+    pub attempt_budget: Duration,
     /// Characters of screenplay per generator call.
     pub part_budget: usize,
 }
+
+/// The part of the function's time kept for giving a job back after an attempt ran out.
+pub const ATTEMPT_MARGIN: Duration = Duration::from_secs(30);
 
 impl WorkerDeps<fountain_prose::Provider> {
     /// `TABLE_NAME`, `OUTPUT_BUCKET`, `MAX_RECEIVE_COUNT`, `JOB_LEASE_SECONDS` and the
     /// generator's settings (`GENERATOR`, ...).
     pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
         let prose = fountain_prose::ProseConfig::from_env(env)?;
+        let lease = Duration::from_secs(env.parse_or("JOB_LEASE_SECONDS", 900)?);
         Ok(Self {
             table: Table::new(
                 aws_sdk_dynamodb::Client::new(sdk),
@@ -55,7 +65,10 @@ impl WorkerDeps<fountain_prose::Provider> {
             outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
             generator: fountain_prose::Provider::from_config(&prose.provider)?,
             max_receive_count: env.parse_or("MAX_RECEIVE_COUNT", 3)?,
-            lease: Duration::from_secs(env.parse_or("JOB_LEASE_SECONDS", 900)?),
+            lease,
+            attempt_budget: lease
+                .saturating_sub(ATTEMPT_MARGIN)
+                .max(Duration::from_secs(1)),
             part_budget: prose.part_budget,
         })
     }
@@ -129,7 +142,12 @@ async fn run<G: Generator>(
         return Ok(());
     };
     let context = EventContext::caused_by(envelope);
-    match pipeline::run(deps, job.clone(), &context).await {
+    let attempt = pipeline::run(deps, job.clone(), &context);
+    let outcome = match tokio::time::timeout(deps.attempt_budget, attempt).await {
+        Ok(outcome) => outcome,
+        Err(_) => out_of_time(deps, &job).await,
+    };
+    match outcome {
         Ok(Outcome::Completed) => {
             info!("job completed");
             Ok(())
@@ -161,11 +179,29 @@ async fn run<G: Generator>(
     }
 }
 
+/// An attempt stopped at its budget, like a crash but before Lambda's timeout: the job (still
+/// running under this attempt's lease) is given back, or failed on the last delivery.
+async fn out_of_time<G>(deps: &WorkerDeps<G>, job: &Job) -> Result<Outcome, StepError> {
+    let reason = format!(
+        "an attempt ran out of time ({} s)",
+        deps.attempt_budget.as_secs()
+    );
+    match store::load(&deps.table, &job.owner_id, &job.job_id).await? {
+        Some(current) if current.status == JobStatus::Running => Err(StepError::Retryable {
+            job: Box::new(current),
+            reason,
+        }),
+        _ => Ok(Outcome::Skipped(
+            "the job finished or was cancelled meanwhile",
+        )),
+    }
+}
+
 /// On the queue's last delivery, fails the job with `reason` (the message still fails, so
 /// it goes on to the dead-letter queue): `true` when this was the last delivery.
 async fn give_up<G>(
     deps: &WorkerDeps<G>,
-    job: &crate::model::Job,
+    job: &Job,
     delivery: u32,
     reason: &str,
     context: &EventContext,

@@ -48,6 +48,7 @@ async fn main() {
         generator: Provider::Offline(Offline),
         max_receive_count: 3,
         lease: Duration::from_secs(900),
+        attempt_budget: Duration::from_secs(870),
         part_budget: DEFAULT_PART_BUDGET,
     };
     let text = fountain_text::write(&fountain_text::generate::screenplay(31, ELEMENTS));
