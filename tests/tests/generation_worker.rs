@@ -209,6 +209,27 @@ impl Rig {
             .unwrap();
     }
 
+    /// The job's message is gone from the worker's queue and waits in its dead-letter queue
+    /// (the emulator moves it there at the first receive past `maxReceiveCount`).
+    async fn assert_dead_lettered(&self, job_id: &str) {
+        let sqs = aws_sdk_sqs::Client::new(&self.h.stack.sdk);
+        let queue = self.h.stack.queue("GenerationQueue").unwrap().clone();
+        let dlq = self
+            .h
+            .stack
+            .queue("GenerationDeadLetterQueue")
+            .unwrap()
+            .clone();
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert!(receive(&sqs, &queue, 1).await.unwrap().is_empty());
+        let dead = Harness::eventually(10, "the dead letter", || async {
+            let messages = receive(&sqs, &dlq, 1).await.unwrap();
+            (!messages.is_empty()).then_some(messages)
+        })
+        .await;
+        assert!(dead[0].body().unwrap().contains(job_id));
+    }
+
     async fn stored_objects(&self, job_id: &str) -> usize {
         let s3 = &self.outputs.client;
         let listed = s3
@@ -325,22 +346,7 @@ async fn a_poison_job_is_failed_with_its_reason_and_its_message_ends_in_the_dead
     assert_eq!(failing.calls.load(Ordering::SeqCst), 3);
 
     // The emulator moves the message on to the dead-letter queue at its next receive.
-    let sqs = aws_sdk_sqs::Client::new(&rig.h.stack.sdk);
-    let queue = rig.h.stack.queue("GenerationQueue").unwrap().clone();
-    let dlq = rig
-        .h
-        .stack
-        .queue("GenerationDeadLetterQueue")
-        .unwrap()
-        .clone();
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert!(receive(&sqs, &queue, 1).await.unwrap().is_empty());
-    let dead = Harness::eventually(10, "the dead letter", || async {
-        let messages = receive(&sqs, &dlq, 1).await.unwrap();
-        (!messages.is_empty()).then_some(messages)
-    })
-    .await;
-    assert!(dead[0].body().unwrap().contains(&job_id));
+    rig.assert_dead_lettered(&job_id).await;
 
     let events = rig.events_of(&job_id, "StoryGenerationFailed").await;
     assert_eq!(count(&events, "StoryGenerationFailed"), 1);
@@ -484,22 +490,7 @@ async fn a_job_that_outlives_every_attempt_is_failed_on_the_last_one_and_dead_le
             assert_eq!(state["reason"], "an attempt ran out of time (1 s)");
         }
     }
-    let sqs = aws_sdk_sqs::Client::new(&rig.h.stack.sdk);
-    let dlq = rig
-        .h
-        .stack
-        .queue("GenerationDeadLetterQueue")
-        .unwrap()
-        .clone();
-    let queue = rig.h.stack.queue("GenerationQueue").unwrap().clone();
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert!(receive(&sqs, &queue, 1).await.unwrap().is_empty());
-    let dead = Harness::eventually(10, "the dead letter", || async {
-        let messages = receive(&sqs, &dlq, 1).await.unwrap();
-        (!messages.is_empty()).then_some(messages)
-    })
-    .await;
-    assert!(dead[0].body().unwrap().contains(&job_id));
+    rig.assert_dead_lettered(&job_id).await;
     let events = rig.events_of(&job_id, "StoryGenerationFailed").await;
     assert_eq!(count(&events, "StoryGenerationStarted"), 3);
     assert_eq!(count(&events, "StoryGenerationFailed"), 1);
