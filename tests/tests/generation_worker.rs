@@ -12,6 +12,7 @@ use aws_lambda_events::event::sqs::SqsBatchResponse;
 use aws_sdk_sqs::types::Message;
 use fountain_e2e::Harness;
 use fountain_generation::outputs::Outputs;
+use fountain_generation::redelivery::Redelivery;
 use fountain_generation::worker::{WorkerDeps, generate_stories};
 use fountain_local::StackOptions;
 use fountain_local::pollers::{receive, settle, sqs_event};
@@ -132,6 +133,8 @@ impl Rig {
             attempt_budget: Duration::from_secs(60),
             // Small parts, so a story has several and the worker checks in between.
             part_budget: 40,
+            // The test settles messages itself, as the local runner does.
+            redelivery: None,
         }
     }
 
@@ -494,4 +497,36 @@ async fn a_job_that_outlives_every_attempt_is_failed_on_the_last_one_and_dead_le
     let events = rig.events_of(&job_id, "StoryGenerationFailed").await;
     assert_eq!(count(&events, "StoryGenerationStarted"), 3);
     assert_eq!(count(&events, "StoryGenerationFailed"), 1);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_comes_back_after_the_backoff_not_the_visibility_timeout() {
+    let rig = Rig::start("gen-backoff").await;
+    let job_id = rig.job("alice").await;
+    let mut worker = rig.worker(
+        TestGenerator::new(Act::Fail { retryable: true }),
+        Duration::from_secs(60),
+    );
+    worker.redelivery = Some(Redelivery::new(&rig.h.stack.sdk, Duration::from_secs(1)));
+    // Delivered and failed, but not settled: only the worker's backoff can bring it back
+    // before the queue's visibility timeout of 5,400 s.
+    let (sqs, queue, messages) = rig.next_message().await;
+    let event = sqs_event(&messages, &queue, "us-east-1").unwrap();
+    let response = generate_stories(&worker, event).await;
+    assert_eq!(response.batch_item_failures.len(), 1);
+    let again = Harness::eventually(15, "the message back after its backoff", || async {
+        let messages = receive(&sqs, &queue, 1).await.unwrap();
+        (!messages.is_empty()).then_some(messages)
+    })
+    .await;
+    assert!(again[0].body().unwrap().contains(&job_id));
+    assert_eq!(
+        again[0]
+            .attributes()
+            .and_then(
+                |a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount)
+            )
+            .map(String::as_str),
+        Some("2")
+    );
 }

@@ -11,6 +11,7 @@ pub mod music;
 pub mod outputs;
 pub mod pipeline;
 pub mod quota;
+pub mod redelivery;
 pub mod store;
 pub mod worker;
 

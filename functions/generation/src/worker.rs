@@ -26,6 +26,7 @@ use crate::lifecycle;
 use crate::model::{Job, JobStatus};
 use crate::outputs::Outputs;
 use crate::pipeline::{self, Outcome, StepError};
+use crate::redelivery::Redelivery;
 use crate::store;
 
 /// What the worker needs, built once per process.
@@ -46,6 +47,9 @@ pub struct WorkerDeps<G> {
     pub attempt_budget: Duration,
     /// Characters of screenplay per generator call.
     pub part_budget: usize,
+    /// Brings a failed message back after a backoff instead of the visibility timeout
+    /// (`None`: SQS's own timing).
+    pub redelivery: Option<Redelivery>,
 }
 
 /// The part of the function's time kept for giving a job back after an attempt ran out.
@@ -70,6 +74,10 @@ impl WorkerDeps<fountain_prose::Provider> {
                 .saturating_sub(ATTEMPT_MARGIN)
                 .max(Duration::from_secs(1)),
             part_budget: prose.part_budget,
+            redelivery: Some(Redelivery::new(
+                sdk,
+                Duration::from_secs(env.parse_or("RETRY_BACKOFF_SECONDS", 30)?),
+            )),
         })
     }
 }
@@ -85,6 +93,12 @@ enum MessageError {
     Store(#[from] StoreError),
 }
 
+impl MessageError {
+    fn is_poison(&self) -> bool {
+        matches!(self, MessageError::Poison(_))
+    }
+}
+
 pub async fn generate_stories<G: Generator>(
     deps: &WorkerDeps<G>,
     event: SqsEvent,
@@ -94,6 +108,14 @@ pub async fn generate_stories<G: Generator>(
         let message_id = message.message_id.clone().unwrap_or_default();
         if let Err(failure) = Box::pin(handle(deps, &message)).await {
             error!(message_id, error = %failure, "generation message not done; it will be retried");
+            if let (Some(redelivery), false) = (&deps.redelivery, failure.is_poison())
+                && let Err(reason) = redelivery.schedule(&message, receive_count(&message)).await
+            {
+                warn!(
+                    message_id,
+                    reason, "no backoff set; the visibility timeout applies"
+                );
+            }
             let mut item = BatchItemFailure::default();
             item.item_identifier = message_id;
             response.batch_item_failures.push(item);

@@ -50,6 +50,7 @@ async fn main() {
         lease: Duration::from_secs(900),
         attempt_budget: Duration::from_secs(870),
         part_budget: DEFAULT_PART_BUDGET,
+        redelivery: None,
     };
     let text = fountain_text::write(&fountain_text::generate::screenplay(31, ELEMENTS));
     let imported = Harness::send(
