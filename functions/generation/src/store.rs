@@ -180,30 +180,21 @@ pub async fn list(
 
 /// Every queued or running job of the user (strongly consistent, from the local index).
 pub async fn active_jobs(table: &Table, owner_id: &str) -> Result<Vec<Job>, StoreError> {
-    let mut jobs = Vec::new();
-    let mut start = None;
-    loop {
-        let output = table
-            .client
-            .query()
-            .table_name(&table.name)
-            .index_name(LSI1)
-            .key_condition_expression("pk = :pk AND begins_with(lsi1sk, :prefix)")
-            .expression_attribute_values(":pk", s(Job::pk(owner_id)))
-            .expression_attribute_values(":prefix", s(Job::ACTIVE_PREFIX))
-            .consistent_read(true)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        for item in output.items.unwrap_or_default() {
-            jobs.push(Job::from_item(item)?);
-        }
-        start = output.last_evaluated_key;
-        if start.is_none() {
-            return Ok(jobs);
-        }
-    }
+    let query = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .index_name(LSI1)
+        .key_condition_expression("pk = :pk AND begins_with(lsi1sk, :prefix)")
+        .expression_attribute_values(":pk", s(Job::pk(owner_id)))
+        .expression_attribute_values(":prefix", s(Job::ACTIVE_PREFIX))
+        .consistent_read(true);
+    table
+        .query_all(query)
+        .await?
+        .into_iter()
+        .map(Job::from_item)
+        .collect()
 }
 
 fn key_of(job: &Job) -> Item {

@@ -28,35 +28,19 @@ pub async fn content_items(
     script_id: &str,
     projection: Option<&str>,
 ) -> Result<Vec<Item>, StoreError> {
-    let mut items = Vec::new();
-    let mut start = None;
-    loop {
-        let output = table
-            .client
-            .query()
-            .table_name(&table.name)
-            .key_condition_expression("pk = :pk AND sk BETWEEN :first AND :last")
-            .expression_attribute_values(":pk", s(Script::pk(script_id)))
-            .expression_attribute_values(":first", s(FIRST))
-            .expression_attribute_values(":last", s(LAST))
-            .set_projection_expression(projection.map(str::to_owned))
-            .consistent_read(true)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        items.extend(
-            output
-                .items
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|item| string_attribute(item, "sk").is_some_and(is_content)),
-        );
-        match output.last_evaluated_key {
-            Some(key) => start = Some(key),
-            None => return Ok(items),
-        }
-    }
+    let query = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .key_condition_expression("pk = :pk AND sk BETWEEN :first AND :last")
+        .expression_attribute_values(":pk", s(Script::pk(script_id)))
+        .expression_attribute_values(":first", s(FIRST))
+        .expression_attribute_values(":last", s(LAST))
+        .set_projection_expression(projection.map(str::to_owned))
+        .consistent_read(true);
+    let mut items = table.query_all(query).await?;
+    items.retain(|item| string_attribute(item, "sk").is_some_and(is_content));
+    Ok(items)
 }
 
 /// Why no consistent copy was read.

@@ -60,29 +60,15 @@ impl Table {
         pk: &str,
         sk_prefix: &str,
     ) -> Result<Vec<Vec<u8>>, StoreError> {
-        let mut chunks = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .query_prefix(pk, sk_prefix)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            for item in output.items.unwrap_or_default() {
-                match item.get("data") {
-                    Some(AttributeValue::B(blob)) => chunks.push(blob.clone().into_inner()),
-                    _ => {
-                        return Err(StoreError::Corrupt(format!(
-                            "a chunk under {sk_prefix} without data"
-                        )));
-                    }
-                }
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(chunks),
-            }
-        }
+        self.query_all(self.query_prefix(pk, sk_prefix))
+            .await?
+            .into_iter()
+            .map(|item| match item.get("data") {
+                Some(AttributeValue::B(blob)) => Ok(blob.clone().into_inner()),
+                _ => Err(StoreError::Corrupt(format!(
+                    "a chunk under {sk_prefix} without data"
+                ))),
+            })
+            .collect()
     }
 }
