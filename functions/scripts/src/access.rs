@@ -129,6 +129,10 @@ pub async fn authorize(
     principal: &Principal,
     need: Permission,
 ) -> Result<Authorized, ApiError> {
+    // Only a ULID names a script; anything else is never looked up.
+    if !fountain_events::ids::is_id(script_id) {
+        return Err(ApiError::NotFound("script"));
+    }
     let (script, member) = tokio::join!(
         store::load(table, script_id),
         membership(table, script_id, &principal.user_id)

@@ -1,4 +1,3 @@
-use fountain_events::ids::is_id;
 use fountain_http::{
     Access, ApiError, Body, Problem, Request, Response, json, page_limit, path_param, query_param,
     serve,
@@ -39,9 +38,6 @@ pub async fn list_script_generations(deps: &Deps, req: Request) -> Response<Body
         req,
         |ctx, req| async move {
             let script_id = path_param(&req, "scriptId")?;
-            if !is_id(&script_id) {
-                return Err(ApiError::NotFound("script"));
-            }
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
             page(deps, &req, &ctx.principal.user_id, Some(&script_id)).await
         },
