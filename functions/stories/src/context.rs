@@ -19,18 +19,7 @@ pub async fn session_context(
     session_id: &str,
     script_id: &str,
 ) -> Result<Vec<ContextEntry>, ApiError> {
-    let session = load_session(table, user_id, session_id)
-        .await?
-        .ok_or(ApiError::NotFound("session"))?;
-    if session
-        .script_id
-        .as_deref()
-        .is_some_and(|bound| bound != script_id)
-    {
-        return Err(ApiError::BadRequest(
-            "the session is bound to another script".into(),
-        ));
-    }
+    check_session(table, user_id, session_id, script_id).await?;
     let mut entries = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -48,6 +37,29 @@ pub async fn session_context(
             None => return Ok(entries),
         }
     }
+}
+
+/// That `session_id` names a session of `user_id` that may enrich a story of `script_id`
+/// (the checks of [`session_context`], without reading the entries).
+pub async fn check_session(
+    table: &Table,
+    user_id: &str,
+    session_id: &str,
+    script_id: &str,
+) -> Result<(), ApiError> {
+    let session = load_session(table, user_id, session_id)
+        .await?
+        .ok_or(ApiError::NotFound("session"))?;
+    if session
+        .script_id
+        .as_deref()
+        .is_some_and(|bound| bound != script_id)
+    {
+        return Err(ApiError::BadRequest(
+            "the session is bound to another script".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `story` with `entries` in place: per character, and global.

@@ -1,12 +1,12 @@
 use chrono::Utc;
 use fountain_events::catalog::{StoryGenerationRequested, UsageLimitReached};
-use fountain_events::ids::{is_id, new_id};
+use fountain_events::ids::new_id;
 use fountain_http::{
     Access, ApiError, Body, Ctx, Problem, Request, Response, json, optional_json_body, path_param,
     serve,
 };
 use fountain_scripts::access::{Permission, authorize};
-use fountain_stories::context::session_context;
+use fountain_stories::context::check_session;
 use sha2::{Digest, Sha256};
 
 use crate::Deps;
@@ -39,17 +39,15 @@ pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
         req,
         |ctx, req| async move {
             let script_id = path_param(&req, "scriptId")?;
-            if !is_id(&script_id) {
-                return Err(ApiError::NotFound("script"));
-            }
             let input: CreateGeneration = optional_json_body(&req, deps.max_body_bytes)?;
             input.validate()?;
             let key = idempotency_key(&req, &input, &script_id)?;
             let user_id = &ctx.principal.user_id;
             authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
             if let Some(session_id) = &input.session_id {
-                // The same check the story makes: the caller's session, of this script or none.
-                session_context(&deps.table, user_id, session_id, &script_id).await?;
+                // The same check the story makes: the caller's session, of this script or none;
+                // the worker reads its entries when it assembles the story.
+                check_session(&deps.table, user_id, session_id, &script_id).await?;
             }
             let now = Utc::now();
             let plan = Plan::of(&deps.table, user_id).await?;
