@@ -1,5 +1,5 @@
 use aws_config::SdkConfig;
-use fountain_http::DEFAULT_MAX_BODY_BYTES;
+use fountain_http::TableDeps;
 use fountain_runtime::settings::Settings;
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
@@ -19,16 +19,16 @@ pub struct Deps {
 
 impl Deps {
     pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
-        let table = Table::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            env.required("TABLE_NAME")?,
-        );
+        let TableDeps {
+            table,
+            max_body_bytes,
+        } = TableDeps::load(env, sdk)?;
         Ok(Self {
             settings: Settings::new(table.clone()),
             table,
             outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
             generator: env.optional("GENERATOR").unwrap_or("offline").to_owned(),
-            max_body_bytes: env.parse_or("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
+            max_body_bytes,
         })
     }
 }

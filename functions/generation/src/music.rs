@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use fountain_orchestration::{Beat, Voice, orchestrate};
+use fountain_orchestration::{Beat, CSOUND_FILE, LILYPOND_FILE, MIDI_FILE, Voice, orchestrate};
 use fountain_stories::Story;
 use fountain_structure::ElementKind;
 
@@ -59,17 +59,17 @@ pub fn files(story: &Story) -> Result<Vec<OutputFile>, fountain_orchestration::E
     let rendered = orchestrate(&story.title, &voices, &beats(story, &index))?.render()?;
     Ok(vec![
         OutputFile {
-            name: "score.ly",
+            name: LILYPOND_FILE,
             content_type: "text/x-lilypond; charset=utf-8",
             bytes: rendered.lilypond.into_bytes(),
         },
         OutputFile {
-            name: "score.mid",
+            name: MIDI_FILE,
             content_type: "audio/midi",
             bytes: rendered.midi,
         },
         OutputFile {
-            name: "score.csd",
+            name: CSOUND_FILE,
             content_type: "text/plain; charset=utf-8",
             bytes: rendered.csound.into_bytes(),
         },
