@@ -214,6 +214,29 @@ impl Harness {
         }
     }
 
+    /// The messages of the queue at `url` as SQS counts them: (visible, in flight).
+    pub async fn queue_depth(&self, url: &str) -> (u64, u64) {
+        let attributes = aws_sdk_sqs::Client::new(&self.stack.sdk)
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+            .send()
+            .await
+            .unwrap()
+            .attributes
+            .unwrap();
+        let count = |name: aws_sdk_sqs::types::QueueAttributeName| {
+            attributes
+                .get(&name)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no {name} of {url}"))
+        };
+        (
+            count(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages),
+            count(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible),
+        )
+    }
+
     /// Polls `check` until it returns `Some`, for at most `seconds`.
     pub async fn eventually<T, F, Fut>(seconds: u64, what: &str, mut check: F) -> T
     where

@@ -387,28 +387,9 @@ async fn outcomes_and_a_reached_limit_reach_the_owners_inbox_newest_first_and_ar
 
 /// Waits until the notify_users queue holds no message, visible or in flight.
 async fn wait_for_drained_queue(h: &Harness) {
-    let sqs = aws_sdk_sqs::Client::new(&h.stack.sdk);
     let url = h.stack.queue("NotifyUsersQueue").unwrap().url.clone();
     Harness::eventually(30, "the notify_users queue to drain", || async {
-        let attributes = sqs
-            .get_queue_attributes()
-            .queue_url(&url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
-            .send()
-            .await
-            .unwrap()
-            .attributes
-            .unwrap_or_default();
-        let count = |name: &str| {
-            attributes
-                .iter()
-                .find(|(k, _)| k.as_str() == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        (count("ApproximateNumberOfMessages") == "0"
-            && count("ApproximateNumberOfMessagesNotVisible") == "0")
-            .then_some(())
+        (h.queue_depth(&url).await == (0, 0)).then_some(())
     })
     .await;
 }
