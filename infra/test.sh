@@ -31,6 +31,9 @@ ensure_debian_packages lilypond csound
 echo "==> cfn-lint template.yaml" >&2
 "$VENV/bin/cfn-lint" template.yaml
 
+echo "==> emulator patch tests (infra/scripts/tests)" >&2
+"$VENV/bin/python" -m unittest discover --start-directory infra/scripts/tests --top-level-directory infra/scripts/tests
+
 trap stop_emulator EXIT
 start_emulator "$(free_port)"
 echo "==> cargo test" >&2

@@ -156,16 +156,28 @@ pub async fn settle(
 #[derive(Debug, Clone)]
 enum Position {
     TrimHorizon,
-    After(String),
+    /// The iterator the last read handed out: the normal way along a shard.
+    Iterator(String),
+    /// A record to read again, after the function reported it failed.
     At(String),
+    /// Past the last record handled: where a read starts again when its iterator failed.
+    After(String),
 }
 
-/// Follows the table's stream forever, invoking `function` with batches of records. When the
+/// One shard of the stream and how far along it the poller is.
+struct Shard {
+    id: String,
+    position: Position,
+    handled: Option<String>,
+}
+
+/// How often the shard list is described again: the emulator's stream has one shard for
+/// the life of the table, so this only picks up a stream created after the runner started.
+const DESCRIBE_EVERY: Duration = Duration::from_secs(10);
+
+/// Follows the table's stream forever, invoking `function` with batches of records. Each
+/// shard is read along its chain of iterators (one GetRecords call per poll); when the
 /// function reports a failed record, the shard is read again from that record.
-///
-/// A fresh shard iterator is taken for every read, from the last sequence number handled:
-/// the emulator replaces a table's stream shard object when it rolls back a failed
-/// transaction, and iterators taken before then would never see another record.
 pub async fn poll_stream(
     sdk: SdkConfig,
     stream_arn: String,
@@ -178,71 +190,63 @@ pub async fn poll_stream(
     };
     let streams = aws_sdk_dynamodbstreams::Client::new(&sdk);
     let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
-    let mut shards: Vec<(String, Position)> = Vec::new();
+    let mut shards: Vec<Shard> = Vec::new();
+    let mut described: Option<tokio::time::Instant> = None;
     loop {
-        // Pick up shards as the stream creates them.
-        if let Ok(description) = streams
-            .describe_stream()
-            .stream_arn(&stream_arn)
-            .send()
-            .await
-        {
-            for shard in description
-                .stream_description
-                .and_then(|d| d.shards)
-                .unwrap_or_default()
-            {
-                if let Some(shard_id) = shard.shard_id
-                    && !shards.iter().any(|(known, _)| *known == shard_id)
-                {
-                    shards.push((shard_id, Position::TrimHorizon));
+        if described.is_none_or(|at| at.elapsed() >= DESCRIBE_EVERY) {
+            for id in describe_shards(&streams, &stream_arn).await {
+                if !shards.iter().any(|known| known.id == id) {
+                    shards.push(Shard {
+                        id,
+                        position: Position::TrimHorizon,
+                        handled: None,
+                    });
                 }
             }
+            described = Some(tokio::time::Instant::now());
         }
         let mut any = false;
         // Held across a read and its invocation, so a test pausing the stream waits for the
         // batch in flight and then knows the relay is idle.
         let _open = gate.read().await;
-        for (shard_id, position) in shards.iter_mut() {
-            let request = streams
-                .get_shard_iterator()
-                .stream_arn(&stream_arn)
-                .shard_id(shard_id.as_str());
-            let request = match position.clone() {
-                Position::TrimHorizon => {
-                    request.shard_iterator_type(ShardIteratorType::TrimHorizon)
-                }
-                Position::After(sequence) => request
-                    .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
-                    .sequence_number(sequence),
-                Position::At(sequence) => request
-                    .shard_iterator_type(ShardIteratorType::AtSequenceNumber)
-                    .sequence_number(sequence),
-            };
-            let Some(iterator) = request.send().await.ok().and_then(|o| o.shard_iterator) else {
+        for shard in shards.iter_mut() {
+            let Some(iterator) = iterator(&streams, &stream_arn, &shard.id, &shard.position).await
+            else {
                 continue;
             };
-            let records = match streams
+            let output = match streams
                 .get_records()
                 .shard_iterator(iterator)
                 .limit(batch_size as i32)
                 .send()
                 .await
             {
-                Ok(output) => output.records.unwrap_or_default(),
+                Ok(output) => output,
                 Err(e) => {
+                    // An expired or unknown iterator: take a new one past what was handled.
                     warn!(error = ?e, "get records failed");
+                    shard.position = match &shard.handled {
+                        Some(sequence) => Position::After(sequence.clone()),
+                        None => Position::TrimHorizon,
+                    };
                     continue;
                 }
             };
-            let Some(last) = records
-                .last()
-                .and_then(|r| r.dynamodb())
-                .and_then(|c| c.sequence_number())
+            let records = output.records.unwrap_or_default();
+            let next = output.next_shard_iterator.map(Position::Iterator);
+            let sequence = |record: Option<&aws_sdk_dynamodbstreams::types::Record>| {
+                record
+                    .and_then(|r| r.dynamodb())
+                    .and_then(|c| c.sequence_number())
+                    .map(str::to_owned)
+            };
+            let (Some(first), Some(last)) = (sequence(records.first()), sequence(records.last()))
             else {
+                if let Some(next) = next {
+                    shard.position = next;
+                }
                 continue;
             };
-            let last = last.to_owned();
             any = true;
             let payload: Vec<Value> = records
                 .iter()
@@ -252,6 +256,7 @@ pub async fn poll_stream(
                 Ok(event) => event,
                 Err(e) => {
                     warn!(error = %e, "could not build the stream event; retrying");
+                    shard.position = Position::At(first);
                     tokio::time::sleep(Duration::from_secs(RETRY_BACKOFF_SECONDS as u64)).await;
                     continue;
                 }
@@ -262,15 +267,72 @@ pub async fn poll_stream(
                 .first()
                 .and_then(|f| f.item_identifier.clone())
             {
-                None => *position = Position::After(last),
+                None => {
+                    shard.position = next.unwrap_or(Position::After(last.clone()));
+                    shard.handled = Some(last);
+                }
                 Some(sequence) => {
-                    *position = Position::At(sequence);
+                    shard.position = Position::At(sequence);
                     tokio::time::sleep(Duration::from_secs(RETRY_BACKOFF_SECONDS as u64)).await;
                 }
             }
         }
         if !any {
             tokio::time::sleep(IDLE).await;
+        }
+    }
+}
+
+async fn describe_shards(
+    streams: &aws_sdk_dynamodbstreams::Client,
+    stream_arn: &str,
+) -> Vec<String> {
+    match streams
+        .describe_stream()
+        .stream_arn(stream_arn)
+        .send()
+        .await
+    {
+        Ok(description) => description
+            .stream_description
+            .and_then(|d| d.shards)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|shard| shard.shard_id)
+            .collect(),
+        Err(e) => {
+            warn!(error = ?e, "describe stream failed");
+            Vec::new()
+        }
+    }
+}
+
+/// The iterator to read `position` with: the one in hand, or a new one from the shard.
+async fn iterator(
+    streams: &aws_sdk_dynamodbstreams::Client,
+    stream_arn: &str,
+    shard_id: &str,
+    position: &Position,
+) -> Option<String> {
+    let request = streams
+        .get_shard_iterator()
+        .stream_arn(stream_arn)
+        .shard_id(shard_id);
+    let request = match position {
+        Position::Iterator(iterator) => return Some(iterator.clone()),
+        Position::TrimHorizon => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
+        Position::At(sequence) => request
+            .shard_iterator_type(ShardIteratorType::AtSequenceNumber)
+            .sequence_number(sequence),
+        Position::After(sequence) => request
+            .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+            .sequence_number(sequence),
+    };
+    match request.send().await {
+        Ok(output) => output.shard_iterator,
+        Err(e) => {
+            warn!(error = ?e, "get shard iterator failed");
+            None
         }
     }
 }

@@ -1,0 +1,18 @@
+"""Patches to moto for the local stack: bounded memory and constant cost per DynamoDB call.
+
+Each module fixes one thing and says why; `apply` installs them all before the server starts.
+"""
+
+from . import capacity, indexes, reads, server, streams, tracking, transactions
+
+
+def apply():
+    tracking.apply()
+    indexes.apply()
+    reads.apply()
+    transactions.apply()
+    streams.apply()
+    server.apply()
+
+
+__all__ = ["apply", "capacity"]

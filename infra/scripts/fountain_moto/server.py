@@ -1,0 +1,42 @@
+"""The WSGI layer: DynamoDB served one request at a time, counted, and streams trimmed after.
+
+DynamoDB and DynamoDB Streams requests are served one at a time because moto's backends are
+not safe across threads (a transaction's rollback would race a concurrent write); every other
+service (SQS long polls included) stays concurrent. GET /_fountain/dynamodb-calls answers the
+counts of capacity.py.
+"""
+
+import io
+import threading
+
+import moto.server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+from . import capacity, streams
+
+_dynamodb = threading.Lock()
+
+
+class FountainApplication(DomainDispatcherApplication):
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/_fountain/dynamodb-calls":
+            with _dynamodb:
+                body = capacity.snapshot().encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if not target.startswith("DynamoDB"):
+            return super().__call__(environ, start_response)
+        with _dynamodb:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)
+            operation = target.split(".")[-1] if target.startswith("DynamoDB_") else ""
+            with capacity.request(operation, body if operation else b""):
+                response = super().__call__(environ, start_response)
+            streams.trim()
+            return response
+
+
+def apply():
+    moto.server.DomainDispatcherApplication = FountainApplication
