@@ -8,11 +8,14 @@ use serde_json::Value;
 
 use crate::{Harness, Reply};
 
-/// DynamoDB calls and item writes on one table, as the emulator counts them.
+/// DynamoDB calls, item writes and capacity units on one table, as the emulator counts them
+/// (units priced as AWS on-demand bills them: infra/scripts/fountain_moto/capacity.py).
 #[derive(Debug, Default, Clone)]
 pub struct Usage {
     pub calls: BTreeMap<String, u64>,
     pub writes: u64,
+    pub read_units: f64,
+    pub write_units: f64,
 }
 
 impl Usage {
@@ -26,6 +29,8 @@ impl Usage {
         Self {
             calls: serde_json::from_value(mine["calls"].clone()).unwrap_or_default(),
             writes: mine["itemWrites"].as_u64().unwrap_or(0),
+            read_units: mine["readUnits"].as_f64().unwrap_or(0.0),
+            write_units: mine["writeUnits"].as_f64().unwrap_or(0.0),
         }
     }
 
@@ -38,6 +43,22 @@ impl Usage {
                 .filter(|(_, n)| *n > 0)
                 .collect(),
             writes: self.writes - before.writes,
+            read_units: self.read_units - before.read_units,
+            write_units: self.write_units - before.write_units,
+        }
+    }
+
+    /// The sum of two tables' usage.
+    pub fn plus(&self, other: &Usage) -> Usage {
+        let mut calls = self.calls.clone();
+        for (op, n) in &other.calls {
+            *calls.entry(op.clone()).or_default() += n;
+        }
+        Usage {
+            calls,
+            writes: self.writes + other.writes,
+            read_units: self.read_units + other.read_units,
+            write_units: self.write_units + other.write_units,
         }
     }
 

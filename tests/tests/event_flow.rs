@@ -384,3 +384,47 @@ async fn the_relay_publishes_a_batch_in_order_and_says_where_to_resume_when_the_
     let sent: Vec<_> = envelopes.iter().map(|e| e.id.clone()).collect();
     assert_eq!(ids, sent, "each event once, in the order it was written");
 }
+
+#[tokio::test]
+async fn the_event_store_keeps_a_twice_delivered_event_once_and_writes_no_claims() {
+    let h = Harness::start("store-twice").await;
+    let Some(Invoker::Sqs(store_event)) = h.stack.invoker("StoreEventFunction") else {
+        panic!("no store_event consumer in the template");
+    };
+    let event = envelope();
+    let delivery = sqs_event(&[("m-1", bus_message(&event))]);
+    let events_table = h.stack.table_name("EventStoreTable").unwrap().to_owned();
+    let writes = || async {
+        fountain_e2e::bench::Usage::now(&h, &events_table)
+            .await
+            .writes
+    };
+    let before = writes().await;
+    for _ in 0..2 {
+        let response = store_event(delivery.clone()).await;
+        assert!(response.batch_item_failures.is_empty());
+    }
+    // Two conditional puts of the same event: the second is refused and changes nothing.
+    assert_eq!(writes().await - before, 2);
+    let stored = h
+        .get(
+            &format!("/events?aggregateId={}", event.aggregate_id),
+            ADMIN,
+        )
+        .await;
+    let items = stored.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["id"], event.id.as_str());
+    let claims = aws_sdk_dynamodb::Client::new(&h.stack.sdk)
+        .scan()
+        .table_name(&events_table)
+        .filter_expression("begins_with(pk, :claim)")
+        .expression_attribute_values(
+            ":claim",
+            aws_sdk_dynamodb::types::AttributeValue::S("IDEMPOTENCY#".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claims.count, 0, "the event store takes no claims");
+}

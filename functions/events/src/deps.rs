@@ -1,6 +1,5 @@
 use aws_config::SdkConfig;
-use chrono::Duration;
-use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
 
 /// The relay: the bus it publishes to.
@@ -19,11 +18,11 @@ impl RelayDeps {
     }
 }
 
-/// The event store consumer: the event store table, which also keeps its idempotency claims.
+/// The event store consumer: the event store table. It keeps no claims: the event is put
+/// only if its id is not stored yet, so a duplicate delivery writes nothing.
 #[derive(Debug, Clone)]
 pub struct StoreDeps {
     pub table: Table,
-    pub idempotency: Idempotency,
 }
 
 impl StoreDeps {
@@ -32,10 +31,7 @@ impl StoreDeps {
             aws_sdk_dynamodb::Client::new(sdk),
             env.required("EVENT_STORE_TABLE_NAME")?,
         );
-        Ok(Self {
-            idempotency: Idempotency::new(table.clone(), "store_event", Duration::minutes(2)),
-            table,
-        })
+        Ok(Self { table })
     }
 }
 

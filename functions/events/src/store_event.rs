@@ -3,14 +3,14 @@
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use fountain_events::EventEnvelope;
-use fountain_runtime::consumer::process_batch;
+use fountain_runtime::consumer::process_each;
 use fountain_store::{ItemCodec, StoreError};
 
 use crate::StoreDeps;
 use crate::record::StoredEvent;
 
 pub async fn store_event(deps: &StoreDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_batch(event, &deps.idempotency, |envelope| keep(deps, envelope)).await
+    process_each(event, |envelope| keep(deps, envelope)).await
 }
 
 async fn keep(deps: &StoreDeps, envelope: EventEnvelope) -> Result<(), StoreError> {

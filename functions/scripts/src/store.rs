@@ -2,13 +2,11 @@
 
 use fountain_events::EventEnvelope;
 use fountain_store::{
-    Expression, GSI1, GSI1_PK, ItemCodec, Page, PageError, StoreError, Table, Transaction, n,
-    query_page, s,
+    Expression, GSI1, GSI1_PK, ItemCodec, Page, PageError, READ_RETRY, StoreError, Table,
+    Transaction, n, query_page, s,
 };
 
 use std::collections::HashMap;
-
-use aws_sdk_dynamodb::types::KeysAndAttributes;
 
 use crate::access::{Membership, Permission, Role, UNLOCKED_SCRIPT, still_allowed};
 use crate::model::Script;
@@ -107,45 +105,28 @@ pub async fn list_for_member(
     let ids: Vec<String> = memberships.items.into_iter().map(|m| m.script_id).collect();
     let mut scripts = load_many(table, &ids).await?;
     // BatchGetItem answers in any order; a script deleted a moment ago is simply absent.
-    scripts.sort_by_key(|script| ids.iter().position(|id| *id == script.script_id));
+    let rank: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    scripts.sort_by_key(|script| rank.get(script.script_id.as_str()).copied());
     Ok(Page {
         items: scripts,
         next_cursor: memberships.next_cursor,
     })
 }
 
-/// The scripts with these ids (at most 100), in no particular order.
+/// The scripts with these ids that exist, in no particular order.
 async fn load_many(table: &Table, ids: &[String]) -> Result<Vec<Script>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let keys = KeysAndAttributes::builder()
-        .set_keys(Some(
-            ids.iter()
-                .map(|id| Table::key(Script::pk(id), Script::SK))
-                .collect(),
-        ))
-        .consistent_read(true)
-        .build()
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let mut request = Some(HashMap::from([(table.name.clone(), keys)]));
-    let mut scripts = Vec::new();
-    while let Some(items) = request.take().filter(|r| !r.is_empty()) {
-        let output = table
-            .client
-            .batch_get_item()
-            .set_request_items(Some(items))
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        for item in output
-            .responses
-            .and_then(|mut r| r.remove(&table.name))
-            .unwrap_or_default()
-        {
-            scripts.push(Script::from_item(item)?);
-        }
-        request = output.unprocessed_keys;
-    }
-    Ok(scripts)
+    let keys = ids
+        .iter()
+        .map(|id| Table::key(Script::pk(id), Script::SK))
+        .collect();
+    table
+        .get_batch(keys, READ_RETRY)
+        .await?
+        .into_iter()
+        .map(Script::from_item)
+        .collect()
 }

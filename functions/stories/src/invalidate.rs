@@ -5,7 +5,7 @@
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
 use fountain_events::EventEnvelope;
-use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::consumer::{ConsumerDeps, process_each};
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::StoreError;
 use tracing::info;
@@ -37,10 +37,8 @@ pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<InvalidateDep
 }
 
 pub async fn invalidate_stories(deps: &InvalidateDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_batch(event, &deps.idempotency, |envelope| {
-        on_event(deps, envelope)
-    })
-    .await
+    // No claims: moving the epoch on again only causes one more rebuild of the story.
+    process_each(event, |envelope| on_event(deps, envelope)).await
 }
 
 /// The script an event of the content changes: `scriptId` in its data, or the aggregate

@@ -2,22 +2,16 @@
 //! reorder is being applied, by the keys its plan gives them (the order it committed).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use fountain_http::ApiError;
 use fountain_sequence::OrderKey;
 use fountain_store::{
-    Cursor, Item, ItemCodec, LSI1_SK, MAX_BATCH_GETS, PK, Retry, SK, StoreError, Table, s,
+    Cursor, Item, ItemCodec, LSI1_SK, MAX_BATCH_GETS, PK, READ_RETRY, SK, StoreError, Table, s,
     string_attribute,
 };
 
 use crate::order::Siblings;
 use crate::pending::PendingReorder;
-
-const READ_RETRY: Retry = Retry {
-    attempts: 5,
-    first_pause: Duration::from_millis(25),
-};
 
 /// One page of children in order, each with its sequence number.
 pub struct Listing<T> {

@@ -7,6 +7,8 @@ counts of capacity.py.
 """
 
 import io
+import os
+import sys
 import threading
 
 import moto.server
@@ -15,6 +17,9 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from . import capacity, streams
 
 _dynamodb = threading.Lock()
+# FOUNTAIN_TRACE_DYNAMODB=1 prints each DynamoDB call (operation and request) to stderr, to
+# see what one API request reads and writes.
+_trace = os.environ.get("FOUNTAIN_TRACE_DYNAMODB") == "1"
 
 
 class FountainApplication(DomainDispatcherApplication):
@@ -32,6 +37,8 @@ class FountainApplication(DomainDispatcherApplication):
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
             operation = target.split(".")[-1] if target.startswith("DynamoDB_") else ""
+            if _trace and operation:
+                print(f"DYNAMODB {operation} {body.decode(errors='replace')[:400]}", file=sys.stderr)
             with capacity.request(operation, body if operation else b""):
                 response = super().__call__(environ, start_response)
             streams.trim()

@@ -8,7 +8,10 @@ use crate::error::{ApiError, FieldError};
 
 /// JSON bodies larger than this are refused with 413 (API Gateway itself stops at 10 MB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
-const MAX_PAGE_LIMIT: i32 = 100;
+/// Pages are small items (a character is a few hundred bytes), so a client reads 2,000 of them
+/// in two requests; a page also ends where DynamoDB's 1 MB query page does, which bounds the
+/// response at a few MB (Lambda allows 6).
+const MAX_PAGE_LIMIT: i32 = 1000;
 const DEFAULT_PAGE_LIMIT: i32 = 25;
 
 fn is_json(content_type: &str) -> bool {
@@ -205,5 +208,24 @@ mod tests {
             field(error("application/json", "{\"title\":\"x\",\"inner\":{}}")),
             "inner.size"
         );
+    }
+
+    fn with_limit(limit: &str) -> Result<i32, ApiError> {
+        let mut query = std::collections::HashMap::new();
+        query.insert("limit".to_owned(), vec![limit.to_owned()]);
+        page_limit(&request("application/json", "").with_query_string_parameters(query))
+    }
+
+    #[test]
+    fn a_page_holds_up_to_a_thousand_items() {
+        assert_eq!(with_limit("1000").ok(), Some(1000));
+        assert_eq!(with_limit("1").ok(), Some(1));
+        for refused in ["0", "1001", "-5", "many"] {
+            assert_eq!(
+                with_limit(refused).map_err(|e| e.status()),
+                Err(400),
+                "{refused}"
+            );
+        }
     }
 }

@@ -11,10 +11,24 @@ use crate::table::Table;
 /// BatchGetItem's limit.
 pub const MAX_BATCH_GETS: usize = 100;
 
+/// How reads retry keys DynamoDB left unprocessed (throttling): five calls, from 25 ms apart.
+pub const READ_RETRY: Retry = Retry {
+    attempts: 5,
+    first_pause: std::time::Duration::from_millis(25),
+};
+
 impl Table {
-    /// The items of `keys` that exist (at most [`MAX_BATCH_GETS`] keys), in no particular
-    /// order; keys still unprocessed after `retry.attempts` calls are an error (throttling).
+    /// The items of `keys` that exist, in no particular order, read [`MAX_BATCH_GETS`] keys
+    /// per call; keys still unprocessed after `retry.attempts` calls are an error (throttling).
     pub async fn get_batch(&self, keys: Vec<Item>, retry: Retry) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(MAX_BATCH_GETS) {
+            found.extend(self.get_chunk(chunk.to_vec(), retry).await?);
+        }
+        Ok(found)
+    }
+
+    async fn get_chunk(&self, keys: Vec<Item>, retry: Retry) -> Result<Vec<Item>, StoreError> {
         let mut found = Vec::with_capacity(keys.len());
         let mut pending = Some(
             KeysAndAttributes::builder()

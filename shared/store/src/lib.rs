@@ -14,7 +14,7 @@ mod transaction;
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use batch::{MAX_BATCH_WRITES, Retry, delete_request, put_request};
-pub use batch_get::MAX_BATCH_GETS;
+pub use batch_get::{MAX_BATCH_GETS, READ_RETRY};
 pub use codec::{
     Item, ItemCodec, from_item, keyed_item, number_attribute, string_attribute, to_item,
 };

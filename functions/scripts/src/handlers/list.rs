@@ -8,7 +8,7 @@ use crate::store;
 
 /// Lists the scripts the caller is a member of (any role), oldest first.
 #[utoipa::path(get, path = "/scripts", tag = "scripts", operation_id = "list_scripts",
-    params(("limit" = Option<i32>, Query, description = "1 to 100, default 25"),
+    params(("limit" = Option<i32>, Query, description = "1 to 1000, default 25"),
         ("cursor" = Option<String>, Query, description = "nextCursor of the previous page")),
     responses((status = 200, body = ScriptPage), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]

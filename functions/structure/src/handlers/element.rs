@@ -35,11 +35,23 @@ async fn authorized_element(
 ) -> Result<Element, ApiError> {
     let script_id = path_param(req, "scriptId")?;
     let element_id = path_param(req, "elementId")?;
-    authorize(&deps.table, &script_id, principal, need).await?;
-    let element = deps
-        .table
-        .get(&Script::pk(&script_id), &format!("ELEMENT#{element_id}"))
-        .await?
+    // The element is read beside the access check (one round trip); it is used only once
+    // the check has passed.
+    let (pk, sk) = (Script::pk(&script_id), format!("ELEMENT#{element_id}"));
+    let read_element = async {
+        // Only a ULID names an element; anything else is never looked up.
+        if fountain_events::ids::is_id(&element_id) {
+            deps.table.get(&pk, &sk).await
+        } else {
+            Ok(None)
+        }
+    };
+    let (allowed, element) = tokio::join!(
+        authorize(&deps.table, &script_id, principal, need),
+        read_element
+    );
+    allowed?;
+    let element = element?
         .map(Element::from_item)
         .transpose()?
         .ok_or(ApiError::NotFound("element"))?;

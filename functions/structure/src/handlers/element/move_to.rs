@@ -49,8 +49,13 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 return Err(ApiError::NotFound("section"));
             }
             let siblings = Siblings::elements(&element.script_id, &target);
-            let seen_source = element.siblings().settled_revision(&deps.table).await?;
             let seen = siblings.settled_revision(&deps.table).await?;
+            // Within a section the source is the target: its order state is read once.
+            let seen_source = if across {
+                element.siblings().settled_revision(&deps.table).await?
+            } else {
+                seen
+            };
             let plan = plan_placement(&deps.table, &siblings, &element.element_id, &to, !across)
                 .await?
                 .map_err(|e| sequence_problem(e, "element"))?;
