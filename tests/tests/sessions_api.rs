@@ -1056,7 +1056,7 @@ async fn bad_input_is_refused_with_problem_json_and_writes_nothing() {
         "/sessions?state=open".to_owned(),
         "/sessions?state=".to_owned(),
         "/sessions?limit=0".to_owned(),
-        "/sessions?limit=101".to_owned(),
+        "/sessions?limit=1001".to_owned(),
         "/sessions?cursor=garbage".to_owned(),
         format!("/sessions?state=ended&cursor={active_sessions}"),
         format!("/sessions?state=active&cursor={all_sessions}"),

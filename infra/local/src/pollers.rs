@@ -23,6 +23,8 @@ use crate::provision::Queue;
 /// How long a failed message stays invisible before its retry.
 pub const RETRY_BACKOFF_SECONDS: i32 = 1;
 const IDLE: Duration = Duration::from_millis(100);
+/// SQS's longest wait, which Lambda's event source mapping uses too.
+const LONG_POLL_SECONDS: i32 = 20;
 
 /// Polls `queue` forever, invoking `function` with batches of up to `batch_size` messages.
 pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_size: usize) {
@@ -32,7 +34,7 @@ pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_s
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
     loop {
-        let messages = match receive(&sqs, &queue, batch_size).await {
+        let messages = match receive_waiting(&sqs, &queue, batch_size, LONG_POLL_SECONDS).await {
             Ok(messages) => messages,
             Err(e) => {
                 warn!(queue = queue.name, error = ?e, "receive failed");
@@ -62,11 +64,23 @@ pub async fn receive(
     queue: &Queue,
     batch_size: usize,
 ) -> Result<Vec<Message>, aws_sdk_sqs::Error> {
+    receive_waiting(sqs, queue, batch_size, 1).await
+}
+
+/// [`receive`] with a long poll of `wait_seconds`, which answers as soon as a message arrives.
+/// The pollers wait 20 s, as Lambda does, so an idle stack makes one call per queue every
+/// 20 s instead of one a second.
+async fn receive_waiting(
+    sqs: &aws_sdk_sqs::Client,
+    queue: &Queue,
+    batch_size: usize,
+    wait_seconds: i32,
+) -> Result<Vec<Message>, aws_sdk_sqs::Error> {
     let output = sqs
         .receive_message()
         .queue_url(&queue.url)
         .max_number_of_messages(batch_size.clamp(1, 10) as i32)
-        .wait_time_seconds(1)
+        .wait_time_seconds(wait_seconds)
         .message_system_attribute_names(MessageSystemAttributeName::All)
         .send()
         .await?;
