@@ -8,6 +8,7 @@ cd "$ROOT"
 ensure_venv
 trap stop_emulator EXIT
 start_emulator "$(free_port)"
+cargo run --quiet --package fountain-e2e --bin bench_cost
 cargo run --quiet --package fountain-e2e --bin bench_structure
 cargo run --quiet --package fountain-e2e --bin bench_story
 cargo run --quiet --package fountain-e2e --bin bench_fountain_api
