@@ -3,11 +3,12 @@
 Each module fixes one thing and says why; `apply` installs them all before the server starts.
 """
 
-from . import capacity, indexes, reads, server, streams, tracking, transactions
+from . import capacity, dispatch, indexes, reads, server, streams, tracking, transactions
 
 
 def apply():
     tracking.apply()
+    dispatch.apply()
     indexes.apply()
     reads.apply()
     transactions.apply()
