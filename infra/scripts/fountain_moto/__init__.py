@@ -3,7 +3,17 @@
 Each module fixes one thing and says why; `apply` installs them all before the server starts.
 """
 
-from . import capacity, dispatch, indexes, reads, server, streams, tracking, transactions
+from . import (
+    capacity,
+    dispatch,
+    indexes,
+    reads,
+    responses,
+    server,
+    streams,
+    tracking,
+    transactions,
+)
 
 
 def apply():
@@ -11,6 +21,7 @@ def apply():
     dispatch.apply()
     indexes.apply()
     reads.apply()
+    responses.apply()
     transactions.apply()
     streams.apply()
     server.apply()

@@ -59,6 +59,21 @@ impl Client {
             script: String::new(),
         };
         if let Target::Fountain = args.target {
+            // The per-user limit (600 a minute by default) would refuse a benchmark's pace.
+            let admin =
+                fountain_local::dev_token("compare-admin", &["admin".to_owned()], 60).unwrap();
+            let raised = client
+                .http
+                .put(format!("{}/config/MAX_REQUESTS_PER_MINUTE", client.url))
+                .bearer_auth(admin)
+                .json(&json!({ "value": 100_000 }))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                raised.status().is_success(),
+                "raising the rate limit: {raised:?}"
+            );
             let email = format!("compare-{}@example.org", std::process::id());
             let account = json!({ "email": email, "password": "a long and fine passphrase" });
             client.post("/auth/register", &account).await;
