@@ -36,8 +36,16 @@ echo "==> emulator patch tests (infra/scripts/tests)" >&2
 
 trap stop_emulator EXIT
 start_emulator "$(free_port)"
-echo "==> cargo test" >&2
 # Unit tests of every library and every integration test. Not `--all-targets`: that also
 # builds each of the ~80 Lambda mains as a test harness with no tests in it, about half the
 # link work of the suite; `cargo clippy --all-targets` (CI) still compiles every target.
-cargo test --workspace --lib --test '*' "$@"
+# cargo-nextest (on this kind of machine) runs tests of different binaries side by side;
+# they mostly wait on the emulator and on events, so more threads than cores pay off
+# (313 tests: 2.6 min against 5 to 7 with `cargo test`, which runs binaries one by one).
+if cargo nextest --version >/dev/null 2>&1; then
+  echo "==> cargo nextest run" >&2
+  cargo nextest run --workspace --lib --test '*' --test-threads 6 --no-fail-fast "$@"
+else
+  echo "==> cargo test (cargo-nextest is not installed)" >&2
+  cargo test --workspace --lib --test '*' "$@"
+fi
