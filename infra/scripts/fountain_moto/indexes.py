@@ -274,13 +274,14 @@ def query(
     results, size, last_evaluated_key = [], 0, None
     for position in positions:
         item = partition.items[keys[position]]
+        item_size = item.size()
         if (limit is not None and len(results) == limit) or (
-            size + item.size() > RESULT_SIZE_LIMIT
+            size + item_size > RESULT_SIZE_LIMIT
         ):
             last_evaluated_key = self._get_last_evaluated_key(results[-1], index_name)
             break
         results.append(item)
-        size += item.size()
+        size += item_size
     capacity.read(self, size, consistent_read)
     scanned_count = len(results)
 
