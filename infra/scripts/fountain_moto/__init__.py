@@ -6,6 +6,7 @@ Each module fixes one thing and says why; `apply` installs them all before the s
 from . import (
     capacity,
     dispatch,
+    events,
     indexes,
     reads,
     responses,
@@ -19,6 +20,7 @@ from . import (
 def apply():
     tracking.apply()
     dispatch.apply()
+    events.apply()
     indexes.apply()
     reads.apply()
     responses.apply()
