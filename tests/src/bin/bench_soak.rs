@@ -22,7 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use soak::api::{Api, Body, Result, must};
-use soak::mix::{Shared, Writer, grow};
+use soak::background::grow;
+use soak::mix::{Shared, Writer};
 use soak::report::{Minute, Processes, Summary, progress, render};
 use soak::setup;
 use soak::stats::Stats;
