@@ -48,5 +48,22 @@ REPORT="$STATE/soak-$(date +%Y-%m-%d-%H%M%S).md"
 status=0
 ./target/release/bench_soak --url "$URL" --runner-pid "$RUNNER_PID" \
   --emulator-pid "$EMULATOR_PID" "$@" | tee "$REPORT" || status=$?
+# What the emulator holds at the end, to divide its memory by (fountain_moto/memory.py).
+"$VENV/bin/python" - "$AWS_ENDPOINT_URL/_fountain/memory" <<'PY' | tee -a "$REPORT" || true
+import json, sys, urllib.request
+census = json.load(urllib.request.urlopen(sys.argv[1], timeout=30))
+tables = census["dynamodb"]
+items = sum(t["items"] for t in tables.values())
+print(f"\n## What the emulator holds at the end\n\nRSS {census['rssMb']:.0f} MB; Python objects {census['gc']['objects']:,}\n")
+print("| table | items | stream records |\n|---|---:|---:|")
+for name, t in sorted(tables.items()):
+    print(f"| {name} | {t['items']:,} | {t['streamRecords']:,} |")
+print(f"| all | {items:,} | |\n")
+print("| queue | messages | remembered deletes |\n|---|---:|---:|")
+for name, q in sorted(census["sqs"].items()):
+    print(f"| {name} | {q['messages']:,} | {q['rememberedDeletes']:,} |")
+for name, a in sorted(census["archives"].items()):
+    print(f"\narchive {name}: {a['events']:,} events, {(a['bytes'] or 0) / 2**20:.1f} MB of JSON")
+PY
 echo "==> report: $REPORT" >&2
 exit "$status"

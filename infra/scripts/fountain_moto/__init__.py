@@ -4,10 +4,12 @@ Each module fixes one thing and says why; `apply` installs them all before the s
 """
 
 from . import (
+    archives,
     capacity,
     dispatch,
     events,
     indexes,
+    queues,
     reads,
     responses,
     server,
@@ -21,6 +23,8 @@ def apply():
     tracking.apply()
     dispatch.apply()
     events.apply()
+    archives.apply()
+    queues.apply()
     indexes.apply()
     reads.apply()
     responses.apply()
@@ -29,4 +33,4 @@ def apply():
     server.apply()
 
 
-__all__ = ["apply", "capacity"]
+__all__ = ["apply", "capacity", "memory"]

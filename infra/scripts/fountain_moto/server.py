@@ -3,7 +3,7 @@
 DynamoDB and DynamoDB Streams requests are served one at a time because moto's backends are
 not safe across threads (a transaction's rollback would race a concurrent write); every other
 service (SQS long polls included) stays concurrent. GET /_fountain/dynamodb-calls answers the
-counts of capacity.py.
+counts of capacity.py, GET /_fountain/memory what the emulator holds (memory.py).
 """
 
 import io
@@ -14,7 +14,7 @@ import threading
 import moto.server
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from . import capacity, streams
+from . import capacity, memory, streams
 
 _dynamodb = threading.Lock()
 # FOUNTAIN_TRACE_DYNAMODB=1 prints each DynamoDB call (operation and request) to stderr, to
@@ -27,6 +27,11 @@ class FountainApplication(DomainDispatcherApplication):
         if environ.get("PATH_INFO") == "/_fountain/dynamodb-calls":
             with _dynamodb:
                 body = capacity.snapshot().encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+        if environ.get("PATH_INFO") == "/_fountain/memory":
+            with _dynamodb:
+                body = memory.census().encode()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
         target = environ.get("HTTP_X_AMZ_TARGET", "")
