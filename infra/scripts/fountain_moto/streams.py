@@ -87,12 +87,23 @@ def trim():
     _last_trim = now
     expired = now - ITERATOR_LIFETIME
     for backend in list(_backends):
-        for arn, iterator in list(backend.shard_iterators.items()):
-            if getattr(iterator, "created", now) < expired:
-                del backend.shard_iterators[arn]
+        forget_expired(backend.shard_iterators, expired)
     oldest = datetime.datetime.now(datetime.timezone.utc) - RETENTION
     for shard in list(_shards):
         trim_shard(shard, expired, oldest)
+
+
+def forget_expired(iterators, expired):
+    """Iterators are kept in the order they were made (a reader polling every 100 ms makes
+    thousands in 15 minutes), so the expired ones are the oldest: stop at the first live one
+    instead of visiting them all every second."""
+    stale = []
+    for arn, iterator in iterators.items():
+        if getattr(iterator, "created", expired) >= expired:
+            break
+        stale.append(arn)
+    for arn in stale:
+        del iterators[arn]
 
 
 def trim_shard(shard, expired, oldest):

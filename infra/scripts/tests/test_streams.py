@@ -109,6 +109,27 @@ class StreamTrimTest(unittest.TestCase):
         self.assertEqual(len(self.table.stream_shard.items), 20)  # no live reader: kept by age
 
 
+class IteratorExpiryTest(unittest.TestCase):
+    def test_expiry_visits_only_the_expired_iterators_and_stops_at_the_first_live_one(self):
+        class Iterator:
+            def __init__(self, created):
+                self.created = created
+
+        class Visited(dict):
+            seen = 0
+
+            def items(self):
+                for pair in super().items():
+                    Visited.seen += 1
+                    yield pair
+
+        iterators = Visited((f"arn{n}", Iterator(float(n))) for n in range(10_000))
+        streams.forget_expired(iterators, expired=3.0)
+        self.assertEqual(list(iterators)[:2], ["arn3", "arn4"])
+        self.assertEqual(len(iterators), 9_997)
+        self.assertEqual(Visited.seen, 4)
+
+
 class TrackingTest(unittest.TestCase):
     def test_moto_keeps_no_list_of_every_object_it_made(self):
         from moto.dynamodb.models.dynamo_type import Item
