@@ -85,18 +85,26 @@ async fn the_same_event_delivered_twice_has_one_effect() {
 #[tokio::test]
 async fn a_claim_left_by_a_crashed_consumer_is_taken_over_after_its_lease() {
     let h = Harness::start("lease").await;
-    let idempotency = idempotency(&h, "crashy", 300);
+    // A live lease (a minute: no margin a slow machine can eat) keeps others out.
+    let live = idempotency(&h, "crashy", 60_000);
+    let id = envelope().id;
+    assert_eq!(
+        live.claim(&id).await.unwrap(),
+        fountain_runtime::Claim::Acquired
+    );
+    assert_eq!(
+        live.claim(&id).await.unwrap(),
+        fountain_runtime::Claim::Busy
+    );
+    // The first invocation died without completing or releasing; once its lease is over,
+    // the next delivery takes the event over.
+    let idempotency = idempotency(&h, "crashy-short", 1);
     let id = envelope().id;
     assert_eq!(
         idempotency.claim(&id).await.unwrap(),
         fountain_runtime::Claim::Acquired
     );
-    // The first invocation died without completing or releasing.
-    assert_eq!(
-        idempotency.claim(&id).await.unwrap(),
-        fountain_runtime::Claim::Busy
-    );
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert_eq!(
         idempotency.claim(&id).await.unwrap(),
         fountain_runtime::Claim::Acquired

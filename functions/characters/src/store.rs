@@ -3,8 +3,10 @@
 
 use fountain_events::EventEnvelope;
 use fountain_http::ApiError;
-use fountain_scripts::access::{Permission, allowed_transaction};
-use fountain_store::{Expression, ItemCodec, PK, Page, PageError, StoreError, Table, query_page};
+use fountain_scripts::access::{Permission, access_refused, allowed_transaction};
+use fountain_store::{
+    Expression, ItemCodec, Label, PK, Page, PageError, StoreError, Table, query_page,
+};
 
 use crate::model::{Character, NameItem, name_key};
 
@@ -18,7 +20,7 @@ pub enum WriteError {
     #[error("the character changed meanwhile")]
     Stale,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
 }
 
 impl From<WriteError> for ApiError {
@@ -36,19 +38,22 @@ impl From<WriteError> for ApiError {
     }
 }
 
-fn classify(
-    error: StoreError,
-    name_write: Option<usize>,
-    stale_write: Option<usize>,
-) -> WriteError {
-    if error.condition_failed_at(0) || error.condition_failed_at(1) {
-        WriteError::ScriptGone
-    } else if name_write.is_some_and(|i| error.condition_failed_at(i)) {
-        WriteError::NameTaken
-    } else if stale_write.is_some_and(|i| error.condition_failed_at(i)) {
-        WriteError::Stale
-    } else {
-        WriteError::Store(error)
+/// The name item is held by another character of the script.
+const NAME_TAKEN: Label = Label::new("character name taken");
+/// The character is not at the revision the change is based on, or is gone.
+const CHARACTER_CHANGED: Label = Label::new("character changed meanwhile");
+
+impl From<StoreError> for WriteError {
+    fn from(error: StoreError) -> Self {
+        if access_refused(&error) {
+            WriteError::ScriptGone
+        } else if error.refused(NAME_TAKEN) {
+            WriteError::NameTaken
+        } else if error.refused(CHARACTER_CHANGED) {
+            WriteError::Stale
+        } else {
+            WriteError::Store(error)
+        }
     }
 }
 
@@ -71,15 +76,18 @@ pub async fn insert(
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     allowed_transaction(&character.script_id, user_id, Permission::Write)
-        .put(character.to_item()?, Some(Expression::absent()))
+        .put(
+            character.to_item()?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        )
         .put(
             NameItem::new(character).to_item()?,
-            Some(Expression::absent()),
+            Some(Expression::absent().labelled(NAME_TAKEN)),
         )
         .event(event)?
         .commit(table)
-        .await
-        .map_err(|e| classify(e, Some(3), None))
+        .await?;
+    Ok(())
 }
 
 /// Replaces `before` by `after`, moving the name reservation when the name changed.
@@ -92,9 +100,8 @@ pub async fn replace(
 ) -> Result<(), WriteError> {
     let mut tx = allowed_transaction(&after.script_id, user_id, Permission::Write).put(
         after.to_item()?,
-        Some(Expression::revision_is(before.revision)),
+        Some(Expression::revision_is(before.revision).labelled(CHARACTER_CHANGED)),
     );
-    let mut name_write = None;
     if name_key(&before.name) != name_key(&after.name) {
         tx = tx.delete(
             Table::key(
@@ -103,13 +110,13 @@ pub async fn replace(
             ),
             None,
         );
-        name_write = Some(tx.len());
-        tx = tx.put(NameItem::new(after).to_item()?, Some(Expression::absent()));
+        tx = tx.put(
+            NameItem::new(after).to_item()?,
+            Some(Expression::absent().labelled(NAME_TAKEN)),
+        );
     }
-    tx.event(event)?
-        .commit(table)
-        .await
-        .map_err(|e| classify(e, name_write, Some(2)))
+    tx.event(event)?.commit(table).await?;
+    Ok(())
 }
 
 pub async fn remove(
@@ -124,7 +131,7 @@ pub async fn remove(
                 Character::pk(&character.script_id),
                 Character::sk(&character.character_id),
             ),
-            Some(Expression::revision_is(character.revision)),
+            Some(Expression::revision_is(character.revision).labelled(CHARACTER_CHANGED)),
         )
         .delete(
             Table::key(
@@ -135,8 +142,8 @@ pub async fn remove(
         )
         .event(event)?
         .commit(table)
-        .await
-        .map_err(|e| classify(e, None, Some(2)))
+        .await?;
+    Ok(())
 }
 
 /// A script's characters in creation order.

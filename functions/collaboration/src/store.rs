@@ -5,16 +5,25 @@ use fountain_events::EventEnvelope;
 use fountain_scripts::Script;
 use fountain_scripts::access::{Membership, Role};
 use fountain_store::{
-    Expression, ItemCodec, PK, Page, PageError, StoreError, Table, Transaction, from_item, n,
-    query_page, s,
+    Condition, Expression, ItemCodec, Label, PK, Page, PageError, StoreError, Table, Transaction,
+    from_item, n, query_page, s,
 };
 
 use crate::model::Invitation;
 
-fn script_exists(script_id: &str) -> (fountain_store::Item, Expression) {
+/// The script was deleted meanwhile.
+pub const SCRIPT_GONE: Label = Label::new("script gone");
+/// The user is a member of the script already.
+pub const ALREADY_MEMBER: Label = Label::new("already a member");
+/// The invitation is no longer pending.
+pub const NOT_PENDING: Label = Label::new("invitation not pending");
+/// The member is gone, or is the owner (who cannot be removed).
+pub const NOT_REMOVABLE: Label = Label::new("member gone or the owner");
+
+fn script_exists(script_id: &str) -> (fountain_store::Item, Condition) {
     (
         Table::key(Script::pk(script_id), Script::SK),
-        Expression::new("attribute_exists(pk)"),
+        Expression::new("attribute_exists(pk)").labelled(SCRIPT_GONE),
     )
 }
 
@@ -30,8 +39,11 @@ pub async fn insert_invitation(
     let (key, exists) = script_exists(&invitation.script_id);
     Transaction::new()
         .check(key, exists)
-        .put(invitation.to_item()?, Some(Expression::absent()))
-        .put(lookup, Some(Expression::absent()))
+        .put(
+            invitation.to_item()?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        )
+        .put(lookup, Some(Expression::absent().labelled(Label::ID_TAKEN)))
         .event(event)?
         .commit(table)
         .await
@@ -87,7 +99,7 @@ fn invitation_key(invitation: &Invitation) -> fountain_store::Item {
     )
 }
 
-/// Revokes a pending invitation (else `ConditionFailed`).
+/// Revokes a pending invitation (else refused: [`NOT_PENDING`]).
 pub async fn revoke(
     table: &Table,
     invitation: &Invitation,
@@ -95,14 +107,12 @@ pub async fn revoke(
 ) -> Result<(), StoreError> {
     let update = Expression::new("SET #status = :revoked")
         .name("#status", "status")
-        .value(":revoked", s("revoked"))
-        .value(":pending", s("pending"));
+        .value(":revoked", s("revoked"));
+    let pending = Expression::new("#status = :pending")
+        .value(":pending", s("pending"))
+        .labelled(NOT_PENDING);
     Transaction::new()
-        .update(
-            invitation_key(invitation),
-            update,
-            Some("#status = :pending"),
-        )
+        .update(invitation_key(invitation), update, Some(pending))
         .event(event)?
         .commit(table)
         .await
@@ -132,8 +142,8 @@ pub async fn consume(
     Ok(())
 }
 
-/// Saga step 2: the membership, with its event; the script must still exist (write 0) and
-/// the user must not be a member already (write 1).
+/// Saga step 2: the membership, with its event; the script must still exist
+/// ([`SCRIPT_GONE`]) and the user must not be a member already ([`ALREADY_MEMBER`]).
 pub async fn join(
     table: &Table,
     membership: &Membership,
@@ -142,7 +152,10 @@ pub async fn join(
     let (key, exists) = script_exists(&membership.script_id);
     Transaction::new()
         .check(key, exists)
-        .put(membership.to_item()?, Some(Expression::absent()))
+        .put(
+            membership.to_item()?,
+            Some(Expression::absent().labelled(ALREADY_MEMBER)),
+        )
         .event(event)?
         .commit(table)
         .await
@@ -185,7 +198,7 @@ pub async fn members(table: &Table, script_id: &str) -> Result<Vec<Membership>, 
         .collect()
 }
 
-/// Removes a member who is not the owner (else `ConditionFailed`).
+/// Removes a member who is not the owner (else refused: [`NOT_REMOVABLE`]).
 pub async fn remove_member(
     table: &Table,
     script_id: &str,
@@ -194,7 +207,8 @@ pub async fn remove_member(
 ) -> Result<(), StoreError> {
     let not_owner = Expression::new("attribute_exists(pk) AND #role <> :owner")
         .name("#role", "role")
-        .value(":owner", s(Role::Owner.as_str()));
+        .value(":owner", s(Role::Owner.as_str()))
+        .labelled(NOT_REMOVABLE);
     Transaction::new()
         .delete(Membership::key(script_id, user_id), Some(not_owner))
         .event(event)?

@@ -27,7 +27,7 @@ async fn keep(deps: &StoreDeps, envelope: EventEnvelope) -> Result<(), StoreErro
         .map_err(StoreError::from_sdk);
     match result {
         // Stored by an earlier delivery whose claim was lost: the effect already happened.
-        Ok(_) | Err(StoreError::ConditionFailed { .. }) => Ok(()),
+        Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
         Err(other) => Err(other),
     }
 }

@@ -11,12 +11,21 @@ use fountain_events::EventEnvelope;
 use fountain_events::catalog::GenerationOutput;
 use fountain_events::ids::is_id;
 use fountain_store::{
-    Cursor, Expression, Item, ItemCodec, LSI1, PK, Page, PageError, SK, StoreError, Table,
+    Cursor, Expression, Item, ItemCodec, LSI1, Label, PK, Page, PageError, SK, StoreError, Table,
     Transaction, n, query_page, s, string_attribute,
 };
 
 use crate::model::{Job, JobStatus};
 use crate::quota::usage_sk;
+
+/// The idempotency key is held by another, unexpired request.
+const KEY_USED: Label = Label::new("idempotency key used");
+/// The owner's jobs of the day reached the plan's limit.
+const QUOTA_EXHAUSTED: Label = Label::new("daily quota exhausted");
+/// The day was marked as having reached its limit before.
+const LIMIT_MARKED: Label = Label::new("limit already marked");
+/// The job moved on (another delivery or a cancel) since it was read.
+const MOVED: Label = Label::new("job moved on");
 
 /// How long an Idempotency-Key names its job.
 pub const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
@@ -75,24 +84,28 @@ pub async fn create(
         // An expired key may be used again (the emulator never expires items by TTL).
         let free = Expression::new("attribute_not_exists(pk) OR expiresAt < :now")
             .value(":now", n(now.timestamp()));
-        tx = tx.put(item, Some(free));
+        tx = tx.put(item, Some(free.labelled(KEY_USED)));
     }
     let usage = Expression::new("ADD jobs :one SET #plan = :plan")
         .name("#plan", "plan")
         .value(":one", n(1))
-        .value(":plan", s(&job.plan))
-        .value(":limit", n(limit));
+        .value(":plan", s(&job.plan));
+    let below_limit = Expression::new("attribute_not_exists(jobs) OR jobs < :limit")
+        .value(":limit", n(limit))
+        .labelled(QUOTA_EXHAUSTED);
     tx = tx
         .update(
             Table::key(&owner, usage_sk(&job.quota_day)),
             usage,
-            Some("attribute_not_exists(jobs) OR jobs < :limit"),
+            Some(below_limit),
         )
-        .put(job.to_item()?, Some(Expression::absent()));
-    let usage_index = usize::from(key.is_some());
+        .put(
+            job.to_item()?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        );
     match tx.event(event)?.commit(table).await {
         Ok(()) => Ok(()),
-        Err(error) if error.condition_failed_at(0) && key.is_some() => {
+        Err(error) if error.refused(KEY_USED) => {
             let sk = key.map(IdempotencyKey::sk).unwrap_or_default();
             let stored = table.get(&owner, &sk).await?.unwrap_or_default();
             Err(CreateError::KeyUsed {
@@ -104,7 +117,7 @@ pub async fn create(
                     .to_owned(),
             })
         }
-        Err(error) if error.condition_failed_at(usage_index) => Err(CreateError::QuotaExhausted),
+        Err(error) if error.refused(QUOTA_EXHAUSTED) => Err(CreateError::QuotaExhausted),
         Err(error) => Err(error.into()),
     }
 }
@@ -122,14 +135,14 @@ pub async fn mark_limit_reached(
         .update(
             Table::key(Job::pk(user_id), usage_sk(day)),
             update,
-            Some("attribute_not_exists(limitReachedAt)"),
+            Some(Expression::new("attribute_not_exists(limitReachedAt)").labelled(LIMIT_MARKED)),
         )
         .event(event)?
         .commit(table)
         .await;
     match outcome {
         Ok(()) => Ok(true),
-        Err(error) if error.condition_failed_at(0) => Ok(false),
+        Err(error) if error.refused(LIMIT_MARKED) => Ok(false),
         Err(error) => Err(error),
     }
 }
@@ -245,16 +258,14 @@ async fn transition(
     condition: Expression,
     events: &[&EventEnvelope],
 ) -> Result<(), TransitionError> {
-    let mut update = assignments(after, attributes)?;
-    update.names.extend(condition.names);
-    update.values.extend(condition.values);
-    let mut tx = Transaction::new().update(key_of(after), update, Some(&condition.text));
+    let update = assignments(after, attributes)?;
+    let mut tx = Transaction::new().update(key_of(after), update, Some(condition.labelled(MOVED)));
     for event in events {
         tx = tx.event(event)?;
     }
     match tx.commit(table).await {
         Ok(()) => Ok(()),
-        Err(error) if error.condition_failed_at(0) => Err(TransitionError::Moved),
+        Err(error) if error.refused(MOVED) => Err(TransitionError::Moved),
         Err(error) => Err(error.into()),
     }
 }

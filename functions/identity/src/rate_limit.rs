@@ -28,7 +28,7 @@ pub async fn admit(table: &Table, user_id: &str, limit: u64) -> Result<Option<u6
         .map_err(StoreError::from_sdk);
     match result {
         Ok(_) => Ok(None),
-        Err(StoreError::ConditionFailed { .. }) => Ok(Some((60 - now % 60).max(1) as u64)),
+        Err(StoreError::ConditionFailed) => Ok(Some((60 - now % 60).max(1) as u64)),
         Err(other) => Err(other),
     }
 }

@@ -2,7 +2,8 @@
 
 use fountain_events::EventEnvelope;
 use fountain_store::{
-    AttributeValue, Expression, ItemCodec, StoreError, Table, Transaction, from_item, n, s, to_item,
+    AttributeValue, Expression, ItemCodec, Label, StoreError, Table, Transaction, from_item, n, s,
+    to_item,
 };
 
 use crate::model::{FamilyRecord, RefreshRecord, User};
@@ -18,6 +19,11 @@ pub enum RegisterError {
     Store(#[from] StoreError),
 }
 
+/// Another account holds the email.
+const EMAIL_TAKEN: Label = Label::new("email taken");
+/// The user was deleted meanwhile.
+const USER_GONE: Label = Label::new("user gone");
+
 pub async fn register(
     table: &Table,
     user: &User,
@@ -26,13 +32,16 @@ pub async fn register(
     let mut email = Table::key(User::email_pk(&user.email), "EMAIL");
     email.insert("userId".into(), s(&user.user_id));
     Transaction::new()
-        .put(email, Some(Expression::absent()))
-        .put(user.to_item()?, Some(Expression::absent()))
+        .put(email, Some(Expression::absent().labelled(EMAIL_TAKEN)))
+        .put(
+            user.to_item()?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        )
         .event(event)?
         .commit(table)
         .await
         .map_err(|e| {
-            if e.condition_failed_at(0) {
+            if e.refused(EMAIL_TAKEN) {
                 RegisterError::EmailTaken
             } else {
                 e.into()
@@ -99,10 +108,16 @@ pub async fn start_session(
         .update(
             Table::key(User::pk(&user.user_id), User::SK),
             reset,
-            Some("attribute_exists(pk)"),
+            Some(Expression::new("attribute_exists(pk)").labelled(USER_GONE)),
         )
-        .put(to_item(family)?, Some(Expression::absent()))
-        .put(to_item(refresh)?, Some(Expression::absent()))
+        .put(
+            to_item(family)?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        )
+        .put(
+            to_item(refresh)?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        )
         .event(event)?
         .commit(table)
         .await
@@ -128,7 +143,10 @@ pub async fn load_family(
         .transpose()
 }
 
-/// Exchanges `old` for `new`: fails with `ConditionFailed` when `old` was used already.
+/// The refresh token was exchanged (or revoked) already.
+pub const TOKEN_USED: Label = Label::new("refresh token used");
+
+/// Exchanges `old` for `new`: refused with [`TOKEN_USED`] when `old` was used already.
 pub async fn rotate(
     table: &Table,
     old: &RefreshRecord,
@@ -136,15 +154,16 @@ pub async fn rotate(
 ) -> Result<(), StoreError> {
     let used = Expression::new("SET #status = :rotated")
         .name("#status", "status")
-        .value(":rotated", s("rotated"))
-        .value(":active", s("active"));
+        .value(":rotated", s("rotated"));
+    let active = Expression::new("#status = :active")
+        .value(":active", s("active"))
+        .labelled(TOKEN_USED);
     Transaction::new()
-        .update(
-            Table::key(&old.pk, &old.sk),
-            used,
-            Some("#status = :active"),
+        .update(Table::key(&old.pk, &old.sk), used, Some(active))
+        .put(
+            to_item(new)?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
         )
-        .put(to_item(new)?, Some(Expression::absent()))
         .commit(table)
         .await
 }
@@ -187,6 +206,9 @@ pub async fn families(table: &Table, user_id: &str) -> Result<Vec<FamilyRecord>,
         .collect()
 }
 
+/// A later revocation bound is stored already.
+const REVOKED_LATER: Label = Label::new("revoked later already");
+
 /// Revokes every token of the user issued before `before` (epoch ms), with its event.
 pub async fn revoke_all(
     table: &Table,
@@ -198,7 +220,8 @@ pub async fn revoke_all(
     item.insert("revokedBefore".into(), n(before));
     // Never move the bound backwards (two logouts racing).
     let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
-        .value(":before", n(before));
+        .value(":before", n(before))
+        .labelled(REVOKED_LATER);
     Transaction::new()
         .put(item, Some(later))
         .event(event)?

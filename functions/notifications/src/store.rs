@@ -11,8 +11,8 @@ use fountain_events::EventEnvelope;
 use fountain_events::ids::is_id;
 use fountain_http::{ApiError, Request, query_param};
 use fountain_store::{
-    AttributeValue, Cursor, CursorError, Expression, Item, ItemCodec, LSI1, LSI1_SK, PK, Page,
-    PageError, SK, StoreError, Table, Transaction, n, query_page, s,
+    AttributeValue, Cursor, CursorError, Expression, Item, ItemCodec, LSI1, LSI1_SK, Label, PK,
+    Page, PageError, SK, StoreError, Table, Transaction, n, query_page, s,
 };
 
 use crate::model::Notification;
@@ -78,21 +78,30 @@ fn source_marker(notification: &Notification) -> Item {
     ])
 }
 
-/// Puts `notification` and its `event`, unless its source event already made one (write 0).
+/// The source event made its notification already (its marker exists).
+const ALREADY_MADE: Label = Label::new("notification already made");
+
+/// Puts `notification` and its `event`, unless its source event already made one.
 pub async fn create(
     table: &Table,
     notification: &Notification,
     event: &EventEnvelope,
 ) -> Result<Created, StoreError> {
     let result = Transaction::new()
-        .put(source_marker(notification), Some(Expression::absent()))
-        .put(notification.to_item()?, Some(Expression::absent()))
+        .put(
+            source_marker(notification),
+            Some(Expression::absent().labelled(ALREADY_MADE)),
+        )
+        .put(
+            notification.to_item()?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        )
         .event(event)?
         .commit(table)
         .await;
     match result {
         Ok(()) => Ok(Created::New),
-        Err(error) if error.condition_failed_at(0) => Ok(Created::AlreadyMade),
+        Err(error) if error.refused(ALREADY_MADE) => Ok(Created::AlreadyMade),
         Err(error) => Err(error),
     }
 }
@@ -148,7 +157,7 @@ pub async fn mark_read(
         .map_err(StoreError::from_sdk);
     match result {
         Ok(_) => Ok(true),
-        Err(StoreError::ConditionFailed { .. }) => Ok(false),
+        Err(StoreError::ConditionFailed) => Ok(false),
         Err(other) => Err(other),
     }
 }

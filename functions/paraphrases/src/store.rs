@@ -2,14 +2,12 @@
 //! still exists and the caller may still change it; a new paraphrase also checks that its
 //! target is still there, so one cannot be added to a target deleted meanwhile.
 
-use std::ops::Range;
-
 use fountain_events::EventEnvelope;
 use fountain_http::ApiError;
-use fountain_scripts::access::{Permission, allowed_transaction};
+use fountain_scripts::access::{Permission, access_refused, allowed_transaction};
 use fountain_store::{
-    Cursor, CursorError, Expression, ItemCodec, LSI1, LSI1_SK, PK, Page, PageError, StoreError,
-    Table, query_page, s, string_attribute,
+    Cursor, CursorError, Expression, ItemCodec, LSI1, LSI1_SK, Label, PK, Page, PageError,
+    StoreError, Table, query_page, s, string_attribute,
 };
 
 use crate::listing::Listing;
@@ -51,17 +49,20 @@ pub fn unknown_target(target: &Target) -> ApiError {
     ))
 }
 
-/// What a refused transaction means: the access checks are writes 0 and 1.
-fn classify(error: StoreError, target_checks: Range<usize>, target: Option<&Target>) -> WriteError {
-    if error.condition_failed_at(0) || error.condition_failed_at(1) {
+/// The paraphrased target (or an element's section) is gone.
+const TARGET_GONE: Label = Label::new("target gone");
+/// The paraphrase is not at the revision a change is based on, or is gone.
+const PARAPHRASE_CHANGED: Label = Label::new("paraphrase changed meanwhile");
+
+/// What a refused transaction means; `target` is the one a new paraphrase checks.
+fn classify(error: StoreError, target: Option<&Target>) -> WriteError {
+    if access_refused(&error) {
         WriteError::ScriptGone
     } else if let Some(target) = target
-        && target_checks
-            .into_iter()
-            .any(|i| error.condition_failed_at(i))
+        && error.refused(TARGET_GONE)
     {
         WriteError::UnknownTarget(target.clone())
-    } else if error.condition_failed_at(2) {
+    } else if error.refused(PARAPHRASE_CHANGED) {
         WriteError::Stale
     } else {
         WriteError::Store(error)
@@ -120,16 +121,17 @@ pub async fn insert(
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     let mut tx = allowed_transaction(&paraphrase.script_id, user_id, Permission::Write);
-    let first_check = tx.len();
     for (key, condition) in target.checks() {
-        tx = tx.check(key, condition);
+        tx = tx.check(key, condition.labelled(TARGET_GONE));
     }
-    let target_checks = first_check..tx.len();
-    tx.put(paraphrase.to_item()?, Some(Expression::absent()))
-        .event(event)?
-        .commit(table)
-        .await
-        .map_err(|e| classify(e, target_checks, Some(&target.target)))
+    tx.put(
+        paraphrase.to_item()?,
+        Some(Expression::absent().labelled(Label::ID_TAKEN)),
+    )
+    .event(event)?
+    .commit(table)
+    .await
+    .map_err(|e| classify(e, Some(&target.target)))
 }
 
 /// Replaces `before` by `after` if it is still at the revision read.
@@ -143,12 +145,12 @@ pub async fn replace(
     allowed_transaction(&after.script_id, user_id, Permission::Write)
         .put(
             after.to_item()?,
-            Some(Expression::revision_is(before.revision)),
+            Some(Expression::revision_is(before.revision).labelled(PARAPHRASE_CHANGED)),
         )
         .event(event)?
         .commit(table)
         .await
-        .map_err(|e| classify(e, 0..0, None))
+        .map_err(|e| classify(e, None))
 }
 
 pub async fn remove(
@@ -163,12 +165,12 @@ pub async fn remove(
                 Paraphrase::pk(&paraphrase.script_id),
                 Paraphrase::sk(&paraphrase.paraphrase_id),
             ),
-            Some(Expression::revision_is(paraphrase.revision)),
+            Some(Expression::revision_is(paraphrase.revision).labelled(PARAPHRASE_CHANGED)),
         )
         .event(event)?
         .commit(table)
         .await
-        .map_err(|e| classify(e, 0..0, None))
+        .map_err(|e| classify(e, None))
 }
 
 /// One page of a script's paraphrases, or of one target's, in creation order (both
@@ -258,19 +260,24 @@ mod tests {
 
     #[test]
     fn a_refused_write_names_the_rule_it_broke() {
-        let failed = |at: usize| StoreError::ConditionFailed { failed: vec![at] };
+        let failed = |label: Label| StoreError::Refused {
+            labels: vec![label],
+        };
         let target = Target::new(TargetType::Element, "01JCX40A1B2C3D4E5F6G7H8J9K");
         assert!(matches!(
-            classify(failed(1), 2..4, Some(&target)),
+            classify(failed(fountain_scripts::access::ACCESS_LOST), Some(&target)),
             WriteError::ScriptGone
         ));
         assert!(matches!(
-            classify(failed(3), 2..4, Some(&target)),
+            classify(failed(TARGET_GONE), Some(&target)),
             WriteError::UnknownTarget(t) if t == target
         ));
-        assert!(matches!(classify(failed(2), 0..0, None), WriteError::Stale));
+        assert!(matches!(
+            classify(failed(PARAPHRASE_CHANGED), None),
+            WriteError::Stale
+        ));
         assert_eq!(
-            ApiError::from(classify(failed(2), 2..3, Some(&target))).status(),
+            ApiError::from(classify(failed(TARGET_GONE), Some(&target))).status(),
             400
         );
     }

@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Principal};
 use fountain_store::{
-    Expression, Item, ItemCodec, StoreError, Table, Transaction, from_item, keyed_item, s,
+    Condition, Expression, Item, ItemCodec, Label, StoreError, Table, Transaction, from_item,
+    keyed_item, s,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -177,11 +178,21 @@ fn restoring(lock: &RestoreLock) -> ApiError {
     }
 }
 
-/// Transaction conditions: the script still exists and no restore holds it, and the caller
-/// still has a role that allows `need`, so a change cannot commit after the script was
-/// deleted, while it is restored, or after the caller was removed. They take two writes of
-/// the transaction, in this order.
-pub fn still_allowed(script_id: &str, user_id: &str, need: Permission) -> [(Item, Expression); 2] {
+/// A transaction's check that the script exists and no restore holds it failed.
+pub const SCRIPT_UNAVAILABLE: Label = Label::new("script deleted or being restored");
+/// A transaction's check that the caller's role still allows the change failed.
+pub const ACCESS_LOST: Label = Label::new("access lost");
+
+/// True when a transaction was refused by a [`still_allowed`] check.
+pub fn access_refused(error: &StoreError) -> bool {
+    error.refused(SCRIPT_UNAVAILABLE) || error.refused(ACCESS_LOST)
+}
+
+/// Transaction conditions: the script still exists and no restore holds it
+/// ([`SCRIPT_UNAVAILABLE`]), and the caller still has a role that allows `need`
+/// ([`ACCESS_LOST`]), so a change cannot commit after the script was deleted, while it is
+/// restored, or after the caller was removed.
+pub fn still_allowed(script_id: &str, user_id: &str, need: Permission) -> [(Item, Condition); 2] {
     let mut role = Expression::new("attribute_exists(pk) AND #role IN (").name("#role", "role");
     let roles = need.minimum().and_above();
     for (i, r) in roles.iter().enumerate() {
@@ -194,13 +205,16 @@ pub fn still_allowed(script_id: &str, user_id: &str, need: Permission) -> [(Item
     [
         (
             Table::key(Script::pk(script_id), Script::SK),
-            Expression::new(UNLOCKED_SCRIPT),
+            Expression::new(UNLOCKED_SCRIPT).labelled(SCRIPT_UNAVAILABLE),
         ),
-        (Membership::key(script_id, user_id), role),
+        (
+            Membership::key(script_id, user_id),
+            role.labelled(ACCESS_LOST),
+        ),
     ]
 }
 
-/// A transaction that starts with the two [`still_allowed`] checks (writes 0 and 1).
+/// A transaction that starts with the two [`still_allowed`] checks.
 pub fn allowed_transaction(script_id: &str, user_id: &str, need: Permission) -> Transaction {
     still_allowed(script_id, user_id, need)
         .into_iter()
@@ -216,7 +230,10 @@ mod tests {
     #[test]
     fn roles_are_ordered_and_conditions_name_the_allowed_ones() {
         assert!(Role::Owner > Role::Editor && Role::Editor > Role::Viewer);
-        let [_, (_, write)] = still_allowed("s", "u", Permission::Write);
+        let [(_, script), (_, write)] = still_allowed("s", "u", Permission::Write);
+        assert_eq!(script.label(), SCRIPT_UNAVAILABLE);
+        assert_eq!(write.label(), ACCESS_LOST);
+        let write = write.expression();
         assert_eq!(
             write.text,
             "attribute_exists(pk) AND #role IN (:role0, :role1)"

@@ -2,8 +2,8 @@
 
 use fountain_events::EventEnvelope;
 use fountain_store::{
-    Expression, GSI1, GSI1_PK, ItemCodec, Page, PageError, READ_RETRY, StoreError, Table,
-    Transaction, n, query_page, s,
+    Condition, Expression, GSI1, GSI1_PK, ItemCodec, Label, Page, PageError, READ_RETRY,
+    StoreError, Table, Transaction, n, query_page, s,
 };
 
 use std::collections::HashMap;
@@ -31,7 +31,7 @@ pub async fn insert(
         role: Role::Owner,
         added_at: script.created_at,
     };
-    let absent = || Some(Expression::absent());
+    let absent = || Some(Expression::absent().labelled(Label::ID_TAKEN));
     Transaction::new()
         .put(script.to_item()?, absent())
         .put(owner.to_item()?, absent())
@@ -40,8 +40,11 @@ pub async fn insert(
         .await
 }
 
-/// Replaces the script if it is still at `based_on` (write 0) and `user_id` may still
-/// change it (write 1).
+/// A replace or delete found the script changed, deleted or held by a restore meanwhile.
+pub const SCRIPT_CHANGED: Label = Label::new("script changed meanwhile");
+
+/// Replaces the script if it is still at `based_on` ([`SCRIPT_CHANGED`]) and `user_id` may
+/// still change it ([`crate::access::ACCESS_LOST`]).
 pub async fn replace(
     table: &Table,
     script: &Script,
@@ -58,8 +61,8 @@ pub async fn replace(
         .await
 }
 
-/// Deletes the script if it is still at its revision (write 0) and `user_id` still owns
-/// it (write 1).
+/// Deletes the script if it is still at its revision ([`SCRIPT_CHANGED`]) and `user_id`
+/// still owns it ([`crate::access::ACCESS_LOST`]).
 pub async fn remove(
     table: &Table,
     script: &Script,
@@ -79,9 +82,10 @@ pub async fn remove(
 }
 
 /// The script is at `revision` and no restore holds it (a `put` would drop the lock).
-fn revision_is(revision: u64) -> Expression {
+fn revision_is(revision: u64) -> Condition {
     Expression::new(format!("{UNLOCKED_SCRIPT} AND revision = :based_on"))
         .value(":based_on", n(revision))
+        .labelled(SCRIPT_CHANGED)
 }
 
 /// The scripts the user is a member of, in the order they were created.

@@ -1,6 +1,6 @@
 //! Reads and writes of sessions and their context. A session is an item of its owner's
 //! partition, so only the owner's requests find it. Every context write holds, in its
-//! transaction, only while the session is still active (write 0, on the session item); an
+//! transaction, only while the session is still active (a condition on the session item); an
 //! entry scoped to a character also checks that the session's script, the owner's
 //! membership in it and the character are there; a key is unique in its scope through a
 //! reservation item put with the entry.
@@ -16,8 +16,8 @@ use fountain_http::ApiError;
 use fountain_scripts::Script;
 use fountain_scripts::access::Membership;
 use fountain_store::{
-    Cursor, CursorError, Expression, Item, ItemCodec, LSI1, PK, Page, PageError, StoreError, Table,
-    Transaction, n, query_page, s,
+    Condition, Cursor, CursorError, Expression, Item, ItemCodec, LSI1, Label, PK, Page, PageError,
+    StoreError, Table, Transaction, n, query_page, s,
 };
 
 use crate::listing::{ContextListing, Range, SessionListing};
@@ -71,31 +71,39 @@ pub fn key_taken(key: &str) -> ApiError {
     ))
 }
 
-/// Which rule a refused transaction broke, from the index of the failed write.
+/// The session ended, filled up or is gone.
+const SESSION_CHANGED: Label = Label::new("session changed meanwhile");
+/// The session's script is gone, or its owner is no longer a member.
+const SCRIPT_GONE: Label = Label::new("script gone or no longer visible");
+/// An entry's character (or its script, or the owner's membership) is gone.
+const CHARACTER_GONE: Label = Label::new("character gone or no longer visible");
+/// Another entry of the scope holds the key.
+const KEY_TAKEN: Label = Label::new("context key taken");
+/// The entry is not at the revision a change is based on, or is gone.
+const ENTRY_CHANGED: Label = Label::new("entry changed meanwhile");
+
+/// What a refused write means; the character and key name what the answer is about.
 #[derive(Debug, Clone, Default)]
-struct Layout {
-    session: Option<usize>,
-    script_checks: std::ops::Range<usize>,
-    character_checks: std::ops::Range<usize>,
+struct Refusal {
     character_id: Option<String>,
-    entry: Option<usize>,
-    reservation: Option<(usize, String)>,
+    key: Option<String>,
 }
 
-impl Layout {
+impl Refusal {
     fn classify(&self, error: StoreError) -> WriteError {
-        let failed = |i: usize| error.condition_failed_at(i);
-        if self.session.is_some_and(failed) {
+        if error.refused(SESSION_CHANGED) {
             WriteError::SessionChanged
-        } else if self.script_checks.clone().any(failed) {
+        } else if error.refused(SCRIPT_GONE) {
             WriteError::ScriptGone
         } else if let Some(character_id) = &self.character_id
-            && self.character_checks.clone().any(failed)
+            && error.refused(CHARACTER_GONE)
         {
             WriteError::UnknownCharacter(character_id.clone())
-        } else if let Some((_, key)) = self.reservation.as_ref().filter(|(i, _)| failed(*i)) {
+        } else if let Some(key) = &self.key
+            && error.refused(KEY_TAKEN)
+        {
             WriteError::KeyTaken(key.clone())
-        } else if self.entry.is_some_and(failed) {
+        } else if error.refused(ENTRY_CHANGED) {
             WriteError::Stale
         } else {
             WriteError::Store(error)
@@ -103,9 +111,10 @@ impl Layout {
     }
 }
 
-/// The script exists and `user_id` is still a member of it (any role reads).
-fn can_read_script(script_id: &str, user_id: &str) -> [(Item, Expression); 2] {
-    let exists = || Expression::new("attribute_exists(pk)");
+/// The script exists and `user_id` is still a member of it (any role reads); `label` says
+/// what their failure means to the write.
+fn can_read_script(script_id: &str, user_id: &str, label: Label) -> [(Item, Condition); 2] {
+    let exists = || Expression::new("attribute_exists(pk)").labelled(label);
     [
         (Table::key(Script::pk(script_id), Script::SK), exists()),
         (Membership::key(script_id, user_id), exists()),
@@ -128,17 +137,15 @@ fn active() -> Expression {
 
 /// The session's entry count moves by one, up or down, only while the session is active
 /// (and, when adding, below the limit).
-fn count(adding: bool) -> (Expression, String) {
-    let mut update = Expression::new("ADD entryCount :delta")
-        .name("#state", "state")
-        .value(":delta", n(if adding { 1 } else { -1 }))
-        .value(":active", s(SessionState::Active.as_str()));
-    let mut condition = active().text;
+fn count(adding: bool) -> (Expression, Condition) {
+    let update =
+        Expression::new("ADD entryCount :delta").value(":delta", n(if adding { 1 } else { -1 }));
+    let mut condition = active();
     if adding {
-        condition.push_str(" AND entryCount < :max");
-        update = update.value(":max", n(MAX_ENTRIES));
+        condition.text.push_str(" AND entryCount < :max");
+        condition = condition.value(":max", n(MAX_ENTRIES));
     }
-    (update, condition)
+    (update, condition.labelled(SESSION_CHANGED))
 }
 
 /// The item that reserves an entry's key in its scope.
@@ -189,32 +196,33 @@ pub async fn load_entry(
 }
 
 /// Starts `session`; one bound to a script holds only while the script exists and its
-/// owner is still a member (writes 0 and 1).
+/// owner is still a member.
 pub async fn start(
     table: &Table,
     session: &Session,
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     let mut tx = Transaction::new();
-    let mut layout = Layout::default();
     if let Some(script_id) = &session.script_id {
-        for (key, condition) in can_read_script(script_id, &session.owner_id) {
+        for (key, condition) in can_read_script(script_id, &session.owner_id, SCRIPT_GONE) {
             tx = tx.check(key, condition);
         }
-        layout.script_checks = 0..tx.len();
     }
-    tx.put(session.to_item()?, Some(Expression::absent()))
-        .event(event)?
-        .commit(table)
-        .await
-        .map_err(|e| layout.classify(e))
+    tx.put(
+        session.to_item()?,
+        Some(Expression::absent().labelled(Label::ID_TAKEN)),
+    )
+    .event(event)?
+    .commit(table)
+    .await
+    .map_err(|e| Refusal::default().classify(e))
 }
 
 /// Writes `after`, the ended session, if the session is still active. Only the fields an end
 /// changes are written, so a context change that lands meanwhile keeps its count.
 pub async fn end(table: &Table, after: &Session, event: &EventEnvelope) -> Result<(), WriteError> {
     let item = after.to_item()?;
-    let mut update = active().value(":ended", s(SessionState::Ended.as_str()));
+    let mut update = Expression::default().value(":ended", s(SessionState::Ended.as_str()));
     let mut assignments = vec!["#state = :ended".to_owned()];
     for attribute in ["lsi1sk", "revision", "updatedAt", "endedAt", "comment"] {
         let value = item
@@ -227,23 +235,20 @@ pub async fn end(table: &Table, after: &Session, event: &EventEnvelope) -> Resul
         assignments.push(format!("#{attribute} = :{attribute}"));
     }
     update.text = format!("SET {}", assignments.join(", "));
-    let condition = active().text;
     Transaction::new()
-        .update(session_key(after), update, Some(&condition))
+        .update(
+            session_key(after),
+            update,
+            Some(active().labelled(SESSION_CHANGED)),
+        )
         .event(event)?
         .commit(table)
         .await
-        .map_err(|e| {
-            Layout {
-                session: Some(0),
-                ..Layout::default()
-            }
-            .classify(e)
-        })
+        .map_err(|e| Refusal::default().classify(e))
 }
 
-/// Adds `entry` to `session`: the session active with room (write 0, which also counts the
-/// entry), an entry scoped to a character checked in the session's script, its key free in
+/// Adds `entry` to `session`: the session active with room (the update that also counts
+/// the entry), an entry scoped to a character checked in the session's script, its key free in
 /// its scope.
 pub async fn add_entry(
     table: &Table,
@@ -252,34 +257,36 @@ pub async fn add_entry(
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     let (update, condition) = count(true);
-    let mut tx = Transaction::new().update(session_key(session), update, Some(&condition));
-    let mut layout = Layout {
-        session: Some(0),
-        ..Layout::default()
-    };
+    let mut tx = Transaction::new().update(session_key(session), update, Some(condition));
     if let Some(character_id) = &entry.character_id {
         let script_id = session
             .script_id
             .as_deref()
             .ok_or_else(|| WriteError::UnknownCharacter(character_id.clone()))?;
-        let first = tx.len();
-        for (key, condition) in can_read_script(script_id, &session.owner_id) {
+        for (key, condition) in can_read_script(script_id, &session.owner_id, CHARACTER_GONE) {
             tx = tx.check(key, condition);
         }
         tx = tx.check(
             Table::key(Script::pk(script_id), Character::sk(character_id)),
-            Expression::new("attribute_exists(pk)"),
+            Expression::new("attribute_exists(pk)").labelled(CHARACTER_GONE),
         );
-        layout.character_checks = first..tx.len();
-        layout.character_id = Some(character_id.clone());
     }
-    layout.reservation = Some((tx.len(), entry.key.clone()));
-    tx.put(reservation(entry), Some(Expression::absent()))
-        .put(entry.to_item()?, Some(Expression::absent()))
-        .event(event)?
-        .commit(table)
-        .await
-        .map_err(|e| layout.classify(e))
+    let refusal = Refusal {
+        character_id: entry.character_id.clone(),
+        key: Some(entry.key.clone()),
+    };
+    tx.put(
+        reservation(entry),
+        Some(Expression::absent().labelled(KEY_TAKEN)),
+    )
+    .put(
+        entry.to_item()?,
+        Some(Expression::absent().labelled(Label::ID_TAKEN)),
+    )
+    .event(event)?
+    .commit(table)
+    .await
+    .map_err(|e| refusal.classify(e))
 }
 
 /// Replaces `before` by `after` if it is still at the revision read and the session is
@@ -292,25 +299,25 @@ pub async fn replace_entry(
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     let mut tx = Transaction::new()
-        .check(session_key(session), active())
+        .check(session_key(session), active().labelled(SESSION_CHANGED))
         .put(
             after.to_item()?,
-            Some(Expression::revision_is(before.revision)),
+            Some(Expression::revision_is(before.revision).labelled(ENTRY_CHANGED)),
         );
-    let mut layout = Layout {
-        session: Some(0),
-        entry: Some(1),
-        ..Layout::default()
-    };
     if before.key_sk() != after.key_sk() {
-        tx = tx.delete(reservation_key(before), None);
-        layout.reservation = Some((tx.len(), after.key.clone()));
-        tx = tx.put(reservation(after), Some(Expression::absent()));
+        tx = tx.delete(reservation_key(before), None).put(
+            reservation(after),
+            Some(Expression::absent().labelled(KEY_TAKEN)),
+        );
     }
+    let refusal = Refusal {
+        character_id: None,
+        key: Some(after.key.clone()),
+    };
     tx.event(event)?
         .commit(table)
         .await
-        .map_err(|e| layout.classify(e))
+        .map_err(|e| refusal.classify(e))
 }
 
 /// Removes `entry` at the revision read, while the session is active (which counts it out).
@@ -322,26 +329,19 @@ pub async fn remove_entry(
 ) -> Result<(), WriteError> {
     let (update, condition) = count(false);
     Transaction::new()
-        .update(session_key(session), update, Some(&condition))
+        .update(session_key(session), update, Some(condition))
         .delete(
             Table::key(
                 Session::context_pk(&entry.session_id),
                 ContextEntry::sk(&entry.entry_id),
             ),
-            Some(Expression::revision_is(entry.revision)),
+            Some(Expression::revision_is(entry.revision).labelled(ENTRY_CHANGED)),
         )
         .delete(reservation_key(entry), None)
         .event(event)?
         .commit(table)
         .await
-        .map_err(|e| {
-            Layout {
-                session: Some(0),
-                entry: Some(1),
-                ..Layout::default()
-            }
-            .classify(e)
-        })
+        .map_err(|e| Refusal::default().classify(e))
 }
 
 /// One page of the owner's sessions, newest first (strongly consistent).
@@ -483,43 +483,43 @@ mod tests {
 
     #[test]
     fn a_refused_write_names_the_rule_it_broke() {
-        let failed = |at: usize| StoreError::ConditionFailed { failed: vec![at] };
-        let adding = Layout {
-            session: Some(0),
-            character_checks: 1..4,
-            character_id: Some("01JCX40A1B2C3D4E5F6G7H8J9K".into()),
-            reservation: Some((4, "Mood".into())),
-            ..Layout::default()
+        let failed = |labels: &[Label]| StoreError::Refused {
+            labels: labels.to_vec(),
         };
+        let adding = Refusal {
+            character_id: Some("01JCX40A1B2C3D4E5F6G7H8J9K".into()),
+            key: Some("Mood".into()),
+        };
+        // The session's state decides first, whatever else failed with it.
         assert!(matches!(
-            adding.classify(failed(0)),
+            adding.classify(failed(&[KEY_TAKEN, SESSION_CHANGED])),
             WriteError::SessionChanged
         ));
-        for check in 1..4 {
-            assert!(matches!(
-                adding.classify(failed(check)),
-                WriteError::UnknownCharacter(c) if c == "01JCX40A1B2C3D4E5F6G7H8J9K"
-            ));
-        }
-        assert!(matches!(adding.classify(failed(4)), WriteError::KeyTaken(k) if k == "Mood"));
-        assert!(matches!(adding.classify(failed(5)), WriteError::Store(_)));
-        let replacing = Layout {
-            session: Some(0),
-            entry: Some(1),
-            reservation: Some((3, "Tone".into())),
-            ..Layout::default()
-        };
-        assert!(matches!(replacing.classify(failed(1)), WriteError::Stale));
         assert!(matches!(
-            replacing.classify(failed(3)),
-            WriteError::KeyTaken(_)
+            adding.classify(failed(&[CHARACTER_GONE])),
+            WriteError::UnknownCharacter(c) if c == "01JCX40A1B2C3D4E5F6G7H8J9K"
         ));
-        let starting = Layout {
-            script_checks: 0..2,
-            ..Layout::default()
+        assert!(
+            matches!(adding.classify(failed(&[KEY_TAKEN])), WriteError::KeyTaken(k) if k == "Mood")
+        );
+        assert!(matches!(
+            adding.classify(failed(&[Label::ID_TAKEN])),
+            WriteError::Store(_)
+        ));
+        let replacing = Refusal {
+            character_id: None,
+            key: Some("Tone".into()),
         };
         assert!(matches!(
-            starting.classify(failed(1)),
+            replacing.classify(failed(&[ENTRY_CHANGED])),
+            WriteError::Stale
+        ));
+        assert!(matches!(
+            replacing.classify(failed(&[KEY_TAKEN])),
+            WriteError::KeyTaken(k) if k == "Tone"
+        ));
+        assert!(matches!(
+            Refusal::default().classify(failed(&[SCRIPT_GONE])),
             WriteError::ScriptGone
         ));
         let statuses: Vec<u16> = [
@@ -541,16 +541,19 @@ mod tests {
         let (add, add_condition) = count(true);
         assert_eq!(add.text, "ADD entryCount :delta");
         assert_eq!(add.values[":delta"], n(1));
-        assert_eq!(add.values[":max"], n(MAX_ENTRIES));
+        assert_eq!(add_condition.label(), SESSION_CHANGED);
+        let add_condition = add_condition.expression();
+        assert_eq!(add_condition.values[":max"], n(MAX_ENTRIES));
         assert_eq!(
-            add_condition,
+            add_condition.text,
             "attribute_exists(pk) AND #state = :active AND entryCount < :max"
         );
         let (remove, remove_condition) = count(false);
         assert_eq!(remove.values[":delta"], n(-1));
-        assert!(!remove.values.contains_key(":max"));
+        let remove_condition = remove_condition.expression();
+        assert!(!remove_condition.values.contains_key(":max"));
         assert_eq!(
-            remove_condition,
+            remove_condition.text,
             "attribute_exists(pk) AND #state = :active"
         );
     }

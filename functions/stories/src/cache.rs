@@ -10,8 +10,8 @@
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use fountain_scripts::Script;
 use fountain_store::{
-    Expression, Item, MAX_BATCH_WRITES, Retry, StoreError, Table, Transaction, delete_request, n,
-    number_attribute, pack, put_request, s, unpack,
+    Expression, Item, Label, MAX_BATCH_WRITES, Retry, StoreError, Table, Transaction,
+    delete_request, n, number_attribute, pack, put_request, s, unpack,
 };
 
 use crate::model::Story;
@@ -126,7 +126,7 @@ pub async fn store(
         .map_err(StoreError::from_sdk);
     let stored = match result {
         Ok(_) => true,
-        Err(StoreError::ConditionFailed { .. }) => false,
+        Err(StoreError::ConditionFailed) => false,
         Err(other) => return Err(other),
     };
     // Best effort: what is left goes with the next store or the script's purge.
@@ -158,13 +158,16 @@ async fn delete_chunks(
     Ok(())
 }
 
+/// The script is gone: it has no story to invalidate.
+const SCRIPT_GONE: Label = Label::new("script gone");
+
 /// Moves the script's story revision on, so its cached story is rebuilt when next read.
 /// Nothing happens for a script that is gone (false).
 pub async fn invalidate(table: &Table, script_id: &str) -> Result<bool, StoreError> {
     let result = Transaction::new()
         .check(
             Table::key(Script::pk(script_id), Script::SK),
-            Expression::new("attribute_exists(pk)"),
+            Expression::new("attribute_exists(pk)").labelled(SCRIPT_GONE),
         )
         .update(
             Table::key(Script::pk(script_id), STATE_SK),
@@ -175,7 +178,7 @@ pub async fn invalidate(table: &Table, script_id: &str) -> Result<bool, StoreErr
         .await;
     match result {
         Ok(()) => Ok(true),
-        Err(StoreError::ConditionFailed { .. }) => Ok(false),
+        Err(error) if error.refused(SCRIPT_GONE) => Ok(false),
         Err(other) => Err(other),
     }
 }

@@ -6,9 +6,9 @@ use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_sequence::{
     OrderKey, Placement, Plan, SequenceError, Write, apply, plan_insert, plan_move,
 };
-use fountain_store::{StoreError, Table, Transaction};
+use fountain_store::{Expression, StoreError, Table, Transaction};
 
-use crate::order::{AnchorError, Gap, Siblings, bump};
+use crate::order::{AnchorError, Gap, SIBLING_GONE, Siblings, bump};
 
 /// Most keys one transaction writes: DynamoDB's 100 less the two access checks, the order
 /// revision, the changed item and its event.
@@ -83,8 +83,8 @@ pub async fn commit_plan(
     Ok(seen + 1)
 }
 
-/// A transaction with the access checks (writes 0 and 1), the order revision moving on
-/// from `seen` (write 2) and the new keys, except `placed`'s.
+/// A transaction with the access checks, the order revision moving on from `seen` and the
+/// new keys, except `placed`'s.
 fn opened(
     siblings: &Siblings,
     user_id: &str,
@@ -105,7 +105,7 @@ fn opened(
             tx.update(
                 Table::key(siblings.pk(), siblings.child_sk(&write.id)),
                 siblings.rekey(&write.key),
-                Some("attribute_exists(pk)"),
+                Some(Expression::new("attribute_exists(pk)").labelled(SIBLING_GONE)),
             )
         })
 }

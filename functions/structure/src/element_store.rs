@@ -2,74 +2,53 @@
 //! when the order changes, the checks that its section and a dialogue's character exist,
 //! and its event.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use fountain_characters::Character;
 use fountain_events::EventEnvelope;
-use fountain_scripts::access::{Permission, allowed_transaction};
+use fountain_scripts::access::{Permission, access_refused, allowed_transaction};
 use fountain_sequence::Plan;
-use fountain_store::{Expression, ItemCodec, StoreError, Table, Transaction, n, s};
+use fountain_store::{
+    Condition, Expression, ItemCodec, Label, StoreError, Table, Transaction, n, s,
+};
 
 use crate::commit::commit_plan;
 use crate::element::Element;
 use crate::model::Section;
 use crate::order::{Siblings, bump};
 
-/// Which of a transaction's writes a refusal points at, beyond the access checks.
-#[derive(Debug, Default)]
-pub struct Checks {
-    section: Index,
-    character: Index,
-}
+/// The element's section is gone.
+const SECTION_GONE: Label = Label::new("section gone");
+/// The character a dialogue element names is gone.
+const CHARACTER_GONE: Label = Label::new("character gone");
+/// The element is not at the revision and place it was read at.
+pub const ELEMENT_CHANGED: Label = Label::new("element changed meanwhile");
 
-/// The index of one write in a transaction, noted while the transaction is built (inside
-/// a closure the request's future holds, hence atomic). Zero: none, as 0 is an access check.
-#[derive(Debug, Default)]
-struct Index(AtomicUsize);
-
-impl Index {
-    fn set(&self, index: usize) {
-        self.0.store(index, Ordering::Relaxed);
-    }
-
-    fn failed_in(&self, error: &StoreError) -> bool {
-        match self.0.load(Ordering::Relaxed) {
-            0 => false,
-            index => error.condition_failed_at(index),
-        }
+/// What a refused element write means.
+pub fn refusal(error: &StoreError) -> Refusal {
+    if access_refused(error) {
+        Refusal::Access
+    } else if error.refused(SECTION_GONE) {
+        Refusal::NoSection
+    } else if error.refused(CHARACTER_GONE) {
+        Refusal::NoCharacter
+    } else {
+        Refusal::Conflict
     }
 }
 
-impl Checks {
-    /// What a refused element write means.
-    pub fn refusal(&self, error: &StoreError) -> Refusal {
-        if error.condition_failed_at(0) || error.condition_failed_at(1) {
-            Refusal::Access
-        } else if self.section.failed_in(error) {
-            Refusal::NoSection
-        } else if self.character.failed_in(error) {
-            Refusal::NoCharacter
-        } else {
-            Refusal::Conflict
-        }
-    }
-
-    fn add(&self, mut tx: Transaction, element: &Element) -> Transaction {
-        let script = Siblings::sections(&element.script_id);
-        self.section.set(tx.len());
+/// The checks that the element's section, and a dialogue's character, exist.
+fn with_checks(mut tx: Transaction, element: &Element) -> Transaction {
+    let script = Siblings::sections(&element.script_id);
+    tx = tx.check(
+        Table::key(script.pk(), Section::sk(&element.section_id)),
+        Expression::new("attribute_exists(pk)").labelled(SECTION_GONE),
+    );
+    if let Some(character_id) = &element.content.character_id {
         tx = tx.check(
-            Table::key(script.pk(), Section::sk(&element.section_id)),
-            Expression::new("attribute_exists(pk)"),
+            Table::key(script.pk(), Character::sk(character_id)),
+            Expression::new("attribute_exists(pk)").labelled(CHARACTER_GONE),
         );
-        if let Some(character_id) = &element.content.character_id {
-            self.character.set(tx.len());
-            tx = tx.check(
-                Table::key(script.pk(), Character::sk(character_id)),
-                Expression::new("attribute_exists(pk)"),
-            );
-        }
-        tx
     }
+    tx
 }
 
 pub enum Refusal {
@@ -80,10 +59,11 @@ pub enum Refusal {
 }
 
 /// The element as it was read: the same revision and still in the same place.
-fn unchanged(element: &Element) -> Expression {
+fn unchanged(element: &Element) -> Condition {
     Expression::new("attribute_exists(pk) AND revision = :based_on AND lsi1sk = :place")
         .value(":based_on", n(element.revision))
         .value(":place", s(element.siblings().order_sk(&element.order_key)))
+        .labelled(ELEMENT_CHANGED)
 }
 
 /// Adds `element`, whose key `plan` gives.
@@ -93,7 +73,6 @@ pub async fn add(
     element: &Element,
     seen: u64,
     plan: &Plan,
-    checks: &Checks,
     event: &EventEnvelope,
 ) -> Result<u64, StoreError> {
     let item = element.to_item()?;
@@ -105,9 +84,8 @@ pub async fn add(
         plan,
         Some(&element.element_id),
         |tx| {
-            checks
-                .add(tx, element)
-                .put(item, Some(Expression::absent()))
+            with_checks(tx, element)
+                .put(item, Some(Expression::absent().labelled(Label::ID_TAKEN)))
                 .event(event)
         },
     )
@@ -120,12 +98,10 @@ pub async fn replace(
     user_id: &str,
     before: &Element,
     after: &Element,
-    checks: &Checks,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let tx = allowed_transaction(&after.script_id, user_id, Permission::Write);
-    checks
-        .add(tx, after)
+    with_checks(tx, after)
         .put(after.to_item()?, Some(unchanged(before)))
         .event(event)?
         .commit(table)
@@ -164,7 +140,6 @@ pub async fn move_across(
     seen_source: u64,
     seen: u64,
     plan: &Plan,
-    checks: &Checks,
     event: &EventEnvelope,
 ) -> Result<u64, StoreError> {
     let item = moved.to_item()?;
@@ -178,8 +153,7 @@ pub async fn move_across(
         Some(&moved.element_id),
         |tx| {
             let tx = tx.update(element.siblings().order_item_key(), update, Some(condition));
-            checks
-                .add(tx, moved)
+            with_checks(tx, moved)
                 .put(item, Some(unchanged(element)))
                 .event(event)
         },

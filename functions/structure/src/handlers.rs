@@ -21,7 +21,7 @@ use fountain_scripts::access::{Permission, authorize};
 use fountain_sequence::{Plan, apply, plan_moves, plan_reorder};
 use fountain_store::{ItemCodec, StoreError, Table};
 
-use crate::element_store::{Checks, Refusal};
+use crate::element_store::{Refusal, refusal};
 use crate::model::{Reorder, Section, sequence_problem};
 use crate::order::Siblings;
 use crate::pending::MAX_REORDER_KEYS;
@@ -47,11 +47,11 @@ async fn authorized_section(
         .ok_or(ApiError::NotFound("section"))
 }
 
-/// The answer to a refused write: the access checks (writes 0 and 1), the element
-/// write's section or character check, or else `conflict` (a concurrent change).
-fn refused(checks: &Checks, error: StoreError, conflict: ApiError) -> ApiError {
+/// The answer to a refused write: the access checks, the element write's section or
+/// character check, or else `conflict` (a concurrent change).
+fn refused(error: StoreError, conflict: ApiError) -> ApiError {
     match error {
-        StoreError::ConditionFailed { .. } => match checks.refusal(&error) {
+        StoreError::Refused { .. } => match refusal(&error) {
             Refusal::Access => ApiError::NotFound("script"),
             Refusal::NoSection => ApiError::NotFound("section"),
             Refusal::NoCharacter => {
@@ -65,7 +65,7 @@ fn refused(checks: &Checks, error: StoreError, conflict: ApiError) -> ApiError {
 
 /// A refused change of order: the access checks, or a concurrent change of the order.
 fn order_conflict(error: StoreError) -> ApiError {
-    refused(&Checks::default(), error, moved_meanwhile())
+    refused(error, moved_meanwhile())
 }
 
 fn moved_meanwhile() -> ApiError {

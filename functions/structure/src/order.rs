@@ -7,8 +7,8 @@ use fountain_http::ApiError;
 use fountain_scripts::Script;
 use fountain_sequence::{OrderKey, Placement};
 use fountain_store::{
-    AttributeValue, Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, PK, SK, StoreError, Table,
-    n, number_attribute, s, string_attribute,
+    AttributeValue, Condition, Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, Label, PK, SK,
+    StoreError, Table, n, number_attribute, s, string_attribute,
 };
 
 use crate::pending::PendingReorder;
@@ -332,14 +332,19 @@ pub struct OrderState {
     pub pending: Option<PendingReorder>,
 }
 
+/// Another change of the order got there first, or a large reorder is still being applied.
+pub const ORDER_CHANGED: Label = Label::new("order changed meanwhile");
+/// A sibling whose key a change of order rewrites was removed meanwhile.
+pub const SIBLING_GONE: Label = Label::new("sibling gone");
+
 /// The update that moves the order revision from `seen` to `seen + 1`, refused when another
 /// change got there first or a reorder is still being applied.
-pub fn bump(seen: u64) -> (Expression, &'static str) {
+pub fn bump(seen: u64) -> (Expression, Condition) {
     bump_and_set(seen, None)
 }
 
 /// [`bump`], also setting one attribute of the order item.
-pub fn bump_and_set(seen: u64, also: Option<(&str, AttributeValue)>) -> (Expression, &'static str) {
+pub fn bump_and_set(seen: u64, also: Option<(&str, AttributeValue)>) -> (Expression, Condition) {
     let update = match also {
         Some((attribute, value)) => {
             Expression::new(format!("SET revision = :next, {attribute} = :also"))
@@ -349,11 +354,16 @@ pub fn bump_and_set(seen: u64, also: Option<(&str, AttributeValue)>) -> (Express
     }
     .value(":next", n(seen + 1));
     if seen == 0 {
-        (update, "attribute_not_exists(revision)")
+        (
+            update,
+            Expression::new("attribute_not_exists(revision)").labelled(ORDER_CHANGED),
+        )
     } else {
         (
-            update.value(":seen", n(seen)),
-            "revision = :seen AND attribute_not_exists(pendingReorder)",
+            update,
+            Expression::new("revision = :seen AND attribute_not_exists(pendingReorder)")
+                .value(":seen", n(seen))
+                .labelled(ORDER_CHANGED),
         )
     }
 }

@@ -11,15 +11,17 @@ use chrono::Utc;
 use fountain_events::EventEnvelope;
 use fountain_http::ApiError;
 use fountain_scripts::Script;
-use fountain_scripts::access::{Permission, UNLOCKED_SCRIPT, allowed_transaction};
+use fountain_scripts::access::{
+    Permission, SCRIPT_UNAVAILABLE, UNLOCKED_SCRIPT, allowed_transaction,
+};
 use fountain_sequence::{OrderKey, Write};
 use fountain_store::{
-    AttributeValue, Expression, Item, LSI1_SK, PK, SK, StoreError, Table, Transaction, from_item,
-    s, string_attribute, to_item,
+    AttributeValue, Expression, Item, LSI1_SK, Label, PK, SK, StoreError, Table, Transaction,
+    from_item, s, string_attribute, to_item,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::order::{Siblings, bump_and_set};
+use crate::order::{SIBLING_GONE, Siblings, bump_and_set};
 
 /// Most keys one reorder may move: the plan must fit in the order item (400 KB) with keys
 /// of the longest kind.
@@ -161,6 +163,9 @@ pub async fn apply(
     Ok(())
 }
 
+/// The pending plan was finished, or replaced, by another writer.
+const REORDER_FINISHED: Label = Label::new("reorder finished meanwhile");
+
 /// One chunk of key writes, while the script is free of restores and `reorder_id` is still
 /// the pending plan; `last` removes the plan too.
 pub async fn write_chunk(
@@ -170,22 +175,21 @@ pub async fn write_chunk(
     keys: &[PlannedKey],
     last: bool,
 ) -> Result<(), StoreError> {
-    let still_pending = format!("{PENDING}.reorderId = :reorder");
+    let still_pending = Expression::new(format!("{PENDING}.reorderId = :reorder"))
+        .value(":reorder", s(reorder_id))
+        .labelled(REORDER_FINISHED);
     let tx = Transaction::new().check(
         Table::key(siblings.pk(), Script::SK),
-        Expression::new(UNLOCKED_SCRIPT),
+        Expression::new(UNLOCKED_SCRIPT).labelled(SCRIPT_UNAVAILABLE),
     );
     let tx = if last {
         tx.update(
             siblings.order_item_key(),
-            Expression::new(format!("REMOVE {PENDING}")).value(":reorder", s(reorder_id)),
-            Some(&still_pending),
+            Expression::new(format!("REMOVE {PENDING}")),
+            Some(still_pending),
         )
     } else {
-        tx.check(
-            siblings.order_item_key(),
-            Expression::new(still_pending).value(":reorder", s(reorder_id)),
-        )
+        tx.check(siblings.order_item_key(), still_pending)
     };
     keys.iter()
         .filter_map(|planned| Some((planned, OrderKey::parse(&planned.key)?)))
@@ -193,7 +197,7 @@ pub async fn write_chunk(
             tx.update(
                 Table::key(siblings.pk(), siblings.child_sk(&planned.id)),
                 siblings.rekey(&key),
-                Some("attribute_exists(pk)"),
+                Some(Expression::new("attribute_exists(pk)").labelled(SIBLING_GONE)),
             )
         })
         .commit(table)
@@ -214,7 +218,7 @@ impl Siblings {
             Some(pending) => match apply(table, self, &pending).await {
                 // Finished by someone else meanwhile, or the script is being restored (then
                 // the caller's own write is refused).
-                Ok(()) | Err(StoreError::ConditionFailed { .. }) => Ok(state.revision),
+                Ok(()) | Err(StoreError::Refused { .. }) => Ok(state.revision),
                 Err(other) => Err(other.into()),
             },
         }

@@ -12,7 +12,7 @@ use fountain_runtime::consumer::{ConsumerDeps, process_batch};
 use fountain_runtime::{ConfigError, Env};
 use fountain_scripts::Script;
 use fountain_scripts::access::UNLOCKED_SCRIPT;
-use fountain_store::{Expression, Item, LSI1, StoreError, Table, Transaction, s};
+use fountain_store::{Expression, Item, LSI1, Label, StoreError, Table, Transaction, s};
 use tracing::info;
 
 use crate::model::Section;
@@ -98,7 +98,7 @@ pub async fn purge(
         }
         match tx.commit(table).await {
             Ok(()) => deleted += keys.len() + usize::from(last),
-            Err(StoreError::ConditionFailed { failed }) if failed.contains(&0) => {
+            Err(error) if error.refused(SECTION_BACK) => {
                 return Ok((deleted, false));
             }
             Err(other) => return Err(other),
@@ -109,16 +109,22 @@ pub async fn purge(
     }
 }
 
-/// A transaction that commits only while the section is absent (write 0) and no restore
-/// holds the script (write 1; a purge waits for it and is retried).
+/// The section exists again (a restore brought it back): its elements are its own again.
+const SECTION_BACK: Label = Label::new("section exists again");
+/// A restore holds the script: the purge waits for it and is retried.
+const SCRIPT_LOCKED: Label = Label::new("script held by a restore");
+
+/// A transaction that commits only while the section is absent ([`SECTION_BACK`]) and no
+/// restore holds the script ([`SCRIPT_LOCKED`]).
 fn guarded(script_id: &str, section_id: &str) -> Transaction {
     Transaction::new()
         .check(
             Table::key(Script::pk(script_id), Section::sk(section_id)),
-            Expression::absent(),
+            Expression::absent().labelled(SECTION_BACK),
         )
         .check(
             Table::key(Script::pk(script_id), Script::SK),
-            Expression::new(format!("attribute_not_exists(pk) OR ({UNLOCKED_SCRIPT})")),
+            Expression::new(format!("attribute_not_exists(pk) OR ({UNLOCKED_SCRIPT})"))
+                .labelled(SCRIPT_LOCKED),
         )
 }

@@ -4,7 +4,7 @@
 use fountain_events::EventEnvelope;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_sequence::Plan;
-use fountain_store::{Expression, ItemCodec, StoreError, Table, n, s};
+use fountain_store::{Expression, ItemCodec, Label, StoreError, Table, n, s};
 
 use crate::commit::{MAX_KEY_WRITES, commit_plan};
 use crate::model::Section;
@@ -29,12 +29,18 @@ pub async fn add(
         seen,
         plan,
         Some(&section.section_id),
-        |tx| tx.put(item, Some(Expression::absent())).event(event),
+        |tx| {
+            tx.put(item, Some(Expression::absent().labelled(Label::ID_TAKEN)))
+                .event(event)
+        },
     )
     .await
 }
 
-/// Replaces the section's fields if it is still at `based_on` (write 2).
+/// The section is not at the revision (or place) a change is based on, or is gone.
+const SECTION_CHANGED: Label = Label::new("section changed meanwhile");
+
+/// Replaces the section's fields if it is still at `based_on`.
 pub async fn replace(
     table: &Table,
     user_id: &str,
@@ -47,7 +53,8 @@ pub async fn replace(
     let unchanged =
         Expression::new("attribute_exists(pk) AND revision = :based_on AND orderKey = :key")
             .value(":based_on", n(based_on))
-            .value(":key", s(&section.order_key));
+            .value(":key", s(&section.order_key))
+            .labelled(SECTION_CHANGED);
     allowed_transaction(&section.script_id, user_id, Permission::Write)
         .put(section.to_item()?, Some(unchanged))
         .event(event)?
@@ -55,7 +62,7 @@ pub async fn replace(
         .await
 }
 
-/// Removes the section (write 2) and moves the order revision on, so reorders based on the
+/// Removes the section and moves the order revision on, so reorders based on the
 /// old order are refused. Its elements go with it: the section's removal hides them at once
 /// and the `purge_section` consumer deletes them.
 pub async fn remove(
@@ -72,7 +79,8 @@ pub async fn remove(
             Table::key(siblings.pk(), siblings.child_sk(&section.section_id)),
             Some(
                 Expression::new("attribute_exists(pk) AND revision = :revision")
-                    .value(":revision", n(section.revision)),
+                    .value(":revision", n(section.revision))
+                    .labelled(SECTION_CHANGED),
             ),
         )
         .update(siblings.order_item_key(), update, Some(condition))

@@ -14,7 +14,7 @@ use fountain_events::EventEnvelope;
 use fountain_scripts::access::{Permission, still_allowed};
 use fountain_scripts::{RestoreLock, Script};
 use fountain_store::{
-    AttributeValue, Expression, Item, ItemCodec, MAX_BATCH_WRITES, Retry, StoreError, Table,
+    AttributeValue, Expression, Item, ItemCodec, Label, MAX_BATCH_WRITES, Retry, StoreError, Table,
     Transaction, delete_request, n, number_attribute, put_request, s, string_attribute,
 };
 use fountain_structure::Siblings;
@@ -209,7 +209,7 @@ pub async fn lock(
         .map_err(StoreError::from_sdk);
     match taken {
         Ok(_) => Ok(lock),
-        Err(StoreError::ConditionFailed { .. }) => {
+        Err(StoreError::ConditionFailed) => {
             match fountain_scripts::load_script(table, script_id).await? {
                 Some(Script {
                     restore_lock: Some(held),
@@ -242,8 +242,11 @@ pub async fn give_up(table: &Table, script_id: &str, lock: &RestoreLock) {
     }
 }
 
-/// Puts the restored script (write 0, only while `lock` still holds it; the put drops the
-/// lock), if the caller may still write (write 1), with its event.
+/// Another restore took the script over.
+pub const LOCK_LOST: Label = Label::new("restore lock lost");
+
+/// Puts the restored script (only while `lock` still holds it, else [`LOCK_LOST`]; the put
+/// drops the lock), if the caller may still write, with its event.
 pub async fn finish(
     table: &Table,
     user_id: &str,
@@ -255,7 +258,11 @@ pub async fn finish(
     Transaction::new()
         .put(
             script.to_item()?,
-            Some(Expression::new("restoreLock.lockId = :lock").value(":lock", s(&lock.lock_id))),
+            Some(
+                Expression::new("restoreLock.lockId = :lock")
+                    .value(":lock", s(&lock.lock_id))
+                    .labelled(LOCK_LOST),
+            ),
         )
         .check(member, role)
         .event(event)?

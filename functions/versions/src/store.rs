@@ -5,7 +5,8 @@ use fountain_events::EventEnvelope;
 use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_store::{
-    AttributeValue, Expression, ItemCodec, PK, Page, PageError, StoreError, Table, query_page, s,
+    AttributeValue, Expression, ItemCodec, Label, PK, Page, PageError, StoreError, Table,
+    query_page, s,
 };
 use futures::future::try_join_all;
 
@@ -38,7 +39,7 @@ pub async fn put_chunks(
 }
 
 /// Makes the version visible with its event, if the script still exists, no restore holds
-/// it and the caller may still write (writes 0 and 1).
+/// it and the caller may still write.
 pub async fn commit(
     table: &Table,
     user_id: &str,
@@ -46,7 +47,10 @@ pub async fn commit(
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     allowed_transaction(&version.script_id, user_id, Permission::Write)
-        .put(version.to_item()?, Some(Expression::absent()))
+        .put(
+            version.to_item()?,
+            Some(Expression::absent().labelled(Label::ID_TAKEN)),
+        )
         .event(event)?
         .commit(table)
         .await

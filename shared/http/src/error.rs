@@ -131,7 +131,7 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::ConditionFailed { .. } => {
+            StoreError::ConditionFailed | StoreError::Refused { .. } => {
                 Self::Conflict("the resource changed or exists already".into())
             }
             StoreError::TransactionConflict => {

@@ -74,7 +74,7 @@ impl Idempotency {
             .await;
         match result.map_err(StoreError::from_sdk) {
             Ok(_) => Ok(Claim::Acquired),
-            Err(StoreError::ConditionFailed { .. }) => {
+            Err(StoreError::ConditionFailed) => {
                 let existing = self.table.get(&self.pk(event_id), "IDEMPOTENCY").await?;
                 let status = existing
                     .as_ref()

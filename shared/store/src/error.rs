@@ -1,12 +1,17 @@
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 
+use crate::label::Label;
+
 /// A failed DynamoDB call, classified so handlers can answer 409/412 rather than 500.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A condition failed: for a transaction, the indexes of the writes whose condition failed.
-    #[error("condition failed (writes {failed:?})")]
-    ConditionFailed { failed: Vec<usize> },
+    /// The condition of a single-item write failed.
+    #[error("condition failed")]
+    ConditionFailed,
+    /// A transaction was refused: the labels of the conditions that failed.
+    #[error("transaction refused: {}", labels.iter().map(|l| l.meaning()).collect::<Vec<_>>().join(", "))]
+    Refused { labels: Vec<Label> },
     /// Another transaction touched the same items at the same time; safe to retry.
     #[error("transaction conflict")]
     TransactionConflict,
@@ -36,22 +41,24 @@ impl StoreError {
         }
     }
 
-    /// Classifies a failed transaction, keeping which of its writes had a failed condition.
+    /// Classifies a failed transaction whose writes carry `labels` (in order), keeping the
+    /// labels of the conditions that failed.
     pub fn from_transaction<R: std::fmt::Debug>(
         error: SdkError<TransactWriteItemsError, R>,
+        labels: &[Option<Label>],
     ) -> Self {
         if let SdkError::ServiceError(service) = &error
             && let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err()
         {
             let reasons = cancelled.cancellation_reasons();
-            let failed: Vec<usize> = reasons
+            let failed: Vec<Label> = reasons
                 .iter()
-                .enumerate()
-                .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
-                .map(|(i, _)| i)
+                .zip(labels)
+                .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
+                .filter_map(|(_, label)| *label)
                 .collect();
             if !failed.is_empty() {
-                return Self::ConditionFailed { failed };
+                return Self::Refused { labels: failed };
             }
             if reasons
                 .iter()
@@ -69,7 +76,7 @@ impl StoreError {
 
     fn from_code(code: Option<&str>, message: &str) -> Self {
         match code {
-            Some("ConditionalCheckFailedException") => Self::ConditionFailed { failed: vec![0] },
+            Some("ConditionalCheckFailedException") => Self::ConditionFailed,
             Some("TransactionConflictException") => Self::TransactionConflict,
             Some(
                 "ProvisionedThroughputExceededException"
@@ -81,8 +88,13 @@ impl StoreError {
         }
     }
 
-    /// True when the write at `index` of a transaction failed its condition.
-    pub fn condition_failed_at(&self, index: usize) -> bool {
-        matches!(self, Self::ConditionFailed { failed } if failed.contains(&index))
+    /// True when a transaction was refused because the condition labelled `label` failed.
+    pub fn refused(&self, label: Label) -> bool {
+        matches!(self, Self::Refused { labels } if labels.contains(&label))
+    }
+
+    /// True when a condition failed, of a single write or of a transaction.
+    pub fn is_condition_failure(&self) -> bool {
+        matches!(self, Self::ConditionFailed | Self::Refused { .. })
     }
 }

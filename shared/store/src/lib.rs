@@ -7,6 +7,7 @@ mod batch_get;
 mod codec;
 mod cursor;
 mod error;
+mod label;
 mod outbox;
 mod packed;
 mod table;
@@ -20,6 +21,7 @@ pub use codec::{
 };
 pub use cursor::{Cursor, CursorError, Page, PageError, query_page};
 pub use error::StoreError;
+pub use label::{Condition, Label};
 pub use outbox::{OUTBOX_KIND, OutboxRecord};
 pub use packed::{CHUNK_BYTES, Packed, pack, unpack};
 pub use table::{Table, n, s};

@@ -7,6 +7,7 @@ use fountain_events::EventEnvelope;
 
 use crate::codec::Item;
 use crate::error::StoreError;
+use crate::label::{Condition, Label};
 use crate::outbox::OutboxRecord;
 use crate::table::Table;
 
@@ -15,9 +16,9 @@ pub const MAX_WRITES: usize = 100;
 
 /// Writes and their events, committed together or not at all (TransactWriteItems).
 ///
-/// Each write may carry a condition; when one fails, the commit returns
-/// [`StoreError::ConditionFailed`] with the indexes, in the order the writes were added,
-/// of the writes that failed, so the caller can say which rule was broken.
+/// Each write may carry a [`Condition`]: an expression labelled with what it protects. When
+/// conditions fail, the commit returns [`StoreError::Refused`] with the labels of the failed
+/// ones, so callers match on meaning; adding a check never changes what another one reports.
 #[derive(Debug, Default)]
 pub struct Transaction {
     writes: Vec<Write>,
@@ -27,21 +28,32 @@ pub struct Transaction {
 enum Write {
     Put {
         item: Item,
-        condition: Option<Expression>,
+        condition: Option<Condition>,
     },
     Update {
         key: Item,
         update: Expression,
-        condition: Option<String>,
+        condition: Option<Condition>,
     },
     Delete {
         key: Item,
-        condition: Option<Expression>,
+        condition: Option<Condition>,
     },
     Check {
         key: Item,
-        condition: Expression,
+        condition: Condition,
     },
+}
+
+impl Write {
+    fn label(&self) -> Option<Label> {
+        match self {
+            Write::Put { condition, .. }
+            | Write::Update { condition, .. }
+            | Write::Delete { condition, .. } => condition.as_ref().map(|c| c.label),
+            Write::Check { condition, .. } => Some(condition.label),
+        }
+    }
 }
 
 /// An expression with its placeholders.
@@ -80,6 +92,14 @@ impl Expression {
         Self::new("attribute_exists(pk) AND revision = :based_on")
             .value(":based_on", AttributeValue::N(revision.to_string()))
     }
+
+    /// This expression as a transaction's condition, reported as `label` when it fails.
+    pub fn labelled(self, label: Label) -> Condition {
+        Condition {
+            label,
+            expression: self,
+        }
+    }
 }
 
 impl Transaction {
@@ -88,28 +108,28 @@ impl Transaction {
     }
 
     /// Puts `item`, only if `condition` holds (e.g. `attribute_not_exists(pk)`).
-    pub fn put(mut self, item: Item, condition: Option<Expression>) -> Self {
+    pub fn put(mut self, item: Item, condition: Option<Condition>) -> Self {
         self.writes.push(Write::Put { item, condition });
         self
     }
 
-    /// Updates the item at `key`; `update` carries the placeholders of both expressions.
-    pub fn update(mut self, key: Item, update: Expression, condition: Option<&str>) -> Self {
+    /// Updates the item at `key`; the condition's placeholders join the update's.
+    pub fn update(mut self, key: Item, update: Expression, condition: Option<Condition>) -> Self {
         self.writes.push(Write::Update {
             key,
             update,
-            condition: condition.map(str::to_owned),
+            condition,
         });
         self
     }
 
-    pub fn delete(mut self, key: Item, condition: Option<Expression>) -> Self {
+    pub fn delete(mut self, key: Item, condition: Option<Condition>) -> Self {
         self.writes.push(Write::Delete { key, condition });
         self
     }
 
     /// Requires `condition` to hold on the item at `key` without writing it.
-    pub fn check(mut self, key: Item, condition: Expression) -> Self {
+    pub fn check(mut self, key: Item, condition: Condition) -> Self {
         self.writes.push(Write::Check { key, condition });
         self
     }
@@ -119,7 +139,7 @@ impl Transaction {
         let item = OutboxRecord::new(envelope)?.to_item()?;
         self.writes.push(Write::Put {
             item,
-            condition: Some(Expression::absent()),
+            condition: Some(Expression::absent().labelled(Label::EVENT_RECORDED)),
         });
         Ok(self)
     }
@@ -139,6 +159,7 @@ impl Transaction {
                 self.writes.len()
             )));
         }
+        let labels: Vec<Option<Label>> = self.writes.iter().map(Write::label).collect();
         let items = self
             .writes
             .into_iter()
@@ -150,7 +171,7 @@ impl Transaction {
             .set_transact_items(Some(items))
             .send()
             .await
-            .map_err(StoreError::from_transaction)?;
+            .map_err(|error| StoreError::from_transaction(error, &labels))?;
         Ok(())
     }
 }
@@ -172,12 +193,21 @@ impl Expression {
     }
 }
 
+impl Condition {
+    fn parts(condition: Option<Condition>) -> Parts {
+        condition
+            .map(|c| c.expression)
+            .unwrap_or_default()
+            .into_parts()
+    }
+}
+
 impl Write {
     fn into_sdk(self, table: &str) -> Result<TransactWriteItem, StoreError> {
         let invalid = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Invalid(e.to_string());
         let item = match self {
             Write::Put { item, condition } => {
-                let (condition, names, values) = condition.unwrap_or_default().into_parts();
+                let (condition, names, values) = Condition::parts(condition);
                 let put = Put::builder()
                     .table_name(table)
                     .set_item(Some(item))
@@ -190,9 +220,14 @@ impl Write {
             }
             Write::Update {
                 key,
-                update,
+                mut update,
                 condition,
             } => {
+                let condition = condition.map(|c| {
+                    update.names.extend(c.expression.names);
+                    update.values.extend(c.expression.values);
+                    c.expression.text
+                });
                 let (update, names, values) = update.into_parts();
                 let update = Update::builder()
                     .table_name(table)
@@ -206,7 +241,7 @@ impl Write {
                 TransactWriteItem::builder().update(update).build()
             }
             Write::Delete { key, condition } => {
-                let (condition, names, values) = condition.unwrap_or_default().into_parts();
+                let (condition, names, values) = Condition::parts(condition);
                 let delete = Delete::builder()
                     .table_name(table)
                     .set_key(Some(key))
@@ -218,7 +253,7 @@ impl Write {
                 TransactWriteItem::builder().delete(delete).build()
             }
             Write::Check { key, condition } => {
-                let (condition, names, values) = condition.into_parts();
+                let (condition, names, values) = condition.expression.into_parts();
                 let check = ConditionCheck::builder()
                     .table_name(table)
                     .set_key(Some(key))

@@ -41,7 +41,7 @@ pub async fn accept_invitation(deps: &TableDeps, req: Request) -> Response<Body>
 
         // Step 1: consume the invitation, once.
         match store::consume(&deps.table, &invitation, &user_id).await {
-            Err(StoreError::ConditionFailed { .. }) => {
+            Err(StoreError::ConditionFailed) => {
                 return Err(ApiError::Conflict("the invitation was used, revoked or has expired".into()));
             }
             other => other?,
@@ -80,9 +80,9 @@ pub async fn accept_invitation(deps: &TableDeps, req: Request) -> Response<Body>
         if !compensated {
             error!(invitation_id = invitation.invitation_id, "compensation failed: the invitation stays consumed");
         }
-        Err(if failure.condition_failed_at(0) {
+        Err(if failure.refused(store::SCRIPT_GONE) {
             ApiError::NotFound("script")
-        } else if failure.condition_failed_at(1) {
+        } else if failure.refused(store::ALREADY_MEMBER) {
             ApiError::Conflict("you are a member of this script already".into())
         } else {
             failure.into()

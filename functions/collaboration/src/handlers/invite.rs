@@ -7,7 +7,6 @@ use fountain_http::{
 };
 use fountain_identity::tokens::new_refresh_token;
 use fountain_scripts::access::{Permission, authorize};
-use fountain_store::StoreError;
 
 use crate::model::{
     CreateInvitation, CreatedInvitation, DeleteRequest, INVITATION_DAYS, Invitation, InvitationPage,
@@ -61,7 +60,7 @@ pub async fn create_invitation(deps: &TableDeps, req: Request) -> Response<Body>
             )
             .await
             .map_err(|e| {
-                if e.condition_failed_at(0) {
+                if e.refused(store::SCRIPT_GONE) {
                     ApiError::NotFound("script")
                 } else {
                     e.into()
@@ -136,7 +135,7 @@ pub async fn revoke_invitation(deps: &TableDeps, req: Request) -> Response<Body>
                 comment: input.comment,
             };
             match store::revoke(&deps.table, &invitation, &ctx.envelope(&event)?).await {
-                Err(StoreError::ConditionFailed { .. }) => Err(ApiError::Conflict(format!(
+                Err(e) if e.refused(store::NOT_PENDING) => Err(ApiError::Conflict(format!(
                     "the invitation is {}, not pending",
                     invitation.status
                 ))),

@@ -4,7 +4,6 @@ use fountain_http::{
     optional_json_body, path_param, serve,
 };
 use fountain_scripts::access::{Permission, Role, authorize, membership};
-use fountain_store::StoreError;
 
 use crate::model::{DeleteRequest, MemberList};
 use crate::store;
@@ -67,7 +66,7 @@ pub async fn remove_member(deps: &TableDeps, req: Request) -> Response<Body> {
             match store::remove_member(&deps.table, &script_id, &user_id, &ctx.envelope(&event)?)
                 .await
             {
-                Err(StoreError::ConditionFailed { .. }) => Err(ApiError::NotFound("member")),
+                Err(e) if e.refused(store::NOT_REMOVABLE) => Err(ApiError::NotFound("member")),
                 other => other.map_err(ApiError::from),
             }?;
             no_content()

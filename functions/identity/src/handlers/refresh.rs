@@ -1,6 +1,5 @@
 use chrono::Utc;
 use fountain_http::{Access, ApiError, Body, Problem, Request, Response, json, json_body, serve};
-use fountain_store::StoreError;
 use tracing::warn;
 
 use super::next_token;
@@ -59,7 +58,7 @@ pub async fn refresh_token(deps: &IdentityDeps, req: Request) -> Response<Body> 
             match store::rotate(&deps.table, &record, &next).await {
                 Ok(()) => json(200, &pair, None),
                 // Another request exchanged the same token first: that is reuse too.
-                Err(StoreError::ConditionFailed { .. }) => {
+                Err(error) if error.refused(store::TOKEN_USED) => {
                     store::revoke_family(&deps.table, &record.user_id, &record.family_id).await?;
                     Err(refused())
                 }

@@ -3,12 +3,11 @@ use fountain_http::{
     Access, ApiError, Body, Checks, Problem, Request, Response, if_match, no_content,
     optional_json_body, path_param, serve,
 };
-use fountain_store::StoreError;
 
 use crate::Deps;
-use crate::access::{Permission, authorize};
+use crate::access::{ACCESS_LOST, Permission, authorize};
 use crate::model::DeleteRequest;
-use crate::store;
+use crate::store::{self, SCRIPT_CHANGED};
 
 /// Deletes a script. Its characters (and everything else it owns) become unreachable at
 /// once and are purged by the ScriptDeleted consumer.
@@ -41,8 +40,8 @@ pub async fn delete_script(deps: &Deps, req: Request) -> Response<Body> {
             let envelope = ctx.envelope(&event)?;
             match store::remove(&deps.table, &script, &ctx.principal.user_id, &envelope).await {
                 // The caller lost their role meanwhile.
-                Err(e) if e.condition_failed_at(1) => Err(ApiError::NotFound("script")),
-                Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
+                Err(e) if e.refused(ACCESS_LOST) => Err(ApiError::NotFound("script")),
+                Err(e) if e.refused(SCRIPT_CHANGED) => Err(ApiError::PreconditionFailed(
                     "the script changed while it was being deleted".into(),
                 )),
                 other => other.map_err(ApiError::from),

@@ -4,12 +4,11 @@ use fountain_http::{
     Access, ApiError, Body, Problem, Request, Response, etag, json, json_body, path_param,
     require_if_match, serve,
 };
-use fountain_store::StoreError;
 
 use crate::Deps;
-use crate::access::{Permission, authorize};
+use crate::access::{ACCESS_LOST, Permission, authorize};
 use crate::model::{Script, UpdateScript};
-use crate::store;
+use crate::store::{self, SCRIPT_CHANGED};
 
 /// Changes a script's title, author or description; needs If-Match with its ETag.
 #[utoipa::path(patch, path = "/scripts/{scriptId}", tag = "scripts", operation_id = "update_script",
@@ -57,8 +56,8 @@ pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
             .await
             {
                 // The caller lost their role meanwhile.
-                Err(e) if e.condition_failed_at(1) => Err(ApiError::NotFound("script")),
-                Err(StoreError::ConditionFailed { .. }) => Err(ApiError::PreconditionFailed(
+                Err(e) if e.refused(ACCESS_LOST) => Err(ApiError::NotFound("script")),
+                Err(e) if e.refused(SCRIPT_CHANGED) => Err(ApiError::PreconditionFailed(
                     "the script changed while this change was made".into(),
                 )),
                 other => other.map_err(ApiError::from),

@@ -7,7 +7,6 @@ use fountain_http::{
 use fountain_scripts::access::Permission;
 
 use super::{authorized_section, refused};
-use crate::element_store::Checks;
 use crate::model::{SectionView, UpdateSection};
 use crate::order::Siblings;
 use crate::store;
@@ -68,7 +67,6 @@ pub async fn update_section(deps: &TableDeps, req: Request) -> Response<Body> {
             .await
             .map_err(|e| {
                 refused(
-                    &Checks::default(),
                     e,
                     ApiError::PreconditionFailed("the section changed meanwhile".into()),
                 )

@@ -76,7 +76,7 @@ pub async fn create_version(deps: &TableDeps, req: Request) -> Response<Body> {
             {
                 store::discard_chunks(&deps.table, &version).await;
                 return Err(match error {
-                    StoreError::ConditionFailed { .. } => ApiError::NotFound("script"),
+                    StoreError::Refused { .. } => ApiError::NotFound("script"),
                     other => other.into(),
                 });
             }

@@ -11,7 +11,7 @@ use fountain_store::{ItemCodec, StoreError, string_attribute};
 use super::load_version;
 use crate::collect::content_items;
 use crate::model::{RestoreVersion, Restored, Version};
-use crate::restore::{LockError, RestorePlan, finish, give_up, lock};
+use crate::restore::{LOCK_LOST, LockError, RestorePlan, finish, give_up, lock};
 use crate::store;
 
 /// Brings the script back to a version (title data, characters, sections, elements and
@@ -126,10 +126,10 @@ async fn restore(
     )
     .await
     .map_err(|e| match e {
-        StoreError::ConditionFailed { failed } if failed.contains(&0) => ApiError::Conflict(
+        e if e.refused(LOCK_LOST) => ApiError::Conflict(
             "another restore took the script over; it decides what the script holds".into(),
         ),
-        StoreError::ConditionFailed { .. } => ApiError::NotFound("script"),
+        StoreError::Refused { .. } => ApiError::NotFound("script"),
         other => other.into(),
     })?;
     Ok(Restored {

@@ -10,7 +10,7 @@ use fountain_scripts::access::{Permission, authorize};
 use super::{character_exists, moved_meanwhile, refused, section_exists};
 use crate::commit::{key_for, plan_placement, sequence_after};
 use crate::element::{CreateElement, Element, ElementView};
-use crate::element_store::{self, Checks};
+use crate::element_store;
 use crate::model::sequence_problem;
 use crate::order::Siblings;
 
@@ -80,18 +80,16 @@ pub async fn create_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 sequence,
                 comment: input.comment,
             };
-            let checks = Checks::default();
             element_store::add(
                 &deps.table,
                 &ctx.principal.user_id,
                 &element,
                 seen,
                 &plan,
-                &checks,
                 &ctx.envelope(&event)?,
             )
             .await
-            .map_err(|e| refused(&checks, e, moved_meanwhile()))?;
+            .map_err(|e| refused(e, moved_meanwhile()))?;
             let location = format!(
                 "/scripts/{}/elements/{}",
                 element.script_id, element.element_id

@@ -9,7 +9,7 @@ use fountain_sequence::OrderKey;
 use super::{authorized_element, moved_meanwhile, refused, section_exists};
 use crate::commit::{commit_plan, key_for, plan_placement, revision_after, sequence_after};
 use crate::element::{ElementView, MoveElement};
-use crate::element_store::{self, Checks};
+use crate::element_store;
 use crate::model::{PlacementInput, sequence_problem};
 use crate::order::Siblings;
 
@@ -90,7 +90,6 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 comment: input.comment,
             };
             let envelope = ctx.envelope(&event)?;
-            let checks = Checks::default();
             let user = &ctx.principal.user_id;
             let committed = if across {
                 element_store::move_across(
@@ -101,7 +100,6 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
                     seen_source,
                     seen,
                     &plan,
-                    &checks,
                     &envelope,
                 )
                 .await
@@ -111,7 +109,7 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 })
                 .await
             };
-            committed.map_err(|e| refused(&checks, e, moved_meanwhile()))?;
+            committed.map_err(|e| refused(e, moved_meanwhile()))?;
             json(200, &moved.view(sequence), Some(etag(moved.revision)))
         },
     )

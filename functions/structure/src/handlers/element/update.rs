@@ -8,7 +8,7 @@ use fountain_scripts::access::Permission;
 
 use super::{authorized_element, character_exists, refused};
 use crate::element::{ElementView, UpdateElement};
-use crate::element_store::{self, Checks};
+use crate::element_store;
 
 /// Changes an element's content (its kind too); needs If-Match with its ETag. The result
 /// must be a valid element of its kind.
@@ -61,19 +61,16 @@ pub async fn update_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 changed,
                 comment: input.comment,
             };
-            let checks = Checks::default();
             element_store::replace(
                 &deps.table,
                 &ctx.principal.user_id,
                 &before,
                 &after,
-                &checks,
                 &ctx.envelope(&event)?,
             )
             .await
             .map_err(|e| {
                 refused(
-                    &checks,
                     e,
                     ApiError::PreconditionFailed("the element changed meanwhile".into()),
                 )
