@@ -63,10 +63,8 @@ pub async fn load(
     character_id: &str,
 ) -> Result<Option<Character>, StoreError> {
     table
-        .get(&Character::pk(script_id), &Character::sk(character_id))
-        .await?
-        .map(Character::from_item)
-        .transpose()
+        .get_as::<Character>(&Character::pk(script_id), &Character::sk(character_id))
+        .await
 }
 
 pub async fn insert(

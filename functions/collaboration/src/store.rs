@@ -55,10 +55,8 @@ pub async fn load_invitation(
     invitation_id: &str,
 ) -> Result<Option<Invitation>, StoreError> {
     table
-        .get(&Script::pk(script_id), &Invitation::sk(invitation_id))
-        .await?
-        .map(Invitation::from_item)
-        .transpose()
+        .get_as::<Invitation>(&Script::pk(script_id), &Invitation::sk(invitation_id))
+        .await
 }
 
 pub async fn find_by_token(

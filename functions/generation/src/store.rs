@@ -161,10 +161,8 @@ pub async fn load(table: &Table, owner_id: &str, job_id: &str) -> Result<Option<
         return Ok(None);
     }
     table
-        .get(&Job::pk(owner_id), &Job::sk(job_id))
-        .await?
-        .map(Job::from_item)
-        .transpose()
+        .get_as::<Job>(&Job::pk(owner_id), &Job::sk(job_id))
+        .await
 }
 
 /// A page of the user's jobs, newest first; of one script's only with `script_id` (such a

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Checks, FieldError};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, to_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -183,6 +183,26 @@ pub struct Me {
     pub email: Option<String>,
     pub roles: Vec<String>,
     pub created_at: Option<DateTime<Utc>>,
+}
+
+impl ItemCodec for RefreshRecord {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        to_item(self)
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        from_item(item)
+    }
+}
+
+impl ItemCodec for FamilyRecord {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        to_item(self)
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        from_item(item)
+    }
 }
 
 #[cfg(test)]

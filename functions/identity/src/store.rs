@@ -62,11 +62,7 @@ pub async fn find_by_email(table: &Table, email: &str) -> Result<Option<User>, S
 }
 
 pub async fn find(table: &Table, user_id: &str) -> Result<Option<User>, StoreError> {
-    table
-        .get(&User::pk(user_id), User::SK)
-        .await?
-        .map(User::from_item)
-        .transpose()
+    table.get_as::<User>(&User::pk(user_id), User::SK).await
 }
 
 /// Counts a failed login; at `lock_at` failures the account locks until `locked_until`.
@@ -124,11 +120,7 @@ pub async fn start_session(
 }
 
 pub async fn load_refresh(table: &Table, hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
-    table
-        .get(&format!("REFRESH#{hash}"), "REFRESH")
-        .await?
-        .map(from_item)
-        .transpose()
+    table.get_as(&format!("REFRESH#{hash}"), "REFRESH").await
 }
 
 pub async fn load_family(
@@ -137,10 +129,8 @@ pub async fn load_family(
     family_id: &str,
 ) -> Result<Option<FamilyRecord>, StoreError> {
     table
-        .get(&User::pk(user_id), &FamilyRecord::sk(family_id))
-        .await?
-        .map(from_item)
-        .transpose()
+        .get_as(&User::pk(user_id), &FamilyRecord::sk(family_id))
+        .await
 }
 
 /// The refresh token was exchanged (or revoked) already.

@@ -117,13 +117,11 @@ pub async fn load(
         return Ok(None);
     }
     table
-        .get(
+        .get_as::<Notification>(
             &Notification::pk(user_id),
             &Notification::sk(notification_id),
         )
-        .await?
-        .map(Notification::from_item)
-        .transpose()
+        .await
 }
 
 /// Marks `notification` read at `now`, only if it is still unread: `true` when this call

@@ -75,10 +75,8 @@ pub async fn load(
     paraphrase_id: &str,
 ) -> Result<Option<Paraphrase>, StoreError> {
     table
-        .get(&Paraphrase::pk(script_id), &Paraphrase::sk(paraphrase_id))
-        .await?
-        .map(Paraphrase::from_item)
-        .transpose()
+        .get_as::<Paraphrase>(&Paraphrase::pk(script_id), &Paraphrase::sk(paraphrase_id))
+        .await
 }
 
 /// `target` as it is now in the script, when it is there: an element only while its

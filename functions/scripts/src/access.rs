@@ -111,10 +111,8 @@ pub async fn membership(
     user_id: &str,
 ) -> Result<Option<Membership>, StoreError> {
     table
-        .get(&Script::pk(script_id), &Membership::sk(user_id))
-        .await?
-        .map(Membership::from_item)
-        .transpose()
+        .get_as::<Membership>(&Script::pk(script_id), &Membership::sk(user_id))
+        .await
 }
 
 /// The script and the caller's role in it, when the caller may do what `need` says.

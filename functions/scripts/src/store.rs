@@ -13,10 +13,8 @@ use crate::model::Script;
 
 pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, StoreError> {
     table
-        .get(&Script::pk(script_id), Script::SK)
-        .await?
-        .map(Script::from_item)
-        .transpose()
+        .get_as::<Script>(&Script::pk(script_id), Script::SK)
+        .await
 }
 
 /// Creates the script with its owner's membership.

@@ -171,10 +171,8 @@ pub async fn load_session(
         return Ok(None);
     }
     table
-        .get(&Session::pk(owner_id), &Session::sk(session_id))
-        .await?
-        .map(Session::from_item)
-        .transpose()
+        .get_as::<Session>(&Session::pk(owner_id), &Session::sk(session_id))
+        .await
 }
 
 pub async fn load_entry(
@@ -186,13 +184,11 @@ pub async fn load_entry(
         return Ok(None);
     }
     table
-        .get(
+        .get_as::<ContextEntry>(
             &Session::context_pk(session_id),
             &ContextEntry::sk(entry_id),
         )
-        .await?
-        .map(ContextEntry::from_item)
-        .transpose()
+        .await
 }
 
 /// Starts `session`; one bound to a script holds only while the script exists and its

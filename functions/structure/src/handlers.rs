@@ -19,7 +19,7 @@ pub use update::*;
 use fountain_http::{ApiError, Principal, Request, TableDeps, path_param};
 use fountain_scripts::access::{Permission, authorize};
 use fountain_sequence::{Plan, apply, plan_moves, plan_reorder};
-use fountain_store::{ItemCodec, StoreError, Table};
+use fountain_store::{StoreError, Table};
 
 use crate::element_store::{Refusal, refusal};
 use crate::model::{Reorder, Section, sequence_problem};
@@ -37,13 +37,11 @@ async fn authorized_section(
     let section_id = path_param(req, "sectionId")?;
     authorize(&deps.table, &script_id, principal, need).await?;
     deps.table
-        .get(
+        .get_as::<Section>(
             &fountain_scripts::Script::pk(&script_id),
             &Section::sk(&section_id),
         )
         .await?
-        .map(Section::from_item)
-        .transpose()?
         .ok_or(ApiError::NotFound("section"))
 }
 

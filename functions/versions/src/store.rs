@@ -79,10 +79,8 @@ pub async fn load(
     version_id: &str,
 ) -> Result<Option<Version>, StoreError> {
     table
-        .get(&Script::pk(script_id), &Version::sk(version_id))
-        .await?
-        .map(Version::from_item)
-        .transpose()
+        .get_as::<Version>(&Script::pk(script_id), &Version::sk(version_id))
+        .await
 }
 
 /// The snapshot of a committed version.

@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::Item;
+use crate::codec::{Item, ItemCodec};
 use crate::error::StoreError;
 use crate::{PK, SK};
 
@@ -68,6 +68,11 @@ impl Table {
                 None => return Ok(items),
             }
         }
+    }
+
+    /// Reads one item of type `T` with a strongly consistent read.
+    pub async fn get_as<T: ItemCodec>(&self, pk: &str, sk: &str) -> Result<Option<T>, StoreError> {
+        self.get(pk, sk).await?.map(T::from_item).transpose()
     }
 
     /// Reads one item with a strongly consistent read.
