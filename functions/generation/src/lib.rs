@@ -14,6 +14,7 @@ pub mod quota;
 pub mod redelivery;
 pub mod store;
 pub mod worker;
+mod worker_deps;
 
 pub use deps::Deps;
 pub use model::{Job, JobStatus, JobView};

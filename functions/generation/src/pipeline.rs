@@ -22,7 +22,7 @@ use crate::model::{Job, JobStatus, STEPS};
 use crate::music;
 use crate::outputs::{OutputError, OutputFile};
 use crate::store::{self, TransitionError};
-use crate::worker::WorkerDeps;
+use crate::worker_deps::WorkerDeps;
 
 /// How a delivery of a job ended without an error.
 #[derive(Debug, Clone, PartialEq, Eq)]

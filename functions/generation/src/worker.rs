@@ -11,76 +11,19 @@
 //! failed with the reason, and the message goes on to the dead-letter queue for an
 //! operator. A permanent failure fails the job at once and acknowledges the message.
 
-use std::time::Duration;
-
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use fountain_events::catalog::StoryGenerationRequested;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_prose::Generator;
 use fountain_runtime::consumer::envelope_of;
-use fountain_runtime::{ConfigError, Env};
-use fountain_store::{StoreError, Table};
+use fountain_store::StoreError;
 use tracing::{Instrument, error, info, info_span, warn};
 
 use crate::lifecycle;
 use crate::model::{Job, JobStatus};
-use crate::outputs::Outputs;
 use crate::pipeline::{self, Outcome, StepError};
-use crate::redelivery::Redelivery;
 use crate::store;
-
-/// What the worker needs, built once per process.
-#[derive(Debug, Clone)]
-pub struct WorkerDeps<G> {
-    pub table: Table,
-    pub outputs: Outputs,
-    pub generator: G,
-    /// The queue's `maxReceiveCount`: the delivery on which a failing job is given up.
-    pub max_receive_count: u32,
-    /// How long a running job is held before another delivery may take it over: the
-    /// function's timeout.
-    pub lease: Duration,
-    /// How long one attempt may run before it stops itself and gives the job back (or, on
-    /// the last delivery, fails it): the function's timeout less a margin for that
-    /// bookkeeping, so a job too slow for Lambda is failed with its reason instead of being
-    /// killed with its job left running.
-    pub attempt_budget: Duration,
-    /// Characters of screenplay per generator call.
-    pub part_budget: usize,
-    /// Brings a failed message back after a backoff instead of the visibility timeout
-    /// (`None`: SQS's own timing).
-    pub redelivery: Option<Redelivery>,
-}
-
-/// The part of the function's time kept for giving a job back after an attempt ran out.
-pub const ATTEMPT_MARGIN: Duration = Duration::from_secs(30);
-
-impl WorkerDeps<fountain_prose::Provider> {
-    /// `TABLE_NAME`, `OUTPUT_BUCKET`, `MAX_RECEIVE_COUNT`, `JOB_LEASE_SECONDS` and the
-    /// generator's settings (`GENERATOR`, ...).
-    pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
-        let prose = fountain_prose::ProseConfig::from_env(env)?;
-        let lease = Duration::from_secs(env.parse_or("JOB_LEASE_SECONDS", 900)?);
-        Ok(Self {
-            table: Table::new(
-                aws_sdk_dynamodb::Client::new(sdk),
-                env.required("TABLE_NAME")?,
-            ),
-            outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
-            generator: fountain_prose::Provider::from_config(&prose.provider)?,
-            max_receive_count: env.parse_or("MAX_RECEIVE_COUNT", 3)?,
-            lease,
-            attempt_budget: lease
-                .saturating_sub(ATTEMPT_MARGIN)
-                .max(Duration::from_secs(1)),
-            part_budget: prose.part_budget,
-            redelivery: Some(Redelivery::new(
-                sdk,
-                Duration::from_secs(env.parse_or("RETRY_BACKOFF_SECONDS", 30)?),
-            )),
-        })
-    }
-}
+pub use crate::worker_deps::{ATTEMPT_MARGIN, WorkerDeps};
 
 /// Why a message was not done with.
 #[derive(Debug, thiserror::Error)]

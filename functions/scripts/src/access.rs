@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::model::{RestoreLock, Script};
-use crate::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -132,8 +131,9 @@ pub async fn authorize(
     if !fountain_events::ids::is_id(script_id) {
         return Err(ApiError::NotFound("script"));
     }
+    let script_pk = Script::pk(script_id);
     let (script, member) = tokio::join!(
-        store::load(table, script_id),
+        table.get_as::<Script>(&script_pk, Script::SK),
         membership(table, script_id, &principal.user_id)
     );
     match (script?, member?) {

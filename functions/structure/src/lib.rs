@@ -12,6 +12,7 @@ mod model;
 mod order;
 pub mod pending;
 pub mod purge;
+mod reorder_plan;
 mod store;
 
 pub use element::{

@@ -11,7 +11,7 @@ use fountain_store::{
 };
 
 use crate::order::Siblings;
-use crate::pending::PendingReorder;
+use crate::reorder_plan::PendingReorder;
 
 /// One page of children in order, each with its sequence number.
 pub struct Listing<T> {

@@ -11,7 +11,7 @@ use fountain_store::{
     StoreError, Table, n, number_attribute, s, string_attribute,
 };
 
-use crate::pending::PendingReorder;
+use crate::reorder_plan::PendingReorder;
 
 /// The children of one parent: the sections of a script, or the elements of a section.
 #[derive(Debug, Clone)]

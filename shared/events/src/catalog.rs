@@ -1,16 +1,15 @@
 //! The typed event catalog: every domain event's data, type name, schema version, source and
 //! aggregate. The AsyncAPI document and the consumers' decoding both come from here.
 
-use serde::{Serialize, de::DeserializeOwned};
-use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, schema::Schema};
 
+pub use crate::domain_event::DomainEvent;
 use crate::envelope::{DecodeError, EventEnvelope};
 
 /// Implements [`DomainEvent`] for a data struct in one line.
 macro_rules! domain_event {
     ($event:ident, source: $source:literal, aggregate: $aggregate:literal, id: $id:ident, $description:literal) => {
-        impl $crate::catalog::DomainEvent for $event {
+        impl $crate::DomainEvent for $event {
             const TYPE: &'static str = stringify!($event);
             const VERSION: u32 = 1;
             const SOURCE: &'static str = $source;
@@ -56,23 +55,6 @@ pub use structure::{
     SectionUpdated,
 };
 pub use versions::{ScriptRestored, ScriptVersionCreated};
-
-/// A fact that happened in the domain.
-pub trait DomainEvent: Serialize + DeserializeOwned + ToSchema {
-    const TYPE: &'static str;
-    const VERSION: u32;
-    const SOURCE: &'static str;
-    const AGGREGATE_TYPE: &'static str;
-    const DESCRIPTION: &'static str;
-
-    fn aggregate_id(&self) -> &str;
-
-    /// Turns the data of an older schema version into the current one (`None`: unreadable).
-    /// Every event is at version 1 so far, so only the current version is readable.
-    fn upcast(version: u32, data: serde_json::Value) -> Option<serde_json::Value> {
-        (version == Self::VERSION).then_some(data)
-    }
-}
 
 /// What the AsyncAPI document needs to know of one event type.
 pub struct EventSpec {

@@ -4,7 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::catalog::DomainEvent;
+use crate::domain_event::DomainEvent;
 use crate::ids::new_id;
 
 /// Who caused an event and which request or event it belongs to.

@@ -3,6 +3,7 @@
 
 pub mod asyncapi;
 pub mod catalog;
+mod domain_event;
 mod envelope;
 pub mod ids;
 

@@ -2,26 +2,9 @@
 //! wrong, and only here does it become a status and a problem document.
 
 use fountain_store::StoreError;
-use serde::Serialize;
-use utoipa::ToSchema;
 
+pub use crate::problem::FieldError;
 use crate::problem::Problem;
-
-/// A problem with one field of a request body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

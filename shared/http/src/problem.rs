@@ -3,7 +3,21 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
+/// A problem with one field of a request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
