@@ -5,6 +5,7 @@
 # 6 MB or more (the target: all under). cargo-lambda and zig come from PyPI into .venv.
 # Output: target/lambda/<function>/bootstrap, what `sam build` would package, and
 # bootstrap.zip beside it. Exits non-zero only when a build fails; sizes are reported.
+# Function names as arguments build and report only those: ./infra/release.sh import_fountain
 set -euo pipefail
 source "$(dirname "$0")/scripts/emulator.sh"
 cd "$ROOT"
@@ -23,15 +24,27 @@ packages=()
 for crate in functions/*/Cargo.toml; do
   packages+=(-p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$crate" | head -1)")
 done
-started=$(date +%s)
-cargo lambda build --release --arm64 "${packages[@]}"
-echo "==> release build took $(( $(date +%s) - started )) s" >&2
-
 # The functions are the binaries of the function crates; each needs its bootstrap.
 binaries=()
-for main in functions/*/src/bin/*.rs; do
-  binaries+=("$(basename "$main" .rs)")
-done
+selected=()
+if [ "$#" -gt 0 ]; then
+  for name in "$@"; do
+    if ! ls functions/*/src/bin/"$name".rs >/dev/null 2>&1; then
+      echo "error: no function $name (functions/*/src/bin/$name.rs)" >&2
+      exit 2
+    fi
+    binaries+=("$name")
+    selected+=(--bin "$name")
+  done
+else
+  for main in functions/*/src/bin/*.rs; do
+    binaries+=("$(basename "$main" .rs)")
+  done
+  selected=(--bins)
+fi
+started=$(date +%s)
+cargo lambda build --release --arm64 "${packages[@]}" "${selected[@]}"
+echo "==> release build took $(( $(date +%s) - started )) s" >&2
 "$VENV/bin/python" - "${binaries[@]}" <<'PY'
 import os, sys, zipfile
 
