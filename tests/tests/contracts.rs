@@ -137,3 +137,31 @@ fn rules_deliver_to_queues_with_dead_letter_queues_and_safe_visibility_timeouts(
         }
     }
 }
+
+#[test]
+fn the_readme_layout_names_every_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let layout = readme
+        .split("## Layout")
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .unwrap();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("functions")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !layout.contains(&format!("  {name}/ ")) {
+            missing.push(format!("functions/{name}"));
+        }
+    }
+    for entry in std::fs::read_dir(root.join("shared")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !layout.contains(&name) {
+            missing.push(format!("shared/{name}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the README's layout: {missing:?}"
+    );
+}
