@@ -74,10 +74,7 @@ pub async fn insert(
     event: &EventEnvelope,
 ) -> Result<(), WriteError> {
     allowed_transaction(&character.script_id, user_id, Permission::Write)
-        .put(
-            character.to_item()?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
+        .create(character.to_item()?)
         .put(
             NameItem::new(character).to_item()?,
             Some(Expression::absent().labelled(NAME_TAKEN)),

@@ -39,11 +39,8 @@ pub async fn insert_invitation(
     let (key, exists) = script_exists(&invitation.script_id);
     Transaction::new()
         .check(key, exists)
-        .put(
-            invitation.to_item()?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
-        .put(lookup, Some(Expression::absent().labelled(Label::ID_TAKEN)))
+        .create(invitation.to_item()?)
+        .create(lookup)
         .event(event)?
         .commit(table)
         .await

@@ -99,10 +99,7 @@ pub async fn create(
             usage,
             Some(below_limit),
         )
-        .put(
-            job.to_item()?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        );
+        .create(job.to_item()?);
     match tx.event(event)?.commit(table).await {
         Ok(()) => Ok(()),
         Err(error) if error.refused(KEY_USED) => {

@@ -33,10 +33,7 @@ pub async fn register(
     email.insert("userId".into(), s(&user.user_id));
     Transaction::new()
         .put(email, Some(Expression::absent().labelled(EMAIL_TAKEN)))
-        .put(
-            user.to_item()?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
+        .create(user.to_item()?)
         .event(event)?
         .commit(table)
         .await
@@ -106,14 +103,8 @@ pub async fn start_session(
             reset,
             Some(Expression::new("attribute_exists(pk)").labelled(USER_GONE)),
         )
-        .put(
-            to_item(family)?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
-        .put(
-            to_item(refresh)?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
+        .create(to_item(family)?)
+        .create(to_item(refresh)?)
         .event(event)?
         .commit(table)
         .await
@@ -150,10 +141,7 @@ pub async fn rotate(
         .labelled(TOKEN_USED);
     Transaction::new()
         .update(Table::key(&old.pk, &old.sk), used, Some(active))
-        .put(
-            to_item(new)?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
+        .create(to_item(new)?)
         .commit(table)
         .await
 }

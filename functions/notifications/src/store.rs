@@ -92,10 +92,7 @@ pub async fn create(
             source_marker(notification),
             Some(Expression::absent().labelled(ALREADY_MADE)),
         )
-        .put(
-            notification.to_item()?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
+        .create(notification.to_item()?)
         .event(event)?
         .commit(table)
         .await;

@@ -122,14 +122,11 @@ pub async fn insert(
     for (key, condition) in target.checks() {
         tx = tx.check(key, condition.labelled(TARGET_GONE));
     }
-    tx.put(
-        paraphrase.to_item()?,
-        Some(Expression::absent().labelled(Label::ID_TAKEN)),
-    )
-    .event(event)?
-    .commit(table)
-    .await
-    .map_err(|e| classify(e, Some(&target.target)))
+    tx.create(paraphrase.to_item()?)
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| classify(e, Some(&target.target)))
 }
 
 /// Replaces `before` by `after` if it is still at the revision read.

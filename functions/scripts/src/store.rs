@@ -29,10 +29,9 @@ pub async fn insert(
         role: Role::Owner,
         added_at: script.created_at,
     };
-    let absent = || Some(Expression::absent().labelled(Label::ID_TAKEN));
     Transaction::new()
-        .put(script.to_item()?, absent())
-        .put(owner.to_item()?, absent())
+        .create(script.to_item()?)
+        .create(owner.to_item()?)
         .event(event)?
         .commit(table)
         .await

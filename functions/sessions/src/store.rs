@@ -204,14 +204,11 @@ pub async fn start(
             tx = tx.check(key, condition);
         }
     }
-    tx.put(
-        session.to_item()?,
-        Some(Expression::absent().labelled(Label::ID_TAKEN)),
-    )
-    .event(event)?
-    .commit(table)
-    .await
-    .map_err(|e| Refusal::default().classify(e))
+    tx.create(session.to_item()?)
+        .event(event)?
+        .commit(table)
+        .await
+        .map_err(|e| Refusal::default().classify(e))
 }
 
 /// Writes `after`, the ended session, if the session is still active. Only the fields an end
@@ -275,10 +272,7 @@ pub async fn add_entry(
         reservation(entry),
         Some(Expression::absent().labelled(KEY_TAKEN)),
     )
-    .put(
-        entry.to_item()?,
-        Some(Expression::absent().labelled(Label::ID_TAKEN)),
-    )
+    .create(entry.to_item()?)
     .event(event)?
     .commit(table)
     .await

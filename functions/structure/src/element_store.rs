@@ -83,11 +83,7 @@ pub async fn add(
         seen,
         plan,
         Some(&element.element_id),
-        |tx| {
-            with_checks(tx, element)
-                .put(item, Some(Expression::absent().labelled(Label::ID_TAKEN)))
-                .event(event)
-        },
+        |tx| with_checks(tx, element).create(item).event(event),
     )
     .await
 }

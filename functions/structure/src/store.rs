@@ -29,10 +29,7 @@ pub async fn add(
         seen,
         plan,
         Some(&section.section_id),
-        |tx| {
-            tx.put(item, Some(Expression::absent().labelled(Label::ID_TAKEN)))
-                .event(event)
-        },
+        |tx| tx.create(item).event(event),
     )
     .await
 }

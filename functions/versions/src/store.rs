@@ -5,8 +5,7 @@ use fountain_events::EventEnvelope;
 use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_store::{
-    AttributeValue, Expression, ItemCodec, Label, PK, Page, PageError, StoreError, Table,
-    query_page, s,
+    AttributeValue, ItemCodec, PK, Page, PageError, StoreError, Table, query_page, s,
 };
 use futures::future::try_join_all;
 
@@ -47,10 +46,7 @@ pub async fn commit(
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     allowed_transaction(&version.script_id, user_id, Permission::Write)
-        .put(
-            version.to_item()?,
-            Some(Expression::absent().labelled(Label::ID_TAKEN)),
-        )
+        .create(version.to_item()?)
         .event(event)?
         .commit(table)
         .await

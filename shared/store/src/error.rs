@@ -92,9 +92,4 @@ impl StoreError {
     pub fn refused(&self, label: Label) -> bool {
         matches!(self, Self::Refused { labels } if labels.contains(&label))
     }
-
-    /// True when a condition failed, of a single write or of a transaction.
-    pub fn is_condition_failure(&self) -> bool {
-        matches!(self, Self::ConditionFailed | Self::Refused { .. })
-    }
 }

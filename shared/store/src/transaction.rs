@@ -113,6 +113,11 @@ impl Transaction {
         self
     }
 
+    /// Puts `item`, new under a fresh id: refused as [`Label::ID_TAKEN`] if it exists.
+    pub fn create(self, item: Item) -> Self {
+        self.put(item, Some(Expression::absent().labelled(Label::ID_TAKEN)))
+    }
+
     /// Updates the item at `key`; the condition's placeholders join the update's.
     pub fn update(mut self, key: Item, update: Expression, condition: Option<Condition>) -> Self {
         self.writes.push(Write::Update {
