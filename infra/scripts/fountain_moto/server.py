@@ -17,6 +17,11 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from . import capacity, memory, streams
 
 _dynamodb = threading.Lock()
+# The emulator's own reports, read under the DynamoDB lock so they see no call half done.
+_REPORTS = {
+    "/_fountain/dynamodb-calls": capacity.snapshot,
+    "/_fountain/memory": memory.census,
+}
 # FOUNTAIN_TRACE_DYNAMODB=1 prints each DynamoDB call (operation and request) to stderr, to
 # see what one API request reads and writes.
 _trace = os.environ.get("FOUNTAIN_TRACE_DYNAMODB") == "1"
@@ -24,14 +29,10 @@ _trace = os.environ.get("FOUNTAIN_TRACE_DYNAMODB") == "1"
 
 class FountainApplication(DomainDispatcherApplication):
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/_fountain/dynamodb-calls":
+        report = _REPORTS.get(environ.get("PATH_INFO"))
+        if report is not None:
             with _dynamodb:
-                body = capacity.snapshot().encode()
-            start_response("200 OK", [("Content-Type", "application/json")])
-            return [body]
-        if environ.get("PATH_INFO") == "/_fountain/memory":
-            with _dynamodb:
-                body = memory.census().encode()
+                body = report().encode()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
         target = environ.get("HTTP_X_AMZ_TARGET", "")
