@@ -1,12 +1,11 @@
-//! The contracts agree with the code: every route of template.yaml is in the generated
-//! OpenAPI document, every function of the template has a compiled handler and a binary,
-//! and every event type of the catalog is in the AsyncAPI document.
+//! The contracts agree with the code: every route of template.yaml is in the OpenAPI
+//! document and every event type of the catalog is in the AsyncAPI document. (The registry's
+//! agreement with the template is in registry.rs.)
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use fountain_local::functions::BINARIES;
 use fountain_local::template::Template;
 
 fn template() -> Template {
@@ -16,7 +15,7 @@ fn template() -> Template {
 #[test]
 fn every_route_of_the_template_is_in_the_openapi_document_and_no_other() {
     let doc: serde_json::Value =
-        serde_json::from_str(&fountain_operations::openapi::document().unwrap()).unwrap();
+        serde_json::from_str(&fountain_registry::openapi::json().unwrap()).unwrap();
     let documented: BTreeSet<(String, String)> = doc["paths"]
         .as_object()
         .unwrap()
@@ -48,7 +47,7 @@ fn every_route_of_the_template_is_in_the_openapi_document_and_no_other() {
 #[test]
 fn protected_routes_declare_bearer_security_and_public_ones_none() {
     let doc: serde_json::Value =
-        serde_json::from_str(&fountain_operations::openapi::document().unwrap()).unwrap();
+        serde_json::from_str(&fountain_registry::openapi::json().unwrap()).unwrap();
     for (method, path, _, public) in template().routes() {
         let operation = &doc["paths"][&path][method.to_lowercase()];
         let secured = operation["security"]
@@ -56,40 +55,6 @@ fn protected_routes_declare_bearer_security_and_public_ones_none() {
             .is_some_and(|s| !s.is_empty());
         assert_eq!(secured, !public, "{method} {path}");
     }
-}
-
-#[test]
-fn every_function_of_the_template_has_a_handler_and_a_binary_and_vice_versa() {
-    let declared: BTreeSet<String> = template()
-        .functions
-        .iter()
-        .map(|f| f.binary.clone())
-        .collect();
-    let compiled: BTreeSet<String> = BINARIES.iter().map(|b| b.to_string()).collect();
-    assert_eq!(
-        declared, compiled,
-        "template.yaml and the runner's handlers disagree"
-    );
-
-    let functions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions");
-    let mut binaries = BTreeSet::new();
-    for context in std::fs::read_dir(functions).unwrap() {
-        let bin = context.unwrap().path().join("src/bin");
-        for file in std::fs::read_dir(bin).into_iter().flatten() {
-            let name = file
-                .unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            binaries.insert(name);
-        }
-    }
-    assert_eq!(
-        declared, binaries,
-        "template.yaml and functions/*/src/bin disagree"
-    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use fountain_local::functions::Invoker;
 use fountain_local::pollers::poll_queue;
 use fountain_local::provision::Queue;
 use fountain_runtime::Idempotency;
-use fountain_runtime::consumer::process_batch;
+use fountain_runtime::consumer::{Delivered, process_batch};
 use fountain_store::Table;
 use reqwest::Method;
 use serde_json::json;
@@ -69,7 +69,7 @@ async fn the_same_event_delivered_twice_has_one_effect() {
     let idempotency = idempotency(&h, "counter", 60_000);
     let effects = AtomicUsize::new(0);
     let body = bus_message(&envelope());
-    let handler = |_envelope: EventEnvelope| async {
+    let handler = |_event: Delivered<EventEnvelope>| async {
         effects.fetch_add(1, Ordering::SeqCst);
         Ok::<_, String>(())
     };
@@ -148,7 +148,7 @@ async fn a_consumer_that_fails_once_is_retried_and_the_event_is_not_lost() {
             let (attempts, effects, idempotency) =
                 (attempts.clone(), effects.clone(), idempotency.clone());
             Box::pin(async move {
-                process_batch(event, &idempotency, |_e| async {
+                process_batch(event, &idempotency, |_e: Delivered<EventEnvelope>| async {
                     if attempts.fetch_add(1, Ordering::SeqCst) == 0 {
                         return Err("the downstream store is briefly unavailable");
                     }

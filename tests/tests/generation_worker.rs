@@ -18,6 +18,7 @@ use fountain_local::StackOptions;
 use fountain_local::pollers::{receive, settle, sqs_event};
 use fountain_local::provision::Queue;
 use fountain_prose::{GenerateError, Generator, Offline, Part};
+use fountain_runtime::consumer::Batch;
 use fountain_store::Table;
 use fountain_stories::Story;
 use reqwest::Method;
@@ -187,7 +188,7 @@ impl Rig {
             .unwrap();
         let body = messages[0].body().unwrap_or_default().to_owned();
         let event = sqs_event(&messages, &queue, "us-east-1").unwrap();
-        let response = generate_stories(worker, event).await;
+        let response = generate_stories(worker, Batch::new(event)).await;
         settle(&sqs, &queue, &messages, response.clone()).await;
         (response, count, body)
     }
@@ -199,7 +200,7 @@ impl Rig {
         let event = sqs_event(&messages, &queue, "us-east-1").unwrap();
         let run = tokio::time::timeout(
             Duration::from_secs(seconds),
-            generate_stories(worker, event),
+            generate_stories(worker, Batch::new(event)),
         );
         assert!(run.await.is_err(), "the worker was to be killed mid-job");
         // In AWS the message reappears after the visibility timeout; here at once.
@@ -512,7 +513,7 @@ async fn a_failed_delivery_comes_back_after_the_backoff_not_the_visibility_timeo
     // before the queue's visibility timeout of 5,400 s.
     let (sqs, queue, messages) = rig.next_message().await;
     let event = sqs_event(&messages, &queue, "us-east-1").unwrap();
-    let response = generate_stories(&worker, event).await;
+    let response = generate_stories(&worker, Batch::new(event)).await;
     assert_eq!(response.batch_item_failures.len(), 1);
     let again = Harness::eventually(15, "the message back after its backoff", || async {
         let messages = receive(&sqs, &queue, 1).await.unwrap();

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use fountain_e2e::{ADMIN, Harness};
-use fountain_local::functions::{BINARIES, Invoker};
+use fountain_local::functions::Invoker;
 
 fn sample(binary: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -43,7 +43,9 @@ fn every_function_has_a_sample_event_and_every_sample_a_function() {
                     .into_owned()
             })
             .collect();
-    let binaries: BTreeSet<String> = BINARIES.iter().map(|b| b.to_string()).collect();
+    let binaries: BTreeSet<String> = fountain_registry::functions()
+        .map(|f| f.name.to_owned())
+        .collect();
     assert_eq!(samples, binaries);
 }
 

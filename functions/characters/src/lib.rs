@@ -1,6 +1,8 @@
 //! Characters of a script: names unique per script regardless of case, enforced by a name
 //! item written in the same transaction as the character.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod deps;
 pub mod handlers;
 mod model;

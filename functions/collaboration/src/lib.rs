@@ -2,6 +2,8 @@
 //! invitation is a saga: consume the single-use invitation, then write the membership; when
 //! the second step fails, a compensation puts the invitation back, so no half-state remains.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 pub mod handlers;
 mod model;
 mod store;

@@ -137,10 +137,3 @@ pub struct InvitationPage {
 pub struct MemberList {
     pub items: Vec<Membership>,
 }
-
-/// Optional body of the DELETEs.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeleteRequest {
-    pub comment: Option<String>,
-}

@@ -25,6 +25,12 @@ pub struct StoreDeps {
     pub table: Table,
 }
 
+impl fountain_runtime::consumer::Deduplication for StoreDeps {
+    fn claims(&self) -> Option<&fountain_runtime::Idempotency> {
+        None
+    }
+}
+
 impl StoreDeps {
     pub fn load(env: &Env, sdk: &SdkConfig) -> Result<Self, ConfigError> {
         let table = Table::new(

@@ -2,6 +2,8 @@
 //! stream to EventBridge, the consumer that keeps every event in the event store, and the
 //! query that reads them back by aggregate or correlation id.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod deps;
 pub mod list;
 mod record;

@@ -27,7 +27,7 @@ pub struct EventPage {
         (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_events(deps: &QueryDeps, req: Request) -> Response<Body> {
-    serve("list_events", Access::Admin, req, |_ctx, req| async move {
+    serve(Access::Admin, req, |_ctx, req| async move {
         let (index, key_name, partition) = match (
             query_param(&req, "aggregateId"),
             query_param(&req, "correlationId"),

@@ -1,20 +1,18 @@
 //! The event store consumer: every event on the bus (rule -> queue -> this function) is kept,
 //! once, whatever the number of deliveries.
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use fountain_events::EventEnvelope;
-use fountain_runtime::consumer::process_each;
+use fountain_runtime::consumer::Delivered;
 use fountain_store::{ItemCodec, StoreError};
 
 use crate::StoreDeps;
 use crate::record::StoredEvent;
 
-pub async fn store_event(deps: &StoreDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_each(event, |envelope| keep(deps, envelope)).await
-}
-
-async fn keep(deps: &StoreDeps, envelope: EventEnvelope) -> Result<(), StoreError> {
-    let item = StoredEvent(envelope).to_item()?;
+pub async fn store_event(
+    deps: &StoreDeps,
+    delivered: Delivered<EventEnvelope>,
+) -> Result<(), StoreError> {
+    let item = StoredEvent(delivered.event).to_item()?;
     let result = deps
         .table
         .client

@@ -50,77 +50,72 @@ pub struct ImportedScript {
     ),
     security(("bearer" = [])))]
 pub async fn import_fountain(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "import_fountain",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let title = query_param(&req, "title");
-            let comment = query_param(&req, "comment");
-            let mut checks = Checks::new();
-            if let Some(title) = &title {
-                checks.required("title", title, 200);
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let title = query_param(&req, "title");
+        let comment = query_param(&req, "comment");
+        let mut checks = Checks::new();
+        if let Some(title) = &title {
+            checks.required("title", title, 200);
+        }
+        checks.comment(comment.as_deref()).finish()?;
+        let text = fountain_text(&req)?;
+        let parsed = match fountain_text::parse(text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                return Ok(line_problem(
+                    error.line(),
+                    &error.to_string(),
+                    &ctx.correlation_id,
+                ));
             }
-            checks.comment(comment.as_deref()).finish()?;
-            let text = fountain_text(&req)?;
-            let parsed = match fountain_text::parse(text) {
-                Ok(parsed) => parsed,
-                Err(error) => {
-                    return Ok(line_problem(
-                        error.line(),
-                        &error.to_string(),
-                        &ctx.correlation_id,
-                    ));
-                }
-            };
-            let script_id = new_id();
-            let now = Utc::now();
-            let plan = match plan(&parsed, &script_id, title.as_deref(), now) {
-                Ok(plan) => plan,
-                Err(PlanError::Invalid { line, message }) => {
-                    return Ok(line_problem(
-                        line,
-                        &format!("line {line}: {message}"),
-                        &ctx.correlation_id,
-                    ));
-                }
-                Err(other) => return Err(other.into()),
-            };
-            let script = Script {
-                script_id: script_id.clone(),
-                title: plan.title.clone(),
-                author: plan.author.clone(),
-                description: plan.description.clone(),
-                owner_id: ctx.principal.user_id.clone(),
-                revision: 1,
-                created_at: now,
-                updated_at: now,
-                comment,
-                restore_lock: None,
-            };
-            let event = ScriptCreated {
-                script_id: script_id.clone(),
-                owner_id: script.owner_id.clone(),
-                revision: script.revision,
-                fields: script.fields(),
-                comment: script.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            let items = content_items(&plan, &script_id)?;
-            import(&deps.table, items, &script, &envelope).await?;
-            let revision = script.revision;
-            created(
-                &format!("/scripts/{script_id}"),
-                &ImportedScript {
-                    script,
-                    sections: plan.sections.len(),
-                    elements: plan.elements.len(),
-                    characters: plan.characters.len(),
-                },
-                etag(revision),
-            )
-        },
-    )
+        };
+        let script_id = new_id();
+        let now = Utc::now();
+        let plan = match plan(&parsed, &script_id, title.as_deref(), now) {
+            Ok(plan) => plan,
+            Err(PlanError::Invalid { line, message }) => {
+                return Ok(line_problem(
+                    line,
+                    &format!("line {line}: {message}"),
+                    &ctx.correlation_id,
+                ));
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let script = Script {
+            script_id: script_id.clone(),
+            title: plan.title.clone(),
+            author: plan.author.clone(),
+            description: plan.description.clone(),
+            owner_id: ctx.principal.user_id.clone(),
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            comment,
+            restore_lock: None,
+        };
+        let event = ScriptCreated {
+            script_id: script_id.clone(),
+            owner_id: script.owner_id.clone(),
+            revision: script.revision,
+            fields: script.fields(),
+            comment: script.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        let items = content_items(&plan, &script_id)?;
+        import(&deps.table, items, &script, &envelope).await?;
+        let revision = script.revision;
+        created(
+            &format!("/scripts/{script_id}"),
+            &ImportedScript {
+                script,
+                sections: plan.sections.len(),
+                elements: plan.elements.len(),
+                characters: plan.characters.len(),
+            },
+            etag(revision),
+        )
+    })
     .await
 }
 
@@ -137,26 +132,21 @@ pub async fn import_fountain(deps: &Deps, req: Request) -> Response<Body> {
     ),
     security(("bearer" = [])))]
 pub async fn export_fountain(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "export_fountain",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            let story = fountain_stories::handlers::current_story(&deps.table, &script_id).await?;
-            let text = fountain_text::write(&screenplay(&story));
-            Response::builder()
-                .status(200)
-                .header(http::header::CONTENT_TYPE, FOUNTAIN_CONTENT_TYPE)
-                .header(
-                    http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", filename(&story.title)),
-                )
-                .body(Body::Text(text))
-                .map_err(|e| ApiError::Internal(e.to_string()))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        let story = fountain_stories::handlers::current_story(&deps.table, &script_id).await?;
+        let text = fountain_text::write(&screenplay(&story));
+        Response::builder()
+            .status(200)
+            .header(http::header::CONTENT_TYPE, FOUNTAIN_CONTENT_TYPE)
+            .header(
+                http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", filename(&story.title)),
+            )
+            .body(Body::Text(text))
+            .map_err(|e| ApiError::Internal(e.to_string()))
+    })
     .await
 }
 

@@ -5,6 +5,8 @@
 //! The text itself is read and written by `fountain-text`; this crate maps it onto the
 //! domain (decision 29).
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod body;
 mod export;
 pub mod handlers;

@@ -2,11 +2,10 @@
 //! generation job of theirs that is still queued or running; the worker stops at its next
 //! step.
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
+use fountain_events::EventContext;
 use fountain_events::catalog::UserLoggedOut;
-use fountain_events::{EventContext, EventEnvelope};
-use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::consumer::{ConsumerDeps, Delivered};
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::StoreError;
 use tracing::info;
@@ -27,21 +26,12 @@ pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<LogoutDeps, C
     )
 }
 
-pub async fn cancel_generations_on_logout(deps: &LogoutDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_batch(event, &deps.idempotency, |envelope| {
-        on_event(deps, envelope)
-    })
-    .await
-}
-
-async fn on_event(deps: &LogoutDeps, envelope: EventEnvelope) -> Result<(), StoreError> {
-    if envelope.event_type != "UserLoggedOut" {
-        return Ok(());
-    }
-    let logout: UserLoggedOut = envelope
-        .data_as()
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let context = EventContext::caused_by(&envelope);
+pub async fn cancel_generations_on_logout(
+    deps: &LogoutDeps,
+    delivered: Delivered<UserLoggedOut>,
+) -> Result<(), StoreError> {
+    let logout = delivered.event;
+    let context = EventContext::caused_by(&delivered.envelope);
     let jobs = store::active_jobs(&deps.table, &logout.user_id).await?;
     let count = jobs.len();
     for job in jobs {

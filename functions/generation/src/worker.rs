@@ -11,11 +11,11 @@
 //! failed with the reason, and the message goes on to the dead-letter queue for an
 //! operator. A permanent failure fails the job at once and acknowledges the message.
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessage};
 use fountain_events::catalog::StoryGenerationRequested;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_prose::Generator;
-use fountain_runtime::consumer::envelope_of;
+use fountain_runtime::consumer::{Batch, Delivered, delivered};
 use fountain_store::StoreError;
 use tracing::{Instrument, error, info, info_span, warn};
 
@@ -44,10 +44,10 @@ impl MessageError {
 
 pub async fn generate_stories<G: Generator>(
     deps: &WorkerDeps<G>,
-    event: SqsEvent,
+    batch: Batch<StoryGenerationRequested>,
 ) -> SqsBatchResponse {
     let mut response = SqsBatchResponse::default();
-    for message in event.records {
+    for message in batch.event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
         if let Err(failure) = Box::pin(handle(deps, &message)).await {
             error!(message_id, error = %failure, "generation message not done; it will be retried");
@@ -80,10 +80,15 @@ async fn handle<G: Generator>(
     deps: &WorkerDeps<G>,
     message: &SqsMessage,
 ) -> Result<(), MessageError> {
-    let envelope = envelope_of(message).map_err(|e| MessageError::Poison(e.to_string()))?;
-    let request = envelope
-        .data_as::<StoryGenerationRequested>()
+    let delivered = delivered::<StoryGenerationRequested>(message)
         .map_err(|e| MessageError::Poison(e.to_string()))?;
+    let Some(Delivered {
+        event: request,
+        envelope,
+    }) = delivered
+    else {
+        return Ok(());
+    };
     let span = info_span!(
         "generation",
         job_id = %request.job_id,

@@ -81,7 +81,7 @@ async fn verdict(deps: &AuthorizerDeps, claims: Claims) -> Result<Value, StoreEr
 }
 
 /// Verifies the bearer token and returns the verdict for the handlers.
-pub async fn authorize(
+pub async fn authorizer(
     deps: &AuthorizerDeps,
     request: ApiGatewayV2CustomAuthorizerV2Request,
 ) -> ApiGatewayV2CustomAuthorizerSimpleResponse {

@@ -2,6 +2,8 @@
 //! logout that revokes every token at once, and the HTTP API Lambda authorizer, the one
 //! place bearer tokens are verified.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 pub mod authorizer;
 mod deps;
 pub mod handlers;
@@ -12,7 +14,7 @@ pub mod sessions;
 mod store;
 pub mod tokens;
 
-pub use authorizer::{AuthorizerDeps, authorize};
+pub use authorizer::{AuthorizerDeps, authorizer};
 pub use deps::IdentityDeps;
 pub use model::{Login, Me, Refresh, Register, TokenPair, UserView};
 

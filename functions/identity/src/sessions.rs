@@ -2,11 +2,9 @@
 //! token unusable; this marks each refresh token family revoked, and is where later
 //! capabilities end what else a user has running.
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
-use fountain_events::EventEnvelope;
-use fountain_events::catalog::{DomainEvent, UserLoggedOut};
-use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_events::catalog::UserLoggedOut;
+use fountain_runtime::consumer::{ConsumerDeps, Delivered};
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::StoreError;
 use tracing::info;
@@ -29,18 +27,11 @@ pub enum SessionsError {
     Store(#[from] StoreError),
 }
 
-pub async fn end_sessions(deps: &SessionsDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_batch(event, &deps.idempotency, |envelope| {
-        on_event(deps, envelope)
-    })
-    .await
-}
-
-async fn on_event(deps: &SessionsDeps, envelope: EventEnvelope) -> Result<(), SessionsError> {
-    if envelope.event_type != UserLoggedOut::TYPE {
-        return Ok(());
-    }
-    let logged_out: UserLoggedOut = envelope.data_as()?;
+pub async fn end_sessions(
+    deps: &SessionsDeps,
+    delivered: Delivered<UserLoggedOut>,
+) -> Result<(), SessionsError> {
+    let logged_out = delivered.event;
     let mut ended = 0;
     for family in store::families(&deps.table, &logged_out.user_id).await? {
         if family.status == "active" && family.started < logged_out.revoked_before {

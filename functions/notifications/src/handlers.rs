@@ -17,32 +17,27 @@ use crate::store::{self, Listing};
     responses((status = 200, body = NotificationPage), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_notifications(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "list_notifications",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let listing = Listing::from_request(&req)?;
-            let limit = page_limit(&req)?;
-            let cursor = query_param(&req, "cursor");
-            let page = store::list(
-                &deps.table,
-                &ctx.principal.user_id,
-                listing,
-                limit,
-                cursor.as_deref(),
-            )
-            .await?;
-            json(
-                200,
-                &NotificationPage {
-                    items: page.items,
-                    next_cursor: page.next_cursor,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let listing = Listing::from_request(&req)?;
+        let limit = page_limit(&req)?;
+        let cursor = query_param(&req, "cursor");
+        let page = store::list(
+            &deps.table,
+            &ctx.principal.user_id,
+            listing,
+            limit,
+            cursor.as_deref(),
+        )
+        .await?;
+        json(
+            200,
+            &NotificationPage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            None,
+        )
+    })
     .await
 }
 
@@ -55,26 +50,21 @@ pub async fn list_notifications(deps: &Deps, req: Request) -> Response<Body> {
     responses((status = 200, body = Notification), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn mark_notification_read(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "mark_notification_read",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let notification_id = path_param(&req, "notificationId")?;
-            let user_id = &ctx.principal.user_id;
-            let notification = own(deps, user_id, &notification_id).await?;
-            if notification.read {
-                return json(200, &notification, None);
-            }
-            let now = Utc::now();
-            if store::mark_read(&deps.table, &notification, now).await? {
-                return json(200, &notification.marked_read(now), None);
-            }
-            // Marked by a concurrent request meanwhile: that mark stands.
-            let current = own(deps, user_id, &notification_id).await?;
-            json(200, &current, None)
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let notification_id = path_param(&req, "notificationId")?;
+        let user_id = &ctx.principal.user_id;
+        let notification = own(deps, user_id, &notification_id).await?;
+        if notification.read {
+            return json(200, &notification, None);
+        }
+        let now = Utc::now();
+        if store::mark_read(&deps.table, &notification, now).await? {
+            return json(200, &notification.marked_read(now), None);
+        }
+        // Marked by a concurrent request meanwhile: that mark stands.
+        let current = own(deps, user_id, &notification_id).await?;
+        json(200, &current, None)
+    })
     .await
 }
 

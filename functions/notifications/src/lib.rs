@@ -4,6 +4,8 @@
 //! transaction. A notification lives in its user's partition, so anyone else's request finds
 //! nothing (404).
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 pub mod handlers;
 mod model;
 pub mod notify;

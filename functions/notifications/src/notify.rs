@@ -4,19 +4,18 @@
 //! (decision 6) and, should the claim be lost after the commit, by the event's marker in the
 //! user's partition, so it never makes a second notification or a second event.
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::{DateTime, Duration, Utc};
 use fountain_events::catalog::NotificationCreated;
 use fountain_events::ids::new_id;
 use fountain_events::{EventContext, EventEnvelope};
-use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_runtime::consumer::{ConsumerDeps, Delivered};
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::StoreError;
 use tracing::info;
 
 use crate::model::Notification;
 use crate::store::{self, Created};
-use crate::wording::{self, Draft};
+use crate::wording::{self, Draft, Notifying};
 
 /// The consumer's name in its idempotency claims.
 pub const CONSUMER: &str = "notify_users";
@@ -37,13 +36,6 @@ pub enum NotifyError {
     Envelope(#[from] serde_json::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-pub async fn notify_users(deps: &NotifyDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_batch(event, &deps.idempotency, |envelope| {
-        on_event(deps, envelope)
-    })
-    .await
 }
 
 /// The notification `draft` becomes, reporting `source`, made now.
@@ -79,12 +71,13 @@ pub fn created_event(
     EventEnvelope::new(&event, &EventContext::caused_by(source))
 }
 
-async fn on_event(deps: &NotifyDeps, envelope: EventEnvelope) -> Result<(), NotifyError> {
-    let Some(draft) = wording::draft(&envelope)? else {
-        return Ok(());
-    };
-    let notification = notification(draft, &envelope, Utc::now());
-    let event = created_event(&notification, &envelope)?;
+pub async fn notify_users(
+    deps: &NotifyDeps,
+    delivered: Delivered<Notifying>,
+) -> Result<(), NotifyError> {
+    let draft = wording::draft_of(&delivered.event);
+    let notification = notification(draft, &delivered.envelope, Utc::now());
+    let event = created_event(&notification, &delivered.envelope)?;
     match store::create(&deps.table, &notification, &event).await? {
         Created::New => info!(
             user_id = notification.user_id,

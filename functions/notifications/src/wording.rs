@@ -3,18 +3,20 @@
 
 use chrono::{DateTime, Utc};
 use fountain_events::catalog::{
-    DomainEvent, StoryGenerationCompleted, StoryGenerationFailed, UsageLimitReached,
+    StoryGenerationCompleted, StoryGenerationFailed, UsageLimitReached,
 };
-use fountain_events::{DecodeError, EventEnvelope};
+use fountain_events::{Consumes, DecodeError, EventEnvelope};
 
 use crate::model::NotificationKind;
 
-/// The events that make a notification (the rule in template.yaml names the same).
-pub const NOTIFYING_EVENTS: &[&str] = &[
-    StoryGenerationCompleted::TYPE,
-    StoryGenerationFailed::TYPE,
-    UsageLimitReached::TYPE,
-];
+fountain_events::one_of! {
+    /// The events that make a notification (their rule in template.yaml delivers these).
+    pub enum Notifying {
+        StoryGenerationCompleted,
+        StoryGenerationFailed,
+        UsageLimitReached,
+    }
+}
 
 /// A notification before it has an id and a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,13 +38,19 @@ pub fn job_link(job_id: &str) -> String {
 /// The notification `envelope` makes: `Ok(None)` for an event that notifies nobody, an
 /// error for one of the notifying types whose data cannot be read.
 pub fn draft(envelope: &EventEnvelope) -> Result<Option<Draft>, DecodeError> {
-    let draft = match envelope.event_type.as_str() {
-        StoryGenerationCompleted::TYPE => completed(&envelope.data_as()?),
-        StoryGenerationFailed::TYPE => failed(&envelope.data_as()?),
-        UsageLimitReached::TYPE => limit_reached(&envelope.data_as()?),
-        _ => return Ok(None),
-    };
-    Ok(Some(draft))
+    if !Notifying::EVENTS.includes(&envelope.event_type) {
+        return Ok(None);
+    }
+    Ok(Some(draft_of(&Notifying::decode(envelope)?)))
+}
+
+/// The notification a notifying event makes.
+pub fn draft_of(event: &Notifying) -> Draft {
+    match event {
+        Notifying::StoryGenerationCompleted(event) => completed(event),
+        Notifying::StoryGenerationFailed(event) => failed(event),
+        Notifying::UsageLimitReached(event) => limit_reached(event),
+    }
 }
 
 pub fn completed(event: &StoryGenerationCompleted) -> Draft {
@@ -188,7 +196,7 @@ mod tests {
         }
     }
 
-    fn envelope<E: DomainEvent>(event: &E) -> EventEnvelope {
+    fn envelope<E: fountain_events::DomainEvent>(event: &E) -> EventEnvelope {
         EventEnvelope::new(event, &EventContext::default()).unwrap()
     }
 
@@ -295,7 +303,14 @@ mod tests {
             attempt: 1,
         });
         assert_eq!(draft(&started).unwrap(), None);
-        assert_eq!(NOTIFYING_EVENTS.len(), 3);
+        assert_eq!(
+            Notifying::EVENTS,
+            fountain_events::Events::Only(&[
+                "StoryGenerationCompleted",
+                "StoryGenerationFailed",
+                "UsageLimitReached"
+            ])
+        );
     }
 
     #[test]

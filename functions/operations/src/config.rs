@@ -70,7 +70,7 @@ async fn current(table: &Table) -> Result<std::collections::HashMap<String, u64>
     responses((status = 200, body = SettingList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_config(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve("list_config", Access::Admin, req, |_ctx, _req| async move {
+    serve(Access::Admin, req, |_ctx, _req| async move {
         let values = current(&deps.table).await?;
         let items = SettingKey::ALL
             .into_iter()
@@ -96,7 +96,7 @@ pub async fn list_config(deps: &TableDeps, req: Request) -> Response<Body> {
         (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_config(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve("get_config", Access::Admin, req, |_ctx, req| async move {
+    serve(Access::Admin, req, |_ctx, req| async move {
         let key = key_of(&req)?;
         let value = current(&deps.table)
             .await?
@@ -116,7 +116,7 @@ pub async fn get_config(deps: &TableDeps, req: Request) -> Response<Body> {
         (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem, description = "Value out of bounds")),
     security(("bearer" = [])))]
 pub async fn put_config(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve("put_config", Access::Admin, req, |ctx, req| async move {
+    serve(Access::Admin, req, |ctx, req| async move {
         let key = key_of(&req)?;
         let input: PutSetting = json_body(&req, deps.max_body_bytes)?;
         Checks::new().comment(input.comment.as_deref()).finish()?;

@@ -14,7 +14,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/health", tag = "operations", operation_id = "health",
     responses((status = 200, body = Health)))]
 pub async fn health(_deps: &Deps, req: Request) -> Response<Body> {
-    serve("health", Access::Public, req, |_ctx, _req| async move {
+    serve(Access::Public, req, |_ctx, _req| async move {
         json(
             200,
             &Health {

@@ -2,6 +2,8 @@
 //! commentary. A paraphrase is written only while its target exists, checked in the write's
 //! transaction; it stays when its target is deleted later, still listed by that target.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod deps;
 pub mod handlers;
 mod listing;

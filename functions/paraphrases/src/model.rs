@@ -146,13 +146,6 @@ impl UpdateParaphrase {
     }
 }
 
-/// Optional body of a DELETE.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeleteRequest {
-    pub comment: Option<String>,
-}
-
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ParaphrasePage {

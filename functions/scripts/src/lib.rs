@@ -1,6 +1,8 @@
 //! Scripts: the root of everything a writer owns. Each operation is its own Lambda function
 //! (src/bin); the handlers here are plain async functions over [`Deps`].
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 pub mod access;
 mod deps;
 pub mod handlers;

@@ -163,13 +163,6 @@ impl UpdateScript {
     }
 }
 
-/// Optional body of `DELETE /scripts/{scriptId}`.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeleteRequest {
-    pub comment: Option<String>,
-}
-
 /// A page of the caller's scripts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -4,11 +4,9 @@
 
 use std::time::Duration as StdDuration;
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
-use fountain_events::EventEnvelope;
-use fountain_events::catalog::{DomainEvent, ScriptDeleted};
-use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_events::catalog::ScriptDeleted;
+use fountain_runtime::consumer::{ConsumerDeps, Delivered};
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::{Item, MAX_BATCH_WRITES, Retry, StoreError, Table, delete_request, s};
 use tracing::info;
@@ -36,18 +34,11 @@ pub enum PurgeError {
     Store(#[from] StoreError),
 }
 
-pub async fn purge_script(deps: &PurgeDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_batch(event, &deps.idempotency, |envelope| {
-        on_event(deps, envelope)
-    })
-    .await
-}
-
-async fn on_event(deps: &PurgeDeps, envelope: EventEnvelope) -> Result<(), PurgeError> {
-    if envelope.event_type != ScriptDeleted::TYPE {
-        return Ok(());
-    }
-    let deleted: ScriptDeleted = envelope.data_as()?;
+pub async fn purge_script(
+    deps: &PurgeDeps,
+    delivered: Delivered<ScriptDeleted>,
+) -> Result<(), PurgeError> {
+    let deleted = delivered.event;
     let removed = purge(&deps.table, &deleted.script_id).await?;
     info!(
         script_id = deleted.script_id,

@@ -4,6 +4,8 @@
 //! partition, so anyone else's request finds nothing (404). An ended session keeps its
 //! context but takes no more changes (409).
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod deps;
 pub mod handlers;
 mod listing;

@@ -284,13 +284,6 @@ impl UpdateContextEntry {
     }
 }
 
-/// Optional body of a DELETE.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeleteRequest {
-    pub comment: Option<String>,
-}
-
 fn key_error(key: &str) -> Option<FieldError> {
     let trimmed = key.trim();
     let length = trimmed.chars().count();

@@ -33,36 +33,31 @@ pub const CACHE_HEADER: &str = "x-story-cache";
         (status = 401, body = Problem), (status = 404, body = Problem, description = "No such script or session")),
     security(("bearer" = [])))]
 pub async fn get_story(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "get_story",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let range = requested_range(&req)?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            let entries = match query_param(&req, "sessionId") {
-                Some(session_id) => Some(
-                    session_context(&deps.table, &ctx.principal.user_id, &session_id, &script_id)
-                        .await?,
-                ),
-                None => None,
-            };
-            let (mut story, hit) = cached_or_assembled(&deps.table, &script_id).await?;
-            if let Some((from, to)) = range {
-                story = story.range(from, to);
-            }
-            if let Some(entries) = entries {
-                story = apply(story, entries);
-            }
-            let mut response = json(200, &story, None)?;
-            response.headers_mut().insert(
-                CACHE_HEADER,
-                lambda_http::http::HeaderValue::from_static(if hit { "hit" } else { "miss" }),
-            );
-            Ok(response)
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let range = requested_range(&req)?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        let entries = match query_param(&req, "sessionId") {
+            Some(session_id) => Some(
+                session_context(&deps.table, &ctx.principal.user_id, &session_id, &script_id)
+                    .await?,
+            ),
+            None => None,
+        };
+        let (mut story, hit) = cached_or_assembled(&deps.table, &script_id).await?;
+        if let Some((from, to)) = range {
+            story = story.range(from, to);
+        }
+        if let Some(entries) = entries {
+            story = apply(story, entries);
+        }
+        let mut response = json(200, &story, None)?;
+        response.headers_mut().insert(
+            CACHE_HEADER,
+            lambda_http::http::HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+        );
+        Ok(response)
+    })
     .await
 }
 

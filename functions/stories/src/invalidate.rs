@@ -2,43 +2,56 @@
 //! that script's story revision on, and only that script's, so exactly the stories it
 //! touches are assembled again when next read.
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use chrono::Duration;
 use fountain_events::EventEnvelope;
-use fountain_runtime::consumer::{ConsumerDeps, process_each};
-use fountain_runtime::{ConfigError, Env};
-use fountain_store::StoreError;
+use fountain_events::catalog::{
+    CharacterCreated, CharacterDeleted, CharacterUpdated, ElementAdded, ElementRemoved,
+    ElementUpdated, ItemsReordered, ScriptRestored, ScriptUpdated, SectionAdded, SectionRemoved,
+    SectionUpdated,
+};
+use fountain_runtime::aws::dynamodb;
+use fountain_runtime::consumer::{Deduplication, Delivered};
+use fountain_runtime::{ConfigError, Env, Idempotency};
+use fountain_store::{StoreError, Table};
 use tracing::info;
 
 use crate::cache;
 
-/// The events that change what a story shows (the rule in template.yaml names the same).
-pub const CONTENT_EVENTS: &[&str] = &[
-    "ScriptUpdated",
-    "ScriptRestored",
-    "CharacterCreated",
-    "CharacterUpdated",
-    "CharacterDeleted",
-    "SectionAdded",
-    "SectionUpdated",
-    "SectionRemoved",
-    "ElementAdded",
-    "ElementUpdated",
-    "ElementRemoved",
-    "ItemsReordered",
-];
+fountain_events::one_of! {
+    /// The events that change what a story shows (their rule in template.yaml delivers these).
+    pub enum ContentChanged {
+        ScriptUpdated,
+        ScriptRestored,
+        CharacterCreated,
+        CharacterUpdated,
+        CharacterDeleted,
+        SectionAdded,
+        SectionUpdated,
+        SectionRemoved,
+        ElementAdded,
+        ElementUpdated,
+        ElementRemoved,
+        ItemsReordered,
+    }
+}
 
-/// The consumer's table and its event claims.
-pub type InvalidateDeps = ConsumerDeps;
+/// The consumer's table. It keeps no claims: moving the epoch on again only causes one
+/// more rebuild of the story.
+#[derive(Debug, Clone)]
+pub struct InvalidateDeps {
+    pub table: Table,
+}
+
+impl Deduplication for InvalidateDeps {
+    fn claims(&self) -> Option<&Idempotency> {
+        None
+    }
+}
 
 /// `InvalidateDeps` from the environment.
 pub fn load_deps(env: &Env, sdk: &aws_config::SdkConfig) -> Result<InvalidateDeps, ConfigError> {
-    ConsumerDeps::load(env, sdk, "invalidate_stories", Duration::minutes(5))
-}
-
-pub async fn invalidate_stories(deps: &InvalidateDeps, event: SqsEvent) -> SqsBatchResponse {
-    // No claims: moving the epoch on again only causes one more rebuild of the story.
-    process_each(event, |envelope| on_event(deps, envelope)).await
+    Ok(InvalidateDeps {
+        table: Table::new(dynamodb(sdk), env.required("TABLE_NAME")?),
+    })
 }
 
 /// The script an event of the content changes: `scriptId` in its data, or the aggregate
@@ -52,10 +65,11 @@ fn script_of(envelope: &EventEnvelope) -> Option<String> {
         .or_else(|| (envelope.aggregate_type == "Script").then(|| envelope.aggregate_id.clone()))
 }
 
-async fn on_event(deps: &InvalidateDeps, envelope: EventEnvelope) -> Result<(), StoreError> {
-    if !CONTENT_EVENTS.contains(&envelope.event_type.as_str()) {
-        return Ok(());
-    }
+pub async fn invalidate_stories(
+    deps: &InvalidateDeps,
+    delivered: Delivered<ContentChanged>,
+) -> Result<(), StoreError> {
+    let envelope = delivered.envelope;
     let Some(script_id) = script_of(&envelope) else {
         tracing::warn!(
             event_type = envelope.event_type,

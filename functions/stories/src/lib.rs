@@ -5,6 +5,8 @@
 //! (`invalidate_stories`), so a cached story is never served once its script has changed
 //! and the events have arrived.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod assemble;
 pub mod cache;
 pub mod context;

@@ -3,6 +3,8 @@
 //! change of order commits with the parent's order revision, so a stale or concurrent
 //! reorder is refused whole.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod commit;
 mod element;
 mod element_store;

@@ -247,13 +247,6 @@ pub struct SectionPage {
     pub next_cursor: Option<String>,
 }
 
-/// Optional body of a DELETE.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeleteRequest {
-    pub comment: Option<String>,
-}
-
 /// The answer to a refused order change among children called `what`.
 pub fn sequence_problem(error: SequenceError, what: &'static str) -> ApiError {
     match error {

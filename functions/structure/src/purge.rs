@@ -4,11 +4,9 @@
 //! holds the script, so a restore that brings the section back (with the very same
 //! elements) stops the purge instead of losing them.
 
-use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use chrono::Duration;
-use fountain_events::EventEnvelope;
-use fountain_events::catalog::{DomainEvent, SectionRemoved};
-use fountain_runtime::consumer::{ConsumerDeps, process_batch};
+use fountain_events::catalog::SectionRemoved;
+use fountain_runtime::consumer::{ConsumerDeps, Delivered};
 use fountain_runtime::{ConfigError, Env};
 use fountain_scripts::Script;
 use fountain_scripts::access::UNLOCKED_SCRIPT;
@@ -37,21 +35,11 @@ pub enum PurgeSectionError {
     Store(#[from] StoreError),
 }
 
-pub async fn purge_section(deps: &PurgeSectionDeps, event: SqsEvent) -> SqsBatchResponse {
-    process_batch(event, &deps.idempotency, |envelope| {
-        on_event(deps, envelope)
-    })
-    .await
-}
-
-async fn on_event(
+pub async fn purge_section(
     deps: &PurgeSectionDeps,
-    envelope: EventEnvelope,
+    delivered: Delivered<SectionRemoved>,
 ) -> Result<(), PurgeSectionError> {
-    if envelope.event_type != SectionRemoved::TYPE {
-        return Ok(());
-    }
-    let removed: SectionRemoved = envelope.data_as()?;
+    let removed = delivered.event;
     let (deleted, finished) = purge(&deps.table, &removed.script_id, &removed.section_id).await?;
     info!(
         script_id = removed.script_id,

@@ -2,6 +2,8 @@
 //! chunked in the script's partition), listed, read, compared element by element and
 //! restored as a new revision of the script.
 
+pub mod functions;
+pub use functions::FUNCTIONS;
 mod blob;
 pub mod collect;
 mod diff;

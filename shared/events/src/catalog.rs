@@ -20,6 +20,14 @@ macro_rules! domain_event {
                 &self.$id
             }
         }
+
+        impl $crate::Consumes for $event {
+            const EVENTS: $crate::Events = $crate::Events::Only(&[stringify!($event)]);
+
+            fn decode(envelope: &$crate::EventEnvelope) -> Result<Self, $crate::DecodeError> {
+                envelope.data_as()
+            }
+        }
     };
 }
 

@@ -3,9 +3,11 @@
 
 pub mod asyncapi;
 pub mod catalog;
+mod consumes;
 mod domain_event;
 mod envelope;
 pub mod ids;
 
 pub use catalog::{CatalogEvent, DomainEvent, EventSpec};
+pub use consumes::{Consumes, Events};
 pub use envelope::{DecodeError, EventContext, EventEnvelope};

@@ -89,17 +89,14 @@ fn request_id(req: &Request) -> String {
 }
 
 /// Runs `handler` for `req` and turns its outcome into the HTTP response.
-pub async fn serve<F, Fut>(
-    function: &'static str,
-    access: Access,
-    req: Request,
-    handler: F,
-) -> Response<Body>
+pub async fn serve<F, Fut>(access: Access, req: Request, handler: F) -> Response<Body>
 where
     F: FnOnce(Ctx, Request) -> Fut,
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
 {
     let started = Instant::now();
+    // The registry names the function once; its invoker says which one is running.
+    let function = fountain_runtime::function::current_name();
     let correlation_id = correlation_id(&req);
     let request_id = request_id(&req);
     let span = info_span!(

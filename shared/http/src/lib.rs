@@ -6,7 +6,6 @@ mod deps;
 mod error;
 mod etag;
 mod handler;
-pub mod lambda;
 mod principal;
 mod problem;
 mod request;
@@ -21,7 +20,8 @@ pub use lambda_http::{Body, Request, Response};
 pub use principal::Principal;
 pub use problem::{PROBLEM_CONTENT_TYPE, Problem};
 pub use request::{
-    DEFAULT_MAX_BODY_BYTES, json_body, optional_json_body, page_limit, path_param, query_param,
+    DEFAULT_MAX_BODY_BYTES, DeleteRequest, json_body, optional_json_body, page_limit, path_param,
+    query_param,
 };
 pub use response::{created, json, no_content};
 pub use validate::{Checks, MAX_COMMENT_CHARS, nullable};

@@ -49,6 +49,13 @@ pub fn json_body<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result
     parse_json(bytes)
 }
 
+/// The optional body of every DELETE: a comment recorded with the change.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteRequest {
+    pub comment: Option<String>,
+}
+
 /// The JSON body of a request where the body is optional (e.g. a DELETE with a comment).
 pub fn optional_json_body<T: DeserializeOwned + Default>(
     req: &Request,

@@ -1,7 +1,8 @@
 //! AWS SDK configuration, loaded once per process. `AWS_ENDPOINT_URL` points every client at
 //! the local emulator; nothing else differs between AWS and the local stack.
 
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::BehaviorVersion;
+pub use aws_config::SdkConfig;
 
 pub async fn sdk_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest()).load().await

@@ -3,9 +3,10 @@
 //! only the failed messages are retried and, after the queue's maxReceiveCount, dead-lettered.
 
 use std::future::Future;
+use std::marker::PhantomData;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use fountain_events::EventEnvelope;
+use fountain_events::{Consumes, EventEnvelope, Events};
 use serde::Deserialize;
 use tracing::{Instrument, error, info, info_span, warn};
 
@@ -71,16 +72,118 @@ pub fn envelope_of(message: &SqsMessage) -> Result<EventEnvelope, ConsumerError>
         .map_err(|e| ConsumerError::Poison(e.to_string()))
 }
 
+/// One delivered event, decoded into what its consumer takes, with its envelope (ids,
+/// actor, correlation) for the events the handler publishes in turn.
+#[derive(Debug, Clone)]
+pub struct Delivered<E> {
+    pub event: E,
+    pub envelope: EventEnvelope,
+}
+
+/// The event of `message` for a consumer of `E`: `None` when its type is not one `E` takes
+/// (acknowledged and skipped: the rule should not have delivered it), a poison error when
+/// it does not decode.
+pub fn delivered<E: Consumes>(message: &SqsMessage) -> Result<Option<Delivered<E>>, ConsumerError> {
+    let envelope = envelope_of(message)?;
+    if !E::EVENTS.includes(&envelope.event_type) {
+        warn!(
+            event_type = envelope.event_type,
+            "an event type this consumer does not take; skipped"
+        );
+        return Ok(None);
+    }
+    let event = E::decode(&envelope).map_err(|e| ConsumerError::Poison(e.to_string()))?;
+    Ok(Some(Delivered { event, envelope }))
+}
+
+/// A whole SQS batch for a consumer of `E` that handles its batch itself (the generation
+/// worker); it reads each message with [`delivered`].
+#[derive(Debug, Clone)]
+pub struct Batch<E> {
+    pub event: SqsEvent,
+    takes: PhantomData<fn() -> E>,
+}
+
+impl<E: Consumes> Batch<E> {
+    pub fn new(event: SqsEvent) -> Self {
+        Self {
+            event,
+            takes: PhantomData,
+        }
+    }
+}
+
+/// Whether a consumer claims each event before handling it (see [`process_batch`]) or
+/// relies on its own writes being idempotent (see [`process_each`]).
+pub trait Deduplication {
+    fn claims(&self) -> Option<&Idempotency>;
+}
+
+impl Deduplication for ConsumerDeps {
+    fn claims(&self) -> Option<&Idempotency> {
+        Some(&self.idempotency)
+    }
+}
+
+/// The SQS handler of an event-by-event consumer: each message of `event` decoded for
+/// `handler`, claimed first when the consumer's dependencies hold claims.
+pub async fn consume<D, E, H, F, Er>(
+    deps: &'static D,
+    event: SqsEvent,
+    handler: H,
+) -> SqsBatchResponse
+where
+    D: Deduplication + Sync,
+    E: Consumes,
+    H: Fn(&'static D, Delivered<E>) -> F,
+    F: Future<Output = Result<(), Er>>,
+    Er: std::fmt::Display,
+{
+    match deps.claims() {
+        Some(claims) => process_batch(event, claims, |delivered| handler(deps, delivered)).await,
+        None => process_each(event, |delivered| handler(deps, delivered)).await,
+    }
+}
+
+/// The event types an event-by-event consumer's handler takes (for its registry entry).
+/// `load` pins the dependencies' type, which a handler generic over them leaves open.
+pub const fn events_of<D, E, H, F>(
+    _handler: &H,
+    _load: fn(&Env, &aws_config::SdkConfig) -> Result<D, ConfigError>,
+) -> Events
+where
+    D: 'static,
+    E: Consumes,
+    H: Fn(&'static D, Delivered<E>) -> F,
+{
+    E::EVENTS
+}
+
+/// The event types a batch consumer's handler takes (for its registry entry).
+/// `load` pins the dependencies' type, which a handler generic over them leaves open.
+pub const fn batch_events_of<D, E, H, F>(
+    _handler: &H,
+    _load: fn(&Env, &aws_config::SdkConfig) -> Result<D, ConfigError>,
+) -> Events
+where
+    D: 'static,
+    E: Consumes,
+    H: Fn(&'static D, Batch<E>) -> F,
+{
+    E::EVENTS
+}
+
 /// Handles every message of the batch in order and reports the ones that failed.
-pub async fn process_batch<H, F, E>(
+pub async fn process_batch<E, H, F, Er>(
     event: SqsEvent,
     idempotency: &Idempotency,
     handler: H,
 ) -> SqsBatchResponse
 where
-    H: Fn(EventEnvelope) -> F,
-    F: Future<Output = Result<(), E>>,
-    E: std::fmt::Display,
+    E: Consumes,
+    H: Fn(Delivered<E>) -> F,
+    F: Future<Output = Result<(), Er>>,
+    Er: std::fmt::Display,
 {
     let mut response = SqsBatchResponse::default();
     for message in event.records {
@@ -100,29 +203,26 @@ where
 /// [`process_batch`] without claims, for a handler whose own writes are idempotent (a
 /// conditional put of the event by its id, an epoch moved on: a duplicate delivery changes
 /// nothing, or only causes one more rebuild). Saves the claim's two writes per event.
-pub async fn process_each<H, F, E>(event: SqsEvent, handler: H) -> SqsBatchResponse
+pub async fn process_each<E, H, F, Er>(event: SqsEvent, handler: H) -> SqsBatchResponse
 where
-    H: Fn(EventEnvelope) -> F,
-    F: Future<Output = Result<(), E>>,
-    E: std::fmt::Display,
+    E: Consumes,
+    H: Fn(Delivered<E>) -> F,
+    F: Future<Output = Result<(), Er>>,
+    Er: std::fmt::Display,
 {
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
-        let outcome = match envelope_of(&message) {
-            Ok(envelope) => {
-                let span = info_span!(
-                    "event",
-                    event_id = %envelope.id,
-                    event_type = %envelope.event_type,
-                    correlation_id = %envelope.correlation_id,
-                );
+        let outcome = match delivered::<E>(&message) {
+            Ok(Some(delivered)) => {
+                let span = event_span(&delivered.envelope);
                 // Boxed, as in process_batch, so the handler's future does not nest into
                 // every binary's main future.
-                Box::pin(handler(envelope).instrument(span))
+                Box::pin(handler(delivered).instrument(span))
                     .await
                     .map_err(|e| ConsumerError::Handler(e.to_string()))
             }
+            Ok(None) => Ok(()),
             Err(poison) => Err(poison),
         };
         if let Err(failure) = outcome {
@@ -135,24 +235,31 @@ where
     response
 }
 
-async fn process_one<H, F, E>(
+fn event_span(envelope: &EventEnvelope) -> tracing::Span {
+    info_span!(
+        "event",
+        event_id = %envelope.id,
+        event_type = %envelope.event_type,
+        correlation_id = %envelope.correlation_id,
+    )
+}
+
+async fn process_one<E, H, F, Er>(
     message: &SqsMessage,
     idempotency: &Idempotency,
     handler: &H,
 ) -> Result<(), ConsumerError>
 where
-    H: Fn(EventEnvelope) -> F,
-    F: Future<Output = Result<(), E>>,
-    E: std::fmt::Display,
+    E: Consumes,
+    H: Fn(Delivered<E>) -> F,
+    F: Future<Output = Result<(), Er>>,
+    Er: std::fmt::Display,
 {
-    let envelope = envelope_of(message)?;
-    let event_id = envelope.id.clone();
-    let span = info_span!(
-        "event",
-        event_id = %event_id,
-        event_type = %envelope.event_type,
-        correlation_id = %envelope.correlation_id,
-    );
+    let Some(delivered) = delivered::<E>(message)? else {
+        return Ok(());
+    };
+    let event_id = delivered.envelope.id.clone();
+    let span = event_span(&delivered.envelope);
     async {
         match idempotency.claim(&event_id).await? {
             Claim::AlreadyDone => {
@@ -162,7 +269,7 @@ where
             Claim::Busy => return Err(ConsumerError::Busy(event_id.clone())),
             Claim::Acquired => {}
         }
-        match handler(envelope).await {
+        match handler(delivered).await {
             Ok(()) => {
                 idempotency.complete(&event_id).await?;
                 info!("event handled");

@@ -5,11 +5,13 @@
 pub mod aws;
 mod config;
 pub mod consumer;
+pub mod function;
 mod idempotency;
-pub mod lambda;
 pub mod metrics;
 pub mod settings;
 pub mod telemetry;
 
 pub use config::{ConfigError, Env};
 pub use idempotency::{Claim, Idempotency};
+// Re-exported for the function macros, so a context crate needs no direct dependency.
+pub use {lambda_runtime, utoipa};

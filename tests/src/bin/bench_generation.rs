@@ -90,7 +90,8 @@ async fn main() {
         // Resets the high-water mark to the current resident size (Linux).
         std::fs::write("/proc/self/clear_refs", "5").ok();
         let started = Instant::now();
-        let response = generate_stories(&worker, event).await;
+        let response =
+            generate_stories(&worker, fountain_runtime::consumer::Batch::new(event)).await;
         let took = started.elapsed();
         let peak = status_kib("VmHWM:");
         let usage = Usage::now(&h, &table_name).await.since(&before);

@@ -1,10 +1,3 @@
-//! Lambda function: `delete_character`.
+//! Lambda function `delete_character`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_characters::{Deps, handlers::delete_character};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, delete_character).await
-}
+fountain_runtime::lambda_main!(fountain_characters::FUNCTIONS);

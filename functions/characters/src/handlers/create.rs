@@ -19,42 +19,37 @@ use crate::store;
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_character(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "create_character",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let input: CreateCharacter = json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            let now = Utc::now();
-            let character = Character {
-                character_id: new_id(),
-                script_id,
-                name: input.name.trim().to_owned(),
-                description: input.description,
-                revision: 1,
-                created_at: now,
-                updated_at: now,
-                comment: input.comment,
-            };
-            let event = CharacterCreated {
-                character_id: character.character_id.clone(),
-                script_id: character.script_id.clone(),
-                name: character.name.clone(),
-                description: character.description.clone(),
-                revision: character.revision,
-                comment: character.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            store::insert(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
-            let location = format!(
-                "/scripts/{}/characters/{}",
-                character.script_id, character.character_id
-            );
-            created(&location, &character, etag(character.revision))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: CreateCharacter = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+        let now = Utc::now();
+        let character = Character {
+            character_id: new_id(),
+            script_id,
+            name: input.name.trim().to_owned(),
+            description: input.description,
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            comment: input.comment,
+        };
+        let event = CharacterCreated {
+            character_id: character.character_id.clone(),
+            script_id: character.script_id.clone(),
+            name: character.name.clone(),
+            description: character.description.clone(),
+            revision: character.revision,
+            comment: character.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        store::insert(&deps.table, &ctx.principal.user_id, &character, &envelope).await?;
+        let location = format!(
+            "/scripts/{}/characters/{}",
+            character.script_id, character.character_id
+        );
+        created(&location, &character, etag(character.revision))
+    })
     .await
 }

@@ -12,15 +12,9 @@ use crate::model::Character;
     responses((status = 200, body = Character), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_character(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "get_character",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let character =
-                authorized_character(deps, &req, &ctx.principal, Permission::Read).await?;
-            json(200, &character, Some(etag(character.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let character = authorized_character(deps, &req, &ctx.principal, Permission::Read).await?;
+        json(200, &character, Some(etag(character.revision)))
+    })
     .await
 }

@@ -20,47 +20,41 @@ use crate::store;
         (status = 412, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_character(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "update_character",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let input: UpdateCharacter = json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            let if_match = require_if_match(&req)?;
-            let before =
-                authorized_character(deps, &req, &ctx.principal, Permission::Write).await?;
-            if_match.check(before.revision, "character")?;
-            let mut after = before.clone();
-            if let Some(name) = &input.name {
-                after.name = name.trim().to_owned();
-            }
-            if let Some(description) = &input.description {
-                after.description = description.clone();
-            }
-            after.revision += 1;
-            after.updated_at = Utc::now();
-            after.comment = input.comment.clone();
-            let event = CharacterUpdated {
-                character_id: after.character_id.clone(),
-                script_id: after.script_id.clone(),
-                name: after.name.clone(),
-                previous_name: (after.name != before.name).then(|| before.name.clone()),
-                description: after.description.clone(),
-                revision: after.revision,
-                comment: after.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            store::replace(
-                &deps.table,
-                &ctx.principal.user_id,
-                &before,
-                &after,
-                &envelope,
-            )
-            .await?;
-            json(200, &after, Some(etag(after.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let input: UpdateCharacter = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        let if_match = require_if_match(&req)?;
+        let before = authorized_character(deps, &req, &ctx.principal, Permission::Write).await?;
+        if_match.check(before.revision, "character")?;
+        let mut after = before.clone();
+        if let Some(name) = &input.name {
+            after.name = name.trim().to_owned();
+        }
+        if let Some(description) = &input.description {
+            after.description = description.clone();
+        }
+        after.revision += 1;
+        after.updated_at = Utc::now();
+        after.comment = input.comment.clone();
+        let event = CharacterUpdated {
+            character_id: after.character_id.clone(),
+            script_id: after.script_id.clone(),
+            name: after.name.clone(),
+            previous_name: (after.name != before.name).then(|| before.name.clone()),
+            description: after.description.clone(),
+            revision: after.revision,
+            comment: after.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        store::replace(
+            &deps.table,
+            &ctx.principal.user_id,
+            &before,
+            &after,
+            &envelope,
+        )
+        .await?;
+        json(200, &after, Some(etag(after.revision)))
+    })
     .await
 }

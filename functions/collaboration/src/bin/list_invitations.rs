@@ -1,10 +1,3 @@
-//! Lambda function: `list_invitations`.
+//! Lambda function `list_invitations`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_collaboration::{Deps, handlers::list_invitations};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_invitations).await
-}
+fountain_runtime::lambda_main!(fountain_collaboration::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `list_members`.
+//! Lambda function `list_members`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_collaboration::{Deps, handlers::list_members};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_members).await
-}
+fountain_runtime::lambda_main!(fountain_collaboration::FUNCTIONS);

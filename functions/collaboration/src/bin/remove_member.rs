@@ -1,10 +1,3 @@
-//! Lambda function: `remove_member`.
+//! Lambda function `remove_member`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_collaboration::{Deps, handlers::remove_member};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, remove_member).await
-}
+fountain_runtime::lambda_main!(fountain_collaboration::FUNCTIONS);

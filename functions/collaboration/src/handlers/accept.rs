@@ -25,7 +25,7 @@ const COMPENSATION_ATTEMPTS: u32 = 3;
         (status = 404, body = Problem), (status = 409, body = Problem, description = "Used, revoked, expired, or a member already")),
     security(("bearer" = [])))]
 pub async fn accept_invitation(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve("accept_invitation", Access::Authenticated, req, |ctx, req| async move {
+    serve(Access::Authenticated, req, |ctx, req| async move {
         let token = path_param(&req, "token")?;
         let user_id = ctx.principal.user_id.clone();
         let invitation = store::find_by_token(&deps.table, &tokens::hash(&token))

@@ -5,8 +5,9 @@ use fountain_http::{
 };
 use fountain_scripts::access::{Permission, Role, authorize, membership};
 
-use crate::model::{DeleteRequest, MemberList};
+use crate::model::MemberList;
 use crate::store;
+use fountain_http::DeleteRequest;
 
 /// The script's members and their roles (any member).
 #[utoipa::path(get, path = "/scripts/{scriptId}/members", tag = "collaboration", operation_id = "list_members",
@@ -14,22 +15,17 @@ use crate::store;
     responses((status = 200, body = MemberList), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_members(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "list_members",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            json(
-                200,
-                &MemberList {
-                    items: store::members(&deps.table, &script_id).await?,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        json(
+            200,
+            &MemberList {
+                items: store::members(&deps.table, &script_id).await?,
+            },
+            None,
+        )
+    })
     .await
 }
 
@@ -41,36 +37,30 @@ pub async fn list_members(deps: &TableDeps, req: Request) -> Response<Body> {
         (status = 404, body = Problem), (status = 409, body = Problem, description = "The owner cannot be removed")),
     security(("bearer" = [])))]
 pub async fn remove_member(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "remove_member",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let user_id = path_param(&req, "userId")?;
-            let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
-            Checks::new().comment(input.comment.as_deref()).finish()?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Own).await?;
-            let member = membership(&deps.table, &script_id, &user_id)
-                .await?
-                .ok_or(ApiError::NotFound("member"))?;
-            if member.role == Role::Owner {
-                return Err(ApiError::Conflict("the owner cannot be removed".into()));
-            }
-            let event = MemberRemoved {
-                script_id: script_id.clone(),
-                user_id: user_id.clone(),
-                role: member.role.as_str().into(),
-                comment: input.comment,
-            };
-            match store::remove_member(&deps.table, &script_id, &user_id, &ctx.envelope(&event)?)
-                .await
-            {
-                Err(e) if e.refused(store::NOT_REMOVABLE) => Err(ApiError::NotFound("member")),
-                other => other.map_err(ApiError::from),
-            }?;
-            no_content()
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let user_id = path_param(&req, "userId")?;
+        let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
+        Checks::new().comment(input.comment.as_deref()).finish()?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Own).await?;
+        let member = membership(&deps.table, &script_id, &user_id)
+            .await?
+            .ok_or(ApiError::NotFound("member"))?;
+        if member.role == Role::Owner {
+            return Err(ApiError::Conflict("the owner cannot be removed".into()));
+        }
+        let event = MemberRemoved {
+            script_id: script_id.clone(),
+            user_id: user_id.clone(),
+            role: member.role.as_str().into(),
+            comment: input.comment,
+        };
+        match store::remove_member(&deps.table, &script_id, &user_id, &ctx.envelope(&event)?).await
+        {
+            Err(e) if e.refused(store::NOT_REMOVABLE) => Err(ApiError::NotFound("member")),
+            other => other.map_err(ApiError::from),
+        }?;
+        no_content()
+    })
     .await
 }

@@ -1,10 +1,3 @@
-//! Lambda function: `list_events`.
+//! Lambda function `list_events`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_event_store::{QueryDeps, list::list_events};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = QueryDeps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_events).await
-}
+fountain_runtime::lambda_main!(fountain_event_store::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `export_fountain`.
+//! Lambda function `export_fountain`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_io::{Deps, handlers::export_fountain};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, export_fountain).await
-}
+fountain_runtime::lambda_main!(fountain_io::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `import_fountain`.
+//! Lambda function `import_fountain`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_io::{Deps, handlers::import_fountain};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, import_fountain).await
-}
+fountain_runtime::lambda_main!(fountain_io::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `cancel_generation`.
+//! Lambda function `cancel_generation`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_generation::{Deps, handlers::cancel_generation};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, cancel_generation).await
-}
+fountain_runtime::lambda_main!(fountain_generation::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `list_generations`.
+//! Lambda function `list_generations`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_generation::{Deps, handlers::list_generations};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_generations).await
-}
+fountain_runtime::lambda_main!(fountain_generation::FUNCTIONS);

@@ -13,27 +13,22 @@ use crate::model::{JobStatus, JobView};
         (status = 409, body = Problem, description = "The job has already succeeded or failed")),
     security(("bearer" = [])))]
 pub async fn cancel_generation(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "cancel_generation",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let job = super::own_job(deps, &req, &ctx.principal).await?;
-            let job = lifecycle::cancel(
-                &deps.table,
-                job,
-                CancelReason::Requested,
-                &ctx.event_context(),
-            )
-            .await?;
-            if matches!(job.status, JobStatus::Succeeded | JobStatus::Failed) {
-                return Err(ApiError::Conflict(format!(
-                    "the job has already {}; there is nothing to cancel",
-                    job.status.as_str()
-                )));
-            }
-            json(200, &super::view(deps, job).await?, None)
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let job = super::own_job(deps, &req, &ctx.principal).await?;
+        let job = lifecycle::cancel(
+            &deps.table,
+            job,
+            CancelReason::Requested,
+            &ctx.event_context(),
+        )
+        .await?;
+        if matches!(job.status, JobStatus::Succeeded | JobStatus::Failed) {
+            return Err(ApiError::Conflict(format!(
+                "the job has already {}; there is nothing to cancel",
+                job.status.as_str()
+            )));
+        }
+        json(200, &super::view(deps, job).await?, None)
+    })
     .await
 }

@@ -33,81 +33,76 @@ const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
         (status = 429, body = Problem, description = "The plan's daily quota is used up; Retry-After says until when")),
     security(("bearer" = [])))]
 pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "create_generation",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let input: CreateGeneration = optional_json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            let key = idempotency_key(&req, &input, &script_id)?;
-            let user_id = &ctx.principal.user_id;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            if let Some(session_id) = &input.session_id {
-                // The same check the story makes: the caller's session, of this script or none;
-                // the worker reads its entries when it assembles the story.
-                check_session(&deps.table, user_id, session_id, &script_id).await?;
-            }
-            let now = Utc::now();
-            let plan = Plan::of(&deps.table, user_id).await?;
-            let limit = plan.daily_limit(&deps.settings).await?;
-            let job = Job {
-                job_id: new_id(),
-                owner_id: user_id.clone(),
-                script_id: script_id.clone(),
-                session_id: input.session_id.clone(),
-                status: JobStatus::Queued,
-                progress: 0,
-                step: None,
-                attempts: 0,
-                generator: deps.generator.clone(),
-                quota_day: quota::day_of(now),
-                plan: plan.as_str().to_owned(),
-                story_revision: None,
-                outputs: Vec::new(),
-                reason: None,
-                last_error: None,
-                comment: input.comment.clone(),
-                created_at: now,
-                updated_at: now,
-                started_at: None,
-                finished_at: None,
-                lease_until: None,
-            };
-            let event = ctx.envelope(&StoryGenerationRequested {
-                job_id: job.job_id.clone(),
-                owner_id: job.owner_id.clone(),
-                script_id: job.script_id.clone(),
-                session_id: job.session_id.clone(),
-                generator: job.generator.clone(),
-                comment: job.comment.clone(),
-            })?;
-            match store::create(&deps.table, &job, key.as_ref(), limit, now, &event).await {
-                Ok(()) => accepted(deps, job, false).await,
-                Err(CreateError::KeyUsed {
-                    job_id,
-                    fingerprint,
-                }) => {
-                    let same = key.as_ref().is_some_and(|k| k.fingerprint == fingerprint);
-                    if !same {
-                        return Err(ApiError::field(
-                            "Idempotency-Key",
-                            "was already used for a different request; use a new key",
-                        ));
-                    }
-                    let earlier = store::load(&deps.table, user_id, &job_id)
-                        .await?
-                        .ok_or(ApiError::NotFound("generation job"))?;
-                    accepted(deps, earlier, true).await
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: CreateGeneration = optional_json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        let key = idempotency_key(&req, &input, &script_id)?;
+        let user_id = &ctx.principal.user_id;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        if let Some(session_id) = &input.session_id {
+            // The same check the story makes: the caller's session, of this script or none;
+            // the worker reads its entries when it assembles the story.
+            check_session(&deps.table, user_id, session_id, &script_id).await?;
+        }
+        let now = Utc::now();
+        let plan = Plan::of(&deps.table, user_id).await?;
+        let limit = plan.daily_limit(&deps.settings).await?;
+        let job = Job {
+            job_id: new_id(),
+            owner_id: user_id.clone(),
+            script_id: script_id.clone(),
+            session_id: input.session_id.clone(),
+            status: JobStatus::Queued,
+            progress: 0,
+            step: None,
+            attempts: 0,
+            generator: deps.generator.clone(),
+            quota_day: quota::day_of(now),
+            plan: plan.as_str().to_owned(),
+            story_revision: None,
+            outputs: Vec::new(),
+            reason: None,
+            last_error: None,
+            comment: input.comment.clone(),
+            created_at: now,
+            updated_at: now,
+            started_at: None,
+            finished_at: None,
+            lease_until: None,
+        };
+        let event = ctx.envelope(&StoryGenerationRequested {
+            job_id: job.job_id.clone(),
+            owner_id: job.owner_id.clone(),
+            script_id: job.script_id.clone(),
+            session_id: job.session_id.clone(),
+            generator: job.generator.clone(),
+            comment: job.comment.clone(),
+        })?;
+        match store::create(&deps.table, &job, key.as_ref(), limit, now, &event).await {
+            Ok(()) => accepted(deps, job, false).await,
+            Err(CreateError::KeyUsed {
+                job_id,
+                fingerprint,
+            }) => {
+                let same = key.as_ref().is_some_and(|k| k.fingerprint == fingerprint);
+                if !same {
+                    return Err(ApiError::field(
+                        "Idempotency-Key",
+                        "was already used for a different request; use a new key",
+                    ));
                 }
-                Err(CreateError::QuotaExhausted) => {
-                    Err(quota_exhausted(deps, &ctx, plan, limit, now).await)
-                }
-                Err(CreateError::Store(error)) => Err(error.into()),
+                let earlier = store::load(&deps.table, user_id, &job_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("generation job"))?;
+                accepted(deps, earlier, true).await
             }
-        },
-    )
+            Err(CreateError::QuotaExhausted) => {
+                Err(quota_exhausted(deps, &ctx, plan, limit, now).await)
+            }
+            Err(CreateError::Store(error)) => Err(error.into()),
+        }
+    })
     .await
 }
 

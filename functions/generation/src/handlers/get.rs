@@ -11,14 +11,9 @@ use crate::model::JobView;
         (status = 404, body = Problem, description = "No such job of the caller")),
     security(("bearer" = [])))]
 pub async fn get_generation(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "get_generation",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let job = super::own_job(deps, &req, &ctx.principal).await?;
-            json(200, &super::view(deps, job).await?, None)
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let job = super::own_job(deps, &req, &ctx.principal).await?;
+        json(200, &super::view(deps, job).await?, None)
+    })
     .await
 }

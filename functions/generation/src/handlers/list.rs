@@ -14,12 +14,9 @@ use crate::store;
     responses((status = 200, body = JobPage), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_generations(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "list_generations",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move { page(deps, &req, &ctx.principal.user_id, None).await },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        page(deps, &req, &ctx.principal.user_id, None).await
+    })
     .await
 }
 
@@ -32,16 +29,11 @@ pub async fn list_generations(deps: &Deps, req: Request) -> Response<Body> {
         (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_script_generations(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "list_script_generations",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            page(deps, &req, &ctx.principal.user_id, Some(&script_id)).await
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        page(deps, &req, &ctx.principal.user_id, Some(&script_id)).await
+    })
     .await
 }
 

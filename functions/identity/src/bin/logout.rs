@@ -1,10 +1,3 @@
-//! Lambda function: `logout`.
+//! Lambda function `logout`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_identity::{IdentityDeps, handlers::logout};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = IdentityDeps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, logout).await
-}
+fountain_runtime::lambda_main!(fountain_identity::FUNCTIONS);

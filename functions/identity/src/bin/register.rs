@@ -1,10 +1,3 @@
-//! Lambda function: `register`.
+//! Lambda function `register`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_identity::{IdentityDeps, handlers::register};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = IdentityDeps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, register).await
-}
+fountain_runtime::lambda_main!(fountain_identity::FUNCTIONS);

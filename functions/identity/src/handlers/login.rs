@@ -24,7 +24,7 @@ fn wrong_credentials() -> ApiError {
         (status = 415, body = Problem), (status = 422, body = Problem),
         (status = 429, body = Problem, description = "Locked after repeated failures; see Retry-After")))]
 pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
-    serve("login", Access::Public, req, |ctx, req| async move {
+    serve(Access::Public, req, |ctx, req| async move {
         let input: Login = json_body(&req, deps.max_body_bytes)?;
         input.validate()?;
         let Some(user) = store::find_by_email(&deps.table, &input.email).await? else {

@@ -11,20 +11,15 @@ use crate::store;
     responses((status = 204, description = "Logged out"), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn logout(deps: &IdentityDeps, req: Request) -> Response<Body> {
-    serve(
-        "logout",
-        Access::Authenticated,
-        req,
-        |ctx, _req| async move {
-            let user_id = ctx.principal.user_id.clone();
-            let revoked_before = Utc::now().timestamp_millis() + 1;
-            let envelope = ctx.envelope(&UserLoggedOut {
-                user_id: user_id.clone(),
-                revoked_before,
-            })?;
-            store::revoke_all(&deps.table, &user_id, revoked_before, &envelope).await?;
-            no_content()
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, _req| async move {
+        let user_id = ctx.principal.user_id.clone();
+        let revoked_before = Utc::now().timestamp_millis() + 1;
+        let envelope = ctx.envelope(&UserLoggedOut {
+            user_id: user_id.clone(),
+            revoked_before,
+        })?;
+        store::revoke_all(&deps.table, &user_id, revoked_before, &envelope).await?;
+        no_content()
+    })
     .await
 }

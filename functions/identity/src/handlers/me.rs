@@ -9,20 +9,15 @@ use crate::store;
     responses((status = 200, body = Me), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_me(deps: &IdentityDeps, req: Request) -> Response<Body> {
-    serve(
-        "get_me",
-        Access::Authenticated,
-        req,
-        |ctx, _req| async move {
-            let user = store::find(&deps.table, &ctx.principal.user_id).await?;
-            let me = Me {
-                user_id: ctx.principal.user_id.clone(),
-                email: user.as_ref().map(|u| u.email.clone()),
-                roles: ctx.principal.roles.clone(),
-                created_at: user.map(|u| u.created_at),
-            };
-            json(200, &me, None)
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, _req| async move {
+        let user = store::find(&deps.table, &ctx.principal.user_id).await?;
+        let me = Me {
+            user_id: ctx.principal.user_id.clone(),
+            email: user.as_ref().map(|u| u.email.clone()),
+            roles: ctx.principal.roles.clone(),
+            created_at: user.map(|u| u.created_at),
+        };
+        json(200, &me, None)
+    })
     .await
 }

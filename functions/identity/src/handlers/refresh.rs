@@ -18,53 +18,47 @@ fn refused() -> ApiError {
     responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn refresh_token(deps: &IdentityDeps, req: Request) -> Response<Body> {
-    serve(
-        "refresh_token",
-        Access::Public,
-        req,
-        |_ctx, req| async move {
-            let input: Refresh = json_body(&req, deps.max_body_bytes)?;
-            let Some(record) =
-                store::load_refresh(&deps.table, &tokens::hash(&input.refresh_token)).await?
-            else {
-                return Err(refused());
-            };
-            if record.status != "active" {
-                warn!(
-                    user_id = record.user_id,
-                    family_id = record.family_id,
-                    "a used refresh token came back: family revoked"
-                );
+    serve(Access::Public, req, |_ctx, req| async move {
+        let input: Refresh = json_body(&req, deps.max_body_bytes)?;
+        let Some(record) =
+            store::load_refresh(&deps.table, &tokens::hash(&input.refresh_token)).await?
+        else {
+            return Err(refused());
+        };
+        if record.status != "active" {
+            warn!(
+                user_id = record.user_id,
+                family_id = record.family_id,
+                "a used refresh token came back: family revoked"
+            );
+            store::revoke_family(&deps.table, &record.user_id, &record.family_id).await?;
+            return Err(refused());
+        }
+        let family = store::load_family(&deps.table, &record.user_id, &record.family_id).await?;
+        let revoked_before = store::revoked_before(&deps.table, &record.user_id)
+            .await?
+            .unwrap_or(i64::MIN);
+        let usable = family
+            .as_ref()
+            .is_some_and(|f| f.status == "active" && f.started >= revoked_before)
+            && record.expires_at > Utc::now().timestamp();
+        let (Some(family), true) = (family, usable) else {
+            return Err(refused());
+        };
+        let roles = store::find(&deps.table, &record.user_id)
+            .await?
+            .map(|u| u.roles)
+            .unwrap_or_default();
+        let (next, pair) = next_token(deps, &record.user_id, &roles, &family)?;
+        match store::rotate(&deps.table, &record, &next).await {
+            Ok(()) => json(200, &pair, None),
+            // Another request exchanged the same token first: that is reuse too.
+            Err(error) if error.refused(store::TOKEN_USED) => {
                 store::revoke_family(&deps.table, &record.user_id, &record.family_id).await?;
-                return Err(refused());
+                Err(refused())
             }
-            let family =
-                store::load_family(&deps.table, &record.user_id, &record.family_id).await?;
-            let revoked_before = store::revoked_before(&deps.table, &record.user_id)
-                .await?
-                .unwrap_or(i64::MIN);
-            let usable = family
-                .as_ref()
-                .is_some_and(|f| f.status == "active" && f.started >= revoked_before)
-                && record.expires_at > Utc::now().timestamp();
-            let (Some(family), true) = (family, usable) else {
-                return Err(refused());
-            };
-            let roles = store::find(&deps.table, &record.user_id)
-                .await?
-                .map(|u| u.roles)
-                .unwrap_or_default();
-            let (next, pair) = next_token(deps, &record.user_id, &roles, &family)?;
-            match store::rotate(&deps.table, &record, &next).await {
-                Ok(()) => json(200, &pair, None),
-                // Another request exchanged the same token first: that is reuse too.
-                Err(error) if error.refused(store::TOKEN_USED) => {
-                    store::revoke_family(&deps.table, &record.user_id, &record.family_id).await?;
-                    Err(refused())
-                }
-                Err(other) => Err(other.into()),
-            }
-        },
-    )
+            Err(other) => Err(other.into()),
+        }
+    })
     .await
 }

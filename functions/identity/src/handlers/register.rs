@@ -15,7 +15,7 @@ use crate::{password, store};
     responses((status = 201, body = UserView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Email registered already"),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn register(deps: &IdentityDeps, req: Request) -> Response<Body> {
-    serve("register", Access::Public, req, |ctx, req| async move {
+    serve(Access::Public, req, |ctx, req| async move {
         let input: Register = json_body(&req, deps.max_body_bytes)?;
         input.validate()?;
         let user = User {

@@ -1,10 +1,3 @@
-//! Lambda function: `list_notifications`.
+//! Lambda function `list_notifications`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_notifications::{Deps, handlers::list_notifications};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_notifications).await
-}
+fountain_runtime::lambda_main!(fountain_notifications::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `mark_notification_read`.
+//! Lambda function `mark_notification_read`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_notifications::{Deps, handlers::mark_notification_read};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, mark_notification_read).await
-}
+fountain_runtime::lambda_main!(fountain_notifications::FUNCTIONS);

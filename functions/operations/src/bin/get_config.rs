@@ -1,11 +1,3 @@
-//! Lambda function: `get_config`.
+//! Lambda function `get_config`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_http::TableDeps;
-use fountain_operations::config::get_config;
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = TableDeps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, get_config).await
-}
+fountain_runtime::lambda_main!(fountain_operations::FUNCTIONS);

@@ -1,8 +1,3 @@
-//! Lambda function: `health`.
+//! Lambda function `health`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_operations::{Deps, health::health};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    fountain_http::lambda::run(Deps, health).await
-}
+fountain_runtime::lambda_main!(fountain_operations::FUNCTIONS);

@@ -1,11 +1,3 @@
-//! Lambda function: `list_config`.
+//! Lambda function `list_config`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_http::TableDeps;
-use fountain_operations::config::list_config;
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = TableDeps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_config).await
-}
+fountain_runtime::lambda_main!(fountain_operations::FUNCTIONS);

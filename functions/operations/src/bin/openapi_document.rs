@@ -1,8 +1,3 @@
-//! Lambda function: `openapi_document`.
+//! Lambda function `openapi_document`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_operations::{Deps, openapi::openapi_document};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    fountain_http::lambda::run(Deps, openapi_document).await
-}
+fountain_runtime::lambda_main!(fountain_operations::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `list_paraphrases`.
+//! Lambda function `list_paraphrases`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_paraphrases::{Deps, handlers::list_paraphrases};
-use fountain_runtime::{Env, aws::sdk_config};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_paraphrases).await
-}
+fountain_runtime::lambda_main!(fountain_paraphrases::FUNCTIONS);

@@ -11,15 +11,10 @@ use crate::model::Paraphrase;
     responses((status = 200, body = Paraphrase), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_paraphrase(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "get_paraphrase",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let paraphrase =
-                authorized_paraphrase(deps, &req, &ctx.principal, Permission::Read).await?;
-            json(200, &paraphrase, Some(etag(paraphrase.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let paraphrase =
+            authorized_paraphrase(deps, &req, &ctx.principal, Permission::Read).await?;
+        json(200, &paraphrase, Some(etag(paraphrase.revision)))
+    })
     .await
 }

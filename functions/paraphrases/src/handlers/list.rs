@@ -20,27 +20,21 @@ use crate::store;
         (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_paraphrases(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "list_paraphrases",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let listing = Listing::from_request(&req)?;
-            let limit = page_limit(&req)?;
-            let cursor = query_param(&req, "cursor");
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            let page =
-                store::list(&deps.table, &script_id, &listing, limit, cursor.as_deref()).await?;
-            json(
-                200,
-                &ParaphrasePage {
-                    items: page.items,
-                    next_cursor: page.next_cursor,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let listing = Listing::from_request(&req)?;
+        let limit = page_limit(&req)?;
+        let cursor = query_param(&req, "cursor");
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        let page = store::list(&deps.table, &script_id, &listing, limit, cursor.as_deref()).await?;
+        json(
+            200,
+            &ParaphrasePage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            None,
+        )
+    })
     .await
 }

@@ -19,39 +19,33 @@ use crate::store;
         (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_paraphrase(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "update_paraphrase",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let input: UpdateParaphrase = json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            let if_match = require_if_match(&req)?;
-            let before =
-                authorized_paraphrase(deps, &req, &ctx.principal, Permission::Write).await?;
-            if_match.check(before.revision, "paraphrase")?;
-            let after = input.apply(&before, Utc::now());
-            let event = ParaphraseUpdated {
-                paraphrase_id: after.paraphrase_id.clone(),
-                script_id: after.script_id.clone(),
-                target_type: after.target_type.as_str().into(),
-                target_id: after.target_id.clone(),
-                text: after.text.clone(),
-                commentary: after.commentary.clone(),
-                revision: after.revision,
-                comment: after.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            store::replace(
-                &deps.table,
-                &ctx.principal.user_id,
-                &before,
-                &after,
-                &envelope,
-            )
-            .await?;
-            json(200, &after, Some(etag(after.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let input: UpdateParaphrase = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        let if_match = require_if_match(&req)?;
+        let before = authorized_paraphrase(deps, &req, &ctx.principal, Permission::Write).await?;
+        if_match.check(before.revision, "paraphrase")?;
+        let after = input.apply(&before, Utc::now());
+        let event = ParaphraseUpdated {
+            paraphrase_id: after.paraphrase_id.clone(),
+            script_id: after.script_id.clone(),
+            target_type: after.target_type.as_str().into(),
+            target_id: after.target_id.clone(),
+            text: after.text.clone(),
+            commentary: after.commentary.clone(),
+            revision: after.revision,
+            comment: after.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        store::replace(
+            &deps.table,
+            &ctx.principal.user_id,
+            &before,
+            &after,
+            &envelope,
+        )
+        .await?;
+        json(200, &after, Some(etag(after.revision)))
+    })
     .await
 }

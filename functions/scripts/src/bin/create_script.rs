@@ -1,10 +1,3 @@
-//! Lambda function: `create_script`.
+//! Lambda function `create_script`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_runtime::{Env, aws::sdk_config};
-use fountain_scripts::{Deps, handlers::create_script};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, create_script).await
-}
+fountain_runtime::lambda_main!(fountain_scripts::FUNCTIONS);

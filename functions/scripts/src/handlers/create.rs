@@ -17,41 +17,36 @@ use crate::store;
     ),
     security(("bearer" = [])))]
 pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "create_script",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let input: CreateScript = json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            let now = Utc::now();
-            let script = Script {
-                script_id: new_id(),
-                title: input.title,
-                author: input.author,
-                description: input.description,
-                owner_id: ctx.principal.user_id.clone(),
-                revision: 1,
-                created_at: now,
-                updated_at: now,
-                comment: input.comment,
-                restore_lock: None,
-            };
-            let event = ScriptCreated {
-                script_id: script.script_id.clone(),
-                owner_id: script.owner_id.clone(),
-                revision: script.revision,
-                fields: script.fields(),
-                comment: script.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            store::insert(&deps.table, &script, &envelope).await?;
-            created(
-                &format!("/scripts/{}", script.script_id),
-                &script,
-                etag(script.revision),
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let input: CreateScript = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        let now = Utc::now();
+        let script = Script {
+            script_id: new_id(),
+            title: input.title,
+            author: input.author,
+            description: input.description,
+            owner_id: ctx.principal.user_id.clone(),
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            comment: input.comment,
+            restore_lock: None,
+        };
+        let event = ScriptCreated {
+            script_id: script.script_id.clone(),
+            owner_id: script.owner_id.clone(),
+            revision: script.revision,
+            fields: script.fields(),
+            comment: script.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        store::insert(&deps.table, &script, &envelope).await?;
+        created(
+            &format!("/scripts/{}", script.script_id),
+            &script,
+            etag(script.revision),
+        )
+    })
     .await
 }

@@ -6,8 +6,8 @@ use fountain_http::{
 
 use crate::Deps;
 use crate::access::{ACCESS_LOST, Permission, authorize};
-use crate::model::DeleteRequest;
 use crate::store::{self, SCRIPT_CHANGED};
+use fountain_http::DeleteRequest;
 
 /// Deletes a script. Its characters (and everything else it owns) become unreachable at
 /// once and are purged by the ScriptDeleted consumer.
@@ -18,36 +18,31 @@ use crate::store::{self, SCRIPT_CHANGED};
         (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_script(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "delete_script",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
-            Checks::new().comment(input.comment.as_deref()).finish()?;
-            let script = authorize(&deps.table, &script_id, &ctx.principal, Permission::Own)
-                .await?
-                .script;
-            if let Some(expected) = if_match(&req)? {
-                expected.check(script.revision, "script")?;
-            }
-            let event = ScriptDeleted {
-                script_id: script.script_id.clone(),
-                revision: script.revision,
-                comment: input.comment,
-            };
-            let envelope = ctx.envelope(&event)?;
-            match store::remove(&deps.table, &script, &ctx.principal.user_id, &envelope).await {
-                // The caller lost their role meanwhile.
-                Err(e) if e.refused(ACCESS_LOST) => Err(ApiError::NotFound("script")),
-                Err(e) if e.refused(SCRIPT_CHANGED) => Err(ApiError::PreconditionFailed(
-                    "the script changed while it was being deleted".into(),
-                )),
-                other => other.map_err(ApiError::from),
-            }?;
-            no_content()
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
+        Checks::new().comment(input.comment.as_deref()).finish()?;
+        let script = authorize(&deps.table, &script_id, &ctx.principal, Permission::Own)
+            .await?
+            .script;
+        if let Some(expected) = if_match(&req)? {
+            expected.check(script.revision, "script")?;
+        }
+        let event = ScriptDeleted {
+            script_id: script.script_id.clone(),
+            revision: script.revision,
+            comment: input.comment,
+        };
+        let envelope = ctx.envelope(&event)?;
+        match store::remove(&deps.table, &script, &ctx.principal.user_id, &envelope).await {
+            // The caller lost their role meanwhile.
+            Err(e) if e.refused(ACCESS_LOST) => Err(ApiError::NotFound("script")),
+            Err(e) if e.refused(SCRIPT_CHANGED) => Err(ApiError::PreconditionFailed(
+                "the script changed while it was being deleted".into(),
+            )),
+            other => other.map_err(ApiError::from),
+        }?;
+        no_content()
+    })
     .await
 }

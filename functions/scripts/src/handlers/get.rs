@@ -11,17 +11,12 @@ use crate::model::Script;
         (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_script(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "get_script",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let script = authorize(&deps.table, &script_id, &ctx.principal, Permission::Read)
-                .await?
-                .script;
-            json(200, &script, Some(etag(script.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let script = authorize(&deps.table, &script_id, &ctx.principal, Permission::Read)
+            .await?
+            .script;
+        json(200, &script, Some(etag(script.revision)))
+    })
     .await
 }

@@ -13,29 +13,24 @@ use crate::store;
     responses((status = 200, body = ScriptPage), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_scripts(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "list_scripts",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let limit = page_limit(&req)?;
-            let cursor = query_param(&req, "cursor");
-            let page = store::list_for_member(
-                &deps.table,
-                &ctx.principal.user_id,
-                limit,
-                cursor.as_deref(),
-            )
-            .await?;
-            json(
-                200,
-                &ScriptPage {
-                    items: page.items,
-                    next_cursor: page.next_cursor,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let limit = page_limit(&req)?;
+        let cursor = query_param(&req, "cursor");
+        let page = store::list_for_member(
+            &deps.table,
+            &ctx.principal.user_id,
+            limit,
+            cursor.as_deref(),
+        )
+        .await?;
+        json(
+            200,
+            &ScriptPage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            None,
+        )
+    })
     .await
 }

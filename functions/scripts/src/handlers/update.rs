@@ -19,51 +19,46 @@ use crate::store::{self, SCRIPT_CHANGED};
         (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_script(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "update_script",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let input: UpdateScript = json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            let if_match = require_if_match(&req)?;
-            let mut script: Script =
-                authorize(&deps.table, &script_id, &ctx.principal, Permission::Write)
-                    .await?
-                    .script;
-            if_match.check(script.revision, "script")?;
-            let based_on = script.revision;
-            let changed = input.apply(&mut script);
-            script.revision += 1;
-            script.updated_at = Utc::now();
-            script.comment = input.comment.clone();
-            let event = ScriptUpdated {
-                script_id: script.script_id.clone(),
-                revision: script.revision,
-                fields: script.fields(),
-                changed,
-                comment: script.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            match store::replace(
-                &deps.table,
-                &script,
-                based_on,
-                &ctx.principal.user_id,
-                &envelope,
-            )
-            .await
-            {
-                // The caller lost their role meanwhile.
-                Err(e) if e.refused(ACCESS_LOST) => Err(ApiError::NotFound("script")),
-                Err(e) if e.refused(SCRIPT_CHANGED) => Err(ApiError::PreconditionFailed(
-                    "the script changed while this change was made".into(),
-                )),
-                other => other.map_err(ApiError::from),
-            }?;
-            json(200, &script, Some(etag(script.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: UpdateScript = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        let if_match = require_if_match(&req)?;
+        let mut script: Script =
+            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write)
+                .await?
+                .script;
+        if_match.check(script.revision, "script")?;
+        let based_on = script.revision;
+        let changed = input.apply(&mut script);
+        script.revision += 1;
+        script.updated_at = Utc::now();
+        script.comment = input.comment.clone();
+        let event = ScriptUpdated {
+            script_id: script.script_id.clone(),
+            revision: script.revision,
+            fields: script.fields(),
+            changed,
+            comment: script.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        match store::replace(
+            &deps.table,
+            &script,
+            based_on,
+            &ctx.principal.user_id,
+            &envelope,
+        )
+        .await
+        {
+            // The caller lost their role meanwhile.
+            Err(e) if e.refused(ACCESS_LOST) => Err(ApiError::NotFound("script")),
+            Err(e) if e.refused(SCRIPT_CHANGED) => Err(ApiError::PreconditionFailed(
+                "the script changed while this change was made".into(),
+            )),
+            other => other.map_err(ApiError::from),
+        }?;
+        json(200, &script, Some(etag(script.revision)))
+    })
     .await
 }

@@ -1,10 +1,3 @@
-//! Lambda function: `list_sessions`.
+//! Lambda function `list_sessions`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_runtime::{Env, aws::sdk_config};
-use fountain_sessions::{Deps, handlers::list_sessions};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_sessions).await
-}
+fountain_runtime::lambda_main!(fountain_sessions::FUNCTIONS);

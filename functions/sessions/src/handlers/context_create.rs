@@ -23,9 +23,7 @@ use crate::store::{self, unknown_character};
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_context_entry(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "create_context_entry",
-        Access::Authenticated,
+    serve(Access::Authenticated,
         req,
         |ctx, req| async move {
             let input: CreateContextEntry = json_body(&req, deps.max_body_bytes)?;

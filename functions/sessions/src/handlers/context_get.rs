@@ -10,14 +10,9 @@ use crate::model::ContextEntry;
     responses((status = 200, body = ContextEntry), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_context_entry(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "get_context_entry",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let (_, entry) = own_entry(deps, &req, &ctx.principal).await?;
-            json(200, &entry, Some(etag(entry.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let (_, entry) = own_entry(deps, &req, &ctx.principal).await?;
+        json(200, &entry, Some(etag(entry.revision)))
+    })
     .await
 }

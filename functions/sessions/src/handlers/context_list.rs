@@ -18,32 +18,27 @@ use crate::store;
         (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_context_entries(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "list_context_entries",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let listing = ContextListing::from_request(&req);
-            let limit = page_limit(&req)?;
-            let cursor = query_param(&req, "cursor");
-            let session = own_session(deps, &req, &ctx.principal).await?;
-            let page = store::list_entries(
-                &deps.table,
-                &session.session_id,
-                &listing,
-                limit,
-                cursor.as_deref(),
-            )
-            .await?;
-            json(
-                200,
-                &ContextEntryPage {
-                    items: page.items,
-                    next_cursor: page.next_cursor,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let listing = ContextListing::from_request(&req);
+        let limit = page_limit(&req)?;
+        let cursor = query_param(&req, "cursor");
+        let session = own_session(deps, &req, &ctx.principal).await?;
+        let page = store::list_entries(
+            &deps.table,
+            &session.session_id,
+            &listing,
+            limit,
+            cursor.as_deref(),
+        )
+        .await?;
+        json(
+            200,
+            &ContextEntryPage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            None,
+        )
+    })
     .await
 }

@@ -20,34 +20,29 @@ use crate::store;
         (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_context_entry(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "update_context_entry",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let input: UpdateContextEntry = json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            let if_match = require_if_match(&req)?;
-            let (session, before) = own_entry(deps, &req, &ctx.principal).await?;
-            still_active(&session)?;
-            if_match.check(before.revision, "context entry")?;
-            let after = input.apply(&before, Utc::now());
-            let event = ContextUpdated {
-                session_id: after.session_id.clone(),
-                entry_id: after.entry_id.clone(),
-                script_id: session.script_id.clone(),
-                character_id: after.character_id.clone(),
-                operation: "updated".into(),
-                key: after.key.clone(),
-                previous_key: (after.key != before.key).then(|| before.key.clone()),
-                value: Some(after.value.clone()),
-                revision: after.revision,
-                comment: after.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            store::replace_entry(&deps.table, &session, &before, &after, &envelope).await?;
-            json(200, &after, Some(etag(after.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let input: UpdateContextEntry = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        let if_match = require_if_match(&req)?;
+        let (session, before) = own_entry(deps, &req, &ctx.principal).await?;
+        still_active(&session)?;
+        if_match.check(before.revision, "context entry")?;
+        let after = input.apply(&before, Utc::now());
+        let event = ContextUpdated {
+            session_id: after.session_id.clone(),
+            entry_id: after.entry_id.clone(),
+            script_id: session.script_id.clone(),
+            character_id: after.character_id.clone(),
+            operation: "updated".into(),
+            key: after.key.clone(),
+            previous_key: (after.key != before.key).then(|| before.key.clone()),
+            value: Some(after.value.clone()),
+            revision: after.revision,
+            comment: after.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        store::replace_entry(&deps.table, &session, &before, &after, &envelope).await?;
+        json(200, &after, Some(etag(after.revision)))
+    })
     .await
 }

@@ -10,14 +10,9 @@ use crate::model::Session;
     responses((status = 200, body = Session), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_session(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "get_session",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let session = own_session(deps, &req, &ctx.principal).await?;
-            json(200, &session, Some(etag(session.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let session = own_session(deps, &req, &ctx.principal).await?;
+        json(200, &session, Some(etag(session.revision)))
+    })
     .await
 }

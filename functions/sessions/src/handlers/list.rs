@@ -14,31 +14,26 @@ use crate::store;
     responses((status = 200, body = SessionPage), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_sessions(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "list_sessions",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let listing = SessionListing::from_request(&req)?;
-            let limit = page_limit(&req)?;
-            let cursor = query_param(&req, "cursor");
-            let page = store::list_sessions(
-                &deps.table,
-                &ctx.principal.user_id,
-                listing,
-                limit,
-                cursor.as_deref(),
-            )
-            .await?;
-            json(
-                200,
-                &SessionPage {
-                    items: page.items,
-                    next_cursor: page.next_cursor,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let listing = SessionListing::from_request(&req)?;
+        let limit = page_limit(&req)?;
+        let cursor = query_param(&req, "cursor");
+        let page = store::list_sessions(
+            &deps.table,
+            &ctx.principal.user_id,
+            listing,
+            limit,
+            cursor.as_deref(),
+        )
+        .await?;
+        json(
+            200,
+            &SessionPage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            None,
+        )
+    })
     .await
 }

@@ -17,43 +17,38 @@ use crate::store;
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn start_session(deps: &Deps, req: Request) -> Response<Body> {
-    serve(
-        "start_session",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let input: StartSession = json_body(&req, deps.max_body_bytes)?;
-            input.validate()?;
-            if let Some(script_id) = &input.script_id {
-                authorize(&deps.table, script_id, &ctx.principal, Permission::Read).await?;
-            }
-            let now = Utc::now();
-            let session = Session {
-                session_id: new_id(),
-                owner_id: ctx.principal.user_id.clone(),
-                script_id: input.script_id,
-                title: input.title.map(|t| t.trim().to_owned()),
-                state: SessionState::Active,
-                revision: 1,
-                entry_count: 0,
-                created_at: now,
-                updated_at: now,
-                ended_at: None,
-                comment: input.comment,
-            };
-            let event = SessionStarted {
-                session_id: session.session_id.clone(),
-                owner_id: session.owner_id.clone(),
-                script_id: session.script_id.clone(),
-                title: session.title.clone(),
-                revision: session.revision,
-                comment: session.comment.clone(),
-            };
-            let envelope = ctx.envelope(&event)?;
-            store::start(&deps.table, &session, &envelope).await?;
-            let location = format!("/sessions/{}", session.session_id);
-            created(&location, &session, etag(session.revision))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let input: StartSession = json_body(&req, deps.max_body_bytes)?;
+        input.validate()?;
+        if let Some(script_id) = &input.script_id {
+            authorize(&deps.table, script_id, &ctx.principal, Permission::Read).await?;
+        }
+        let now = Utc::now();
+        let session = Session {
+            session_id: new_id(),
+            owner_id: ctx.principal.user_id.clone(),
+            script_id: input.script_id,
+            title: input.title.map(|t| t.trim().to_owned()),
+            state: SessionState::Active,
+            revision: 1,
+            entry_count: 0,
+            created_at: now,
+            updated_at: now,
+            ended_at: None,
+            comment: input.comment,
+        };
+        let event = SessionStarted {
+            session_id: session.session_id.clone(),
+            owner_id: session.owner_id.clone(),
+            script_id: session.script_id.clone(),
+            title: session.title.clone(),
+            revision: session.revision,
+            comment: session.comment.clone(),
+        };
+        let envelope = ctx.envelope(&event)?;
+        store::start(&deps.table, &session, &envelope).await?;
+        let location = format!("/sessions/{}", session.session_id);
+        created(&location, &session, etag(session.revision))
+    })
     .await
 }

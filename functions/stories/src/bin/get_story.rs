@@ -1,10 +1,3 @@
-//! Lambda function: `get_story`.
+//! Lambda function `get_story`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_runtime::{Env, aws::sdk_config};
-use fountain_stories::{Deps, handlers::get_story};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, get_story).await
-}
+fountain_runtime::lambda_main!(fountain_stories::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `get_section`.
+//! Lambda function `get_section`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_runtime::{Env, aws::sdk_config};
-use fountain_structure::{Deps, handlers::get_section};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, get_section).await
-}
+fountain_runtime::lambda_main!(fountain_structure::FUNCTIONS);

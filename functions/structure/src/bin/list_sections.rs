@@ -1,10 +1,3 @@
-//! Lambda function: `list_sections`.
+//! Lambda function `list_sections`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_runtime::{Env, aws::sdk_config};
-use fountain_structure::{Deps, handlers::list_sections};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_sections).await
-}
+fountain_runtime::lambda_main!(fountain_structure::FUNCTIONS);

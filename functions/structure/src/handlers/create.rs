@@ -21,63 +21,58 @@ use fountain_scripts::access::{Permission, authorize};
         (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_section(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "create_section",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let input: CreateSection = json_body(&req, deps.max_body_bytes)?;
-            let placement = input.validate()?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            let siblings = Siblings::sections(&script_id);
-            let seen = siblings.settled_revision(&deps.table).await?;
-            let section_id = new_id();
-            let plan = plan_placement(&deps.table, &siblings, &section_id, &placement, false)
-                .await?
-                .map_err(|e| sequence_problem(e, "section"))?;
-            let Some(own) = key_for(&plan, &section_id) else {
-                return Err(ApiError::Internal(
-                    "the plan has no key for the new section".into(),
-                ));
-            };
-            let sequence = sequence_after(&deps.table, &siblings, &plan, &section_id, None).await?;
-            let now = Utc::now();
-            let section = Section {
-                section_id,
-                script_id,
-                level: input.level,
-                title: input.title.trim().to_owned(),
-                revision: 1,
-                created_at: now,
-                updated_at: now,
-                comment: input.comment.clone(),
-                order_key: own.as_str().to_owned(),
-            };
-            let event = SectionAdded {
-                section_id: section.section_id.clone(),
-                script_id: section.script_id.clone(),
-                level: section.level.as_str().into(),
-                title: section.title.clone(),
-                sequence,
-                comment: input.comment,
-            };
-            store::add(
-                &deps.table,
-                &ctx.principal.user_id,
-                &section,
-                seen,
-                &plan,
-                &ctx.envelope(&event)?,
-            )
-            .await
-            .map_err(order_conflict)?;
-            let location = format!(
-                "/scripts/{}/sections/{}",
-                section.script_id, section.section_id
-            );
-            created(&location, &section.view(sequence), etag(section.revision))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: CreateSection = json_body(&req, deps.max_body_bytes)?;
+        let placement = input.validate()?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+        let siblings = Siblings::sections(&script_id);
+        let seen = siblings.settled_revision(&deps.table).await?;
+        let section_id = new_id();
+        let plan = plan_placement(&deps.table, &siblings, &section_id, &placement, false)
+            .await?
+            .map_err(|e| sequence_problem(e, "section"))?;
+        let Some(own) = key_for(&plan, &section_id) else {
+            return Err(ApiError::Internal(
+                "the plan has no key for the new section".into(),
+            ));
+        };
+        let sequence = sequence_after(&deps.table, &siblings, &plan, &section_id, None).await?;
+        let now = Utc::now();
+        let section = Section {
+            section_id,
+            script_id,
+            level: input.level,
+            title: input.title.trim().to_owned(),
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            comment: input.comment.clone(),
+            order_key: own.as_str().to_owned(),
+        };
+        let event = SectionAdded {
+            section_id: section.section_id.clone(),
+            script_id: section.script_id.clone(),
+            level: section.level.as_str().into(),
+            title: section.title.clone(),
+            sequence,
+            comment: input.comment,
+        };
+        store::add(
+            &deps.table,
+            &ctx.principal.user_id,
+            &section,
+            seen,
+            &plan,
+            &ctx.envelope(&event)?,
+        )
+        .await
+        .map_err(order_conflict)?;
+        let location = format!(
+            "/scripts/{}/sections/{}",
+            section.script_id, section.section_id
+        );
+        created(&location, &section.view(sequence), etag(section.revision))
+    })
     .await
 }

@@ -6,9 +6,9 @@ use fountain_http::{
 use fountain_scripts::access::Permission;
 
 use super::{authorized_section, order_conflict};
-use crate::model::DeleteRequest;
 use crate::order::Siblings;
 use crate::store;
+use fountain_http::DeleteRequest;
 
 /// Removes a section; the sections after it move up one sequence number.
 #[utoipa::path(delete, path = "/scripts/{scriptId}/sections/{sectionId}", tag = "structure", operation_id = "delete_section",
@@ -18,36 +18,31 @@ use crate::store;
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete_section(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "delete_section",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
-            Checks::new().comment(input.comment.as_deref()).finish()?;
-            let section = authorized_section(deps, &req, &ctx.principal, Permission::Write).await?;
-            if let Some(expected) = if_match(&req)? {
-                expected.check(section.revision, "section")?;
-            }
-            let seen = Siblings::sections(&section.script_id)
-                .settled_revision(&deps.table)
-                .await?;
-            let event = SectionRemoved {
-                section_id: section.section_id.clone(),
-                script_id: section.script_id.clone(),
-                comment: input.comment,
-            };
-            store::remove(
-                &deps.table,
-                &ctx.principal.user_id,
-                &section,
-                seen,
-                &ctx.envelope(&event)?,
-            )
-            .await
-            .map_err(order_conflict)?;
-            no_content()
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let input: DeleteRequest = optional_json_body(&req, deps.max_body_bytes)?;
+        Checks::new().comment(input.comment.as_deref()).finish()?;
+        let section = authorized_section(deps, &req, &ctx.principal, Permission::Write).await?;
+        if let Some(expected) = if_match(&req)? {
+            expected.check(section.revision, "section")?;
+        }
+        let seen = Siblings::sections(&section.script_id)
+            .settled_revision(&deps.table)
+            .await?;
+        let event = SectionRemoved {
+            section_id: section.section_id.clone(),
+            script_id: section.script_id.clone(),
+            comment: input.comment,
+        };
+        store::remove(
+            &deps.table,
+            &ctx.principal.user_id,
+            &section,
+            seen,
+            &ctx.envelope(&event)?,
+        )
+        .await
+        .map_err(order_conflict)?;
+        no_content()
+    })
     .await
 }

@@ -11,17 +11,12 @@ use crate::order::Siblings;
     responses((status = 200, body = SectionView), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_section(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "get_section",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let section = authorized_section(deps, &req, &ctx.principal, Permission::Read).await?;
-            let sequence = Siblings::sections(&section.script_id)
-                .sequence_of(&deps.table, &section.section_id, &section.order_key)
-                .await?;
-            json(200, &section.view(sequence), Some(etag(section.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let section = authorized_section(deps, &req, &ctx.principal, Permission::Read).await?;
+        let sequence = Siblings::sections(&section.script_id)
+            .sequence_of(&deps.table, &section.section_id, &section.order_key)
+            .await?;
+        json(200, &section.view(sequence), Some(etag(section.revision)))
+    })
     .await
 }

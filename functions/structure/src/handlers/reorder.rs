@@ -22,46 +22,41 @@ use crate::store;
         (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn reorder_sections(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "reorder_sections",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let input: ReorderRequest = json_body(&req, deps.max_body_bytes)?;
-            let wanted = input.validate()?;
-            let if_match = require_if_match(&req)?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            let siblings = Siblings::sections(&script_id);
-            let seen = siblings.settled_revision(&deps.table).await?;
-            if_match.check(seen, "order of sections")?;
-            let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "section").await?;
-            let event = ItemsReordered {
-                parent_id: script_id.clone(),
-                parent_type: "script".into(),
-                script_id: script_id.clone(),
-                moved: planned.moved,
-                from_parent_id: None,
-                order_revision: seen + 1,
-                comment: input.comment,
-            };
-            store::reorder(
-                &deps.table,
-                &ctx.principal.user_id,
-                &siblings,
-                seen,
-                &planned.plan,
-                &ctx.envelope(&event)?,
-            )
-            .await
-            .map_err(order_conflict)?;
-            let body = SectionOrder {
-                written: planned.plan.len(),
-                order: planned.order,
-                order_revision: seen + 1,
-            };
-            json(200, &body, Some(etag(seen + 1)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: ReorderRequest = json_body(&req, deps.max_body_bytes)?;
+        let wanted = input.validate()?;
+        let if_match = require_if_match(&req)?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+        let siblings = Siblings::sections(&script_id);
+        let seen = siblings.settled_revision(&deps.table).await?;
+        if_match.check(seen, "order of sections")?;
+        let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "section").await?;
+        let event = ItemsReordered {
+            parent_id: script_id.clone(),
+            parent_type: "script".into(),
+            script_id: script_id.clone(),
+            moved: planned.moved,
+            from_parent_id: None,
+            order_revision: seen + 1,
+            comment: input.comment,
+        };
+        store::reorder(
+            &deps.table,
+            &ctx.principal.user_id,
+            &siblings,
+            seen,
+            &planned.plan,
+            &ctx.envelope(&event)?,
+        )
+        .await
+        .map_err(order_conflict)?;
+        let body = SectionOrder {
+            written: planned.plan.len(),
+            order: planned.order,
+            order_revision: seen + 1,
+        };
+        json(200, &body, Some(etag(seen + 1)))
+    })
     .await
 }

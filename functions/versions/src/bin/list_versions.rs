@@ -1,10 +1,3 @@
-//! Lambda function: `list_versions`.
+//! Lambda function `list_versions`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_runtime::{Env, aws::sdk_config};
-use fountain_versions::{Deps, handlers::list_versions};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, list_versions).await
-}
+fountain_runtime::lambda_main!(fountain_versions::FUNCTIONS);

@@ -1,10 +1,3 @@
-//! Lambda function: `restore_version`.
+//! Lambda function `restore_version`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-use fountain_runtime::{Env, aws::sdk_config};
-use fountain_versions::{Deps, handlers::restore_version};
-
-#[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    let deps = Deps::load(&Env::process(), &sdk_config().await)?;
-    fountain_http::lambda::run(deps, restore_version).await
-}
+fountain_runtime::lambda_main!(fountain_versions::FUNCTIONS);

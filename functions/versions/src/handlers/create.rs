@@ -24,69 +24,64 @@ use crate::store;
         (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_version(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "create_version",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let input: CreateVersion = optional_json_body(&req, deps.max_body_bytes)?;
-            Checks::new().comment(input.comment.as_deref()).finish()?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            let items = consistent_content(&deps.table, &script_id)
-                .await
-                .map_err(|e| match e {
-                    CollectError::Restoring => {
-                        ApiError::Conflict("a version is being restored; retry in a moment".into())
-                    }
-                    CollectError::Busy => ApiError::Conflict(
-                        "the script kept changing while it was read; retry".into(),
-                    ),
-                    CollectError::Store(store) => store.into(),
-                })?;
-            let snapshot = Snapshot::of(items)?;
-            let contents = snapshot.contents()?;
-            let packed = pack(&snapshot)?;
-            let version = Version {
-                version_id: new_id(),
-                script_id,
-                comment: input.comment.clone(),
-                created_at: Utc::now(),
-                created_by: ctx.principal.user_id.clone(),
-                script_revision: contents.script.revision,
-                counts: contents.counts(),
-                snapshot_bytes: packed.json_bytes,
-                stored_bytes: packed.stored_bytes,
-                chunks: packed.chunks.len(),
-            };
-            let event = ScriptVersionCreated {
-                version_id: version.version_id.clone(),
-                script_id: version.script_id.clone(),
-                script_revision: version.script_revision,
-                characters: version.counts.characters,
-                sections: version.counts.sections,
-                elements: version.counts.elements,
-                paraphrases: version.counts.paraphrases,
-                comment: input.comment,
-            };
-            let envelope = ctx.envelope(&event)?;
-            store::put_chunks(&deps.table, &version, &packed).await?;
-            if let Err(error) =
-                store::commit(&deps.table, &ctx.principal.user_id, &version, &envelope).await
-            {
-                store::discard_chunks(&deps.table, &version).await;
-                return Err(match error {
-                    StoreError::Refused { .. } => ApiError::NotFound("script"),
-                    other => other.into(),
-                });
-            }
-            let location = format!(
-                "/scripts/{}/versions/{}",
-                version.script_id, version.version_id
-            );
-            // A version never changes: its ETag is that of a first revision, forever.
-            created(&location, &version, etag(1))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let input: CreateVersion = optional_json_body(&req, deps.max_body_bytes)?;
+        Checks::new().comment(input.comment.as_deref()).finish()?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+        let items = consistent_content(&deps.table, &script_id)
+            .await
+            .map_err(|e| match e {
+                CollectError::Restoring => {
+                    ApiError::Conflict("a version is being restored; retry in a moment".into())
+                }
+                CollectError::Busy => {
+                    ApiError::Conflict("the script kept changing while it was read; retry".into())
+                }
+                CollectError::Store(store) => store.into(),
+            })?;
+        let snapshot = Snapshot::of(items)?;
+        let contents = snapshot.contents()?;
+        let packed = pack(&snapshot)?;
+        let version = Version {
+            version_id: new_id(),
+            script_id,
+            comment: input.comment.clone(),
+            created_at: Utc::now(),
+            created_by: ctx.principal.user_id.clone(),
+            script_revision: contents.script.revision,
+            counts: contents.counts(),
+            snapshot_bytes: packed.json_bytes,
+            stored_bytes: packed.stored_bytes,
+            chunks: packed.chunks.len(),
+        };
+        let event = ScriptVersionCreated {
+            version_id: version.version_id.clone(),
+            script_id: version.script_id.clone(),
+            script_revision: version.script_revision,
+            characters: version.counts.characters,
+            sections: version.counts.sections,
+            elements: version.counts.elements,
+            paraphrases: version.counts.paraphrases,
+            comment: input.comment,
+        };
+        let envelope = ctx.envelope(&event)?;
+        store::put_chunks(&deps.table, &version, &packed).await?;
+        if let Err(error) =
+            store::commit(&deps.table, &ctx.principal.user_id, &version, &envelope).await
+        {
+            store::discard_chunks(&deps.table, &version).await;
+            return Err(match error {
+                StoreError::Refused { .. } => ApiError::NotFound("script"),
+                other => other.into(),
+            });
+        }
+        let location = format!(
+            "/scripts/{}/versions/{}",
+            version.script_id, version.version_id
+        );
+        // A version never changes: its ETag is that of a first revision, forever.
+        created(&location, &version, etag(1))
+    })
     .await
 }

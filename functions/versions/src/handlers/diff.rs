@@ -15,32 +15,25 @@ use crate::diff::{VersionDiff, diff};
         (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn diff_versions(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "diff_versions",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let against = query_param(&req, "against").ok_or_else(|| {
-                ApiError::BadRequest(
-                    "name the version to compare with: ?against=<versionId>".into(),
-                )
-            })?;
-            let script_id = path_param(&req, "scriptId")?;
-            let after = authorized_version(deps, &req, &ctx.principal, Permission::Read).await?;
-            let before = load_version(deps, &script_id, &against).await?;
-            let (old, new) = tokio::try_join!(contents(deps, &before), contents(deps, &after))?;
-            let (elements, sections) = diff(&old, &new);
-            json(
-                200,
-                &VersionDiff {
-                    version_id: after.version_id,
-                    against: before.version_id,
-                    elements,
-                    sections,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let against = query_param(&req, "against").ok_or_else(|| {
+            ApiError::BadRequest("name the version to compare with: ?against=<versionId>".into())
+        })?;
+        let script_id = path_param(&req, "scriptId")?;
+        let after = authorized_version(deps, &req, &ctx.principal, Permission::Read).await?;
+        let before = load_version(deps, &script_id, &against).await?;
+        let (old, new) = tokio::try_join!(contents(deps, &before), contents(deps, &after))?;
+        let (elements, sections) = diff(&old, &new);
+        json(
+            200,
+            &VersionDiff {
+                version_id: after.version_id,
+                against: before.version_id,
+                elements,
+                sections,
+            },
+            None,
+        )
+    })
     .await
 }

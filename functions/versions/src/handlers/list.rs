@@ -14,25 +14,20 @@ use crate::store;
         (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_versions(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "list_versions",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let limit = page_limit(&req)?;
-            let cursor = query_param(&req, "cursor");
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            let page = store::list(&deps.table, &script_id, limit, cursor.as_deref()).await?;
-            json(
-                200,
-                &VersionPage {
-                    items: page.items,
-                    next_cursor: page.next_cursor,
-                },
-                None,
-            )
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let limit = page_limit(&req)?;
+        let cursor = query_param(&req, "cursor");
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        let page = store::list(&deps.table, &script_id, limit, cursor.as_deref()).await?;
+        json(
+            200,
+            &VersionPage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            None,
+        )
+    })
     .await
 }

@@ -25,54 +25,48 @@ use crate::store;
         (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn restore_version(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "restore_version",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let version_id = path_param(&req, "versionId")?;
-            let input: RestoreVersion = optional_json_body(&req, deps.max_body_bytes)?;
-            Checks::new().comment(input.comment.as_deref()).finish()?;
-            // Read, not Write: a restore may take over the lock of one that died.
-            let access =
-                authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            if access.role < Role::Editor {
-                return Err(ApiError::Forbidden(
-                    "a viewer of this script may not restore it; it needs the editor role".into(),
-                ));
-            }
-            let version = load_version(deps, &script_id, &version_id).await?;
-            let target = store::snapshot(&deps.table, &version).await?;
-            let wanted = target.script()?;
-            let lock = lock(&deps.table, &script_id, &version_id)
-                .await
-                .map_err(|e| match e {
-                    LockError::ScriptGone => ApiError::NotFound("script"),
-                    LockError::Held(held) => ApiError::Conflict(format!(
-                        "version {} is being restored; retry in a moment",
-                        held.version_id
-                    )),
-                    LockError::Store(store) => store.into(),
-                })?;
-            let restored = restore(
-                deps,
-                &ctx,
-                &version,
-                target.to_items()?,
-                wanted,
-                &lock,
-                input.comment,
-            )
-            .await;
-            if restored.is_err() {
-                give_up(&deps.table, &script_id, &lock).await;
-            }
-            let restored = restored?;
-            let revision = restored.revision;
-            json(200, &restored, Some(etag(revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let version_id = path_param(&req, "versionId")?;
+        let input: RestoreVersion = optional_json_body(&req, deps.max_body_bytes)?;
+        Checks::new().comment(input.comment.as_deref()).finish()?;
+        // Read, not Write: a restore may take over the lock of one that died.
+        let access = authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        if access.role < Role::Editor {
+            return Err(ApiError::Forbidden(
+                "a viewer of this script may not restore it; it needs the editor role".into(),
+            ));
+        }
+        let version = load_version(deps, &script_id, &version_id).await?;
+        let target = store::snapshot(&deps.table, &version).await?;
+        let wanted = target.script()?;
+        let lock = lock(&deps.table, &script_id, &version_id)
+            .await
+            .map_err(|e| match e {
+                LockError::ScriptGone => ApiError::NotFound("script"),
+                LockError::Held(held) => ApiError::Conflict(format!(
+                    "version {} is being restored; retry in a moment",
+                    held.version_id
+                )),
+                LockError::Store(store) => store.into(),
+            })?;
+        let restored = restore(
+            deps,
+            &ctx,
+            &version,
+            target.to_items()?,
+            wanted,
+            &lock,
+            input.comment,
+        )
+        .await;
+        if restored.is_err() {
+            give_up(&deps.table, &script_id, &lock).await;
+        }
+        let restored = restored?;
+        let revision = restored.revision;
+        json(200, &restored, Some(etag(revision)))
+    })
     .await
 }
 

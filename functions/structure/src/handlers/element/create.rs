@@ -24,78 +24,73 @@ use crate::order::Siblings;
         (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_element(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "create_element",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let section_id = path_param(&req, "sectionId")?;
-            let input: CreateElement = json_body(&req, deps.max_body_bytes)?;
-            let content = input.content();
-            content.validate()?;
-            FieldChecks::new()
-                .comment(input.comment.as_deref())
-                .finish()?;
-            let placement = input.placement().placement("position")?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            if !section_exists(&deps.table, &script_id, &section_id).await? {
-                return Err(ApiError::NotFound("section"));
-            }
-            character_exists(&deps.table, &script_id, content.character_id.as_deref()).await?;
-            let siblings = Siblings::elements(&script_id, &section_id);
-            let seen = siblings.settled_revision(&deps.table).await?;
-            let element_id = new_id();
-            let plan = plan_placement(&deps.table, &siblings, &element_id, &placement, false)
-                .await?
-                .map_err(|e| sequence_problem(e, "element"))?;
-            let Some(key) = key_for(&plan, &element_id) else {
-                return Err(ApiError::Internal(
-                    "the plan has no key for the new element".into(),
-                ));
-            };
-            let sequence = sequence_after(&deps.table, &siblings, &plan, &element_id, None).await?;
-            let now = Utc::now();
-            let element = Element {
-                element_id,
-                script_id,
-                section_id,
-                content,
-                revision: 1,
-                created_at: now,
-                updated_at: now,
-                comment: input.comment.clone(),
-                order_key: key.as_str().to_owned(),
-            };
-            let event = ElementAdded {
-                element_id: element.element_id.clone(),
-                script_id: element.script_id.clone(),
-                section_id: element.section_id.clone(),
-                kind: element.content.kind.as_str().into(),
-                text: element.content.text.clone(),
-                character_id: element.content.character_id.clone(),
-                parenthetical: element.content.parenthetical.clone(),
-                extension: element.content.extension.clone(),
-                dual: element.content.dual,
-                sequence,
-                comment: input.comment,
-            };
-            element_store::add(
-                &deps.table,
-                &ctx.principal.user_id,
-                &element,
-                seen,
-                &plan,
-                &ctx.envelope(&event)?,
-            )
-            .await
-            .map_err(|e| refused(e, moved_meanwhile()))?;
-            let location = format!(
-                "/scripts/{}/elements/{}",
-                element.script_id, element.element_id
-            );
-            created(&location, &element.view(sequence), etag(element.revision))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let section_id = path_param(&req, "sectionId")?;
+        let input: CreateElement = json_body(&req, deps.max_body_bytes)?;
+        let content = input.content();
+        content.validate()?;
+        FieldChecks::new()
+            .comment(input.comment.as_deref())
+            .finish()?;
+        let placement = input.placement().placement("position")?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+        if !section_exists(&deps.table, &script_id, &section_id).await? {
+            return Err(ApiError::NotFound("section"));
+        }
+        character_exists(&deps.table, &script_id, content.character_id.as_deref()).await?;
+        let siblings = Siblings::elements(&script_id, &section_id);
+        let seen = siblings.settled_revision(&deps.table).await?;
+        let element_id = new_id();
+        let plan = plan_placement(&deps.table, &siblings, &element_id, &placement, false)
+            .await?
+            .map_err(|e| sequence_problem(e, "element"))?;
+        let Some(key) = key_for(&plan, &element_id) else {
+            return Err(ApiError::Internal(
+                "the plan has no key for the new element".into(),
+            ));
+        };
+        let sequence = sequence_after(&deps.table, &siblings, &plan, &element_id, None).await?;
+        let now = Utc::now();
+        let element = Element {
+            element_id,
+            script_id,
+            section_id,
+            content,
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            comment: input.comment.clone(),
+            order_key: key.as_str().to_owned(),
+        };
+        let event = ElementAdded {
+            element_id: element.element_id.clone(),
+            script_id: element.script_id.clone(),
+            section_id: element.section_id.clone(),
+            kind: element.content.kind.as_str().into(),
+            text: element.content.text.clone(),
+            character_id: element.content.character_id.clone(),
+            parenthetical: element.content.parenthetical.clone(),
+            extension: element.content.extension.clone(),
+            dual: element.content.dual,
+            sequence,
+            comment: input.comment,
+        };
+        element_store::add(
+            &deps.table,
+            &ctx.principal.user_id,
+            &element,
+            seen,
+            &plan,
+            &ctx.envelope(&event)?,
+        )
+        .await
+        .map_err(|e| refused(e, moved_meanwhile()))?;
+        let location = format!(
+            "/scripts/{}/elements/{}",
+            element.script_id, element.element_id
+        );
+        created(&location, &element.view(sequence), etag(element.revision))
+    })
     .await
 }

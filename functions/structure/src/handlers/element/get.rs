@@ -10,18 +10,13 @@ use crate::element::ElementView;
     responses((status = 200, body = ElementView), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_element(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "get_element",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let element = authorized_element(deps, &req, &ctx.principal, Permission::Read).await?;
-            let sequence = element
-                .siblings()
-                .sequence_of(&deps.table, &element.element_id, &element.order_key)
-                .await?;
-            json(200, &element.view(sequence), Some(etag(element.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let element = authorized_element(deps, &req, &ctx.principal, Permission::Read).await?;
+        let sequence = element
+            .siblings()
+            .sequence_of(&deps.table, &element.element_id, &element.order_key)
+            .await?;
+        json(200, &element.view(sequence), Some(etag(element.revision)))
+    })
     .await
 }

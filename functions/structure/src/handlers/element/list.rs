@@ -15,33 +15,28 @@ use crate::order::Siblings;
     responses((status = 200, body = ElementPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_elements(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "list_elements",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let section_id = path_param(&req, "sectionId")?;
-            let limit = page_limit(&req)?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-            if !section_exists(&deps.table, &script_id, &section_id).await? {
-                return Err(ApiError::NotFound("section"));
-            }
-            let siblings = Siblings::elements(&script_id, &section_id);
-            let cursor = query_param(&req, "cursor");
-            let listing = siblings
-                .listing::<Element>(&deps.table, limit, cursor.as_deref())
-                .await?;
-            let page = ElementPage {
-                items: listing
-                    .children
-                    .iter()
-                    .map(|(sequence, element)| element.view(*sequence))
-                    .collect(),
-                next_cursor: listing.next_cursor,
-            };
-            json(200, &page, Some(etag(listing.revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let section_id = path_param(&req, "sectionId")?;
+        let limit = page_limit(&req)?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        if !section_exists(&deps.table, &script_id, &section_id).await? {
+            return Err(ApiError::NotFound("section"));
+        }
+        let siblings = Siblings::elements(&script_id, &section_id);
+        let cursor = query_param(&req, "cursor");
+        let listing = siblings
+            .listing::<Element>(&deps.table, limit, cursor.as_deref())
+            .await?;
+        let page = ElementPage {
+            items: listing
+                .children
+                .iter()
+                .map(|(sequence, element)| element.view(*sequence))
+                .collect(),
+            next_cursor: listing.next_cursor,
+        };
+        json(200, &page, Some(etag(listing.revision)))
+    })
     .await
 }

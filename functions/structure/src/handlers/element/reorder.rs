@@ -23,50 +23,45 @@ use crate::store;
         (status = 415, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn reorder_elements(deps: &TableDeps, req: Request) -> Response<Body> {
-    serve(
-        "reorder_elements",
-        Access::Authenticated,
-        req,
-        |ctx, req| async move {
-            let script_id = path_param(&req, "scriptId")?;
-            let section_id = path_param(&req, "sectionId")?;
-            let input: ReorderRequest = json_body(&req, deps.max_body_bytes)?;
-            let wanted = input.validate()?;
-            let if_match = require_if_match(&req)?;
-            authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
-            if !section_exists(&deps.table, &script_id, &section_id).await? {
-                return Err(ApiError::NotFound("section"));
-            }
-            let siblings = Siblings::elements(&script_id, &section_id);
-            let seen = siblings.settled_revision(&deps.table).await?;
-            if_match.check(seen, "order of elements")?;
-            let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "element").await?;
-            let event = ItemsReordered {
-                parent_id: section_id.clone(),
-                parent_type: "section".into(),
-                script_id: script_id.clone(),
-                moved: planned.moved,
-                from_parent_id: None,
-                order_revision: seen + 1,
-                comment: input.comment,
-            };
-            let revision = store::reorder(
-                &deps.table,
-                &ctx.principal.user_id,
-                &siblings,
-                seen,
-                &planned.plan,
-                &ctx.envelope(&event)?,
-            )
-            .await
-            .map_err(order_conflict)?;
-            let body = ElementOrder {
-                written: planned.plan.len(),
-                order: planned.order,
-                order_revision: revision,
-            };
-            json(200, &body, Some(etag(revision)))
-        },
-    )
+    serve(Access::Authenticated, req, |ctx, req| async move {
+        let script_id = path_param(&req, "scriptId")?;
+        let section_id = path_param(&req, "sectionId")?;
+        let input: ReorderRequest = json_body(&req, deps.max_body_bytes)?;
+        let wanted = input.validate()?;
+        let if_match = require_if_match(&req)?;
+        authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+        if !section_exists(&deps.table, &script_id, &section_id).await? {
+            return Err(ApiError::NotFound("section"));
+        }
+        let siblings = Siblings::elements(&script_id, &section_id);
+        let seen = siblings.settled_revision(&deps.table).await?;
+        if_match.check(seen, "order of elements")?;
+        let planned = plan_reorder_request(&deps.table, &siblings, &wanted, "element").await?;
+        let event = ItemsReordered {
+            parent_id: section_id.clone(),
+            parent_type: "section".into(),
+            script_id: script_id.clone(),
+            moved: planned.moved,
+            from_parent_id: None,
+            order_revision: seen + 1,
+            comment: input.comment,
+        };
+        let revision = store::reorder(
+            &deps.table,
+            &ctx.principal.user_id,
+            &siblings,
+            seen,
+            &planned.plan,
+            &ctx.envelope(&event)?,
+        )
+        .await
+        .map_err(order_conflict)?;
+        let body = ElementOrder {
+            written: planned.plan.len(),
+            order: planned.order,
+            order_revision: revision,
+        };
+        json(200, &body, Some(etag(revision)))
+    })
     .await
 }

@@ -1,0 +1,15 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use crate::Deps;
+use crate::handlers::*;
+use fountain_runtime::function::Function;
+use fountain_runtime::http_function;
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(create_character, Deps::load),
+    http_function!(list_characters, Deps::load),
+    http_function!(get_character, Deps::load),
+    http_function!(update_character, Deps::load),
+    http_function!(delete_character, Deps::load),
+];

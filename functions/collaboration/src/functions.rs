@@ -1,0 +1,16 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use crate::Deps;
+use crate::handlers::*;
+use fountain_runtime::function::Function;
+use fountain_runtime::http_function;
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(create_invitation, Deps::load),
+    http_function!(list_invitations, Deps::load),
+    http_function!(revoke_invitation, Deps::load),
+    http_function!(accept_invitation, Deps::load),
+    http_function!(list_members, Deps::load),
+    http_function!(remove_member, Deps::load),
+];

@@ -1,0 +1,16 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use fountain_runtime::function::Function;
+use fountain_runtime::{consumer_function, http_function, stream_function};
+
+use crate::list::*;
+use crate::relay::*;
+use crate::store_event::*;
+use crate::{QueryDeps, RelayDeps, StoreDeps};
+
+pub const FUNCTIONS: &[Function] = &[
+    stream_function!(relay, RelayDeps::load),
+    consumer_function!(store_event, StoreDeps::load),
+    http_function!(list_events, QueryDeps::load),
+];

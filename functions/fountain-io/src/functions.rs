@@ -1,0 +1,12 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use crate::Deps;
+use crate::handlers::*;
+use fountain_runtime::function::Function;
+use fountain_runtime::http_function;
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(import_fountain, Deps::load),
+    http_function!(export_fountain, Deps::load),
+];

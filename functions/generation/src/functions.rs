@@ -1,0 +1,20 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use fountain_runtime::function::Function;
+use fountain_runtime::{consumer_function, http_function};
+
+use crate::Deps;
+use crate::handlers::*;
+use crate::logout::{self, *};
+use crate::worker::*;
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(create_generation, Deps::load),
+    http_function!(list_generations, Deps::load),
+    http_function!(list_script_generations, Deps::load),
+    http_function!(get_generation, Deps::load),
+    http_function!(cancel_generation, Deps::load),
+    consumer_function!(batch generate_stories, WorkerDeps::load),
+    consumer_function!(cancel_generations_on_logout, logout::load_deps),
+];

@@ -1,0 +1,15 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use fountain_runtime::function::Function;
+use fountain_runtime::{consumer_function, http_function};
+
+use crate::Deps;
+use crate::handlers::*;
+use crate::notify::{self, *};
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(list_notifications, Deps::load),
+    http_function!(mark_notification_read, Deps::load),
+    consumer_function!(notify_users, notify::load_deps),
+];

@@ -1,0 +1,19 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use fountain_http::TableDeps;
+use fountain_runtime::function::Function;
+use fountain_runtime::http_function;
+
+use crate::Deps;
+use crate::config::*;
+use crate::health::*;
+use crate::openapi::*;
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(health, Deps::load),
+    http_function!(openapi_document, Deps::load),
+    http_function!(list_config, TableDeps::load),
+    http_function!(get_config, TableDeps::load),
+    http_function!(put_config, TableDeps::load),
+];

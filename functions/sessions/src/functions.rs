@@ -1,0 +1,19 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use crate::Deps;
+use crate::handlers::*;
+use fountain_runtime::function::Function;
+use fountain_runtime::http_function;
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(start_session, Deps::load),
+    http_function!(list_sessions, Deps::load),
+    http_function!(get_session, Deps::load),
+    http_function!(end_session, Deps::load),
+    http_function!(create_context_entry, Deps::load),
+    http_function!(list_context_entries, Deps::load),
+    http_function!(get_context_entry, Deps::load),
+    http_function!(update_context_entry, Deps::load),
+    http_function!(delete_context_entry, Deps::load),
+];

@@ -1,0 +1,322 @@
+//! A function of the product as a value. Each context crate lists its functions once, in a
+//! `FUNCTIONS` slice built with the macros below; everything else is derived from that list:
+//! the Lambda main in `src/bin` (one generated line), the local runner's invokers, the OpenAPI
+//! document and the contract tests against template.yaml.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use aws_config::SdkConfig;
+use aws_lambda_events::event::apigw::{
+    ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
+};
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use lambda_http::{Body, Request, Response};
+use serde::{Serialize, de::DeserializeOwned};
+
+pub use fountain_events::Events;
+
+use crate::{ConfigError, Env};
+
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+/// The Lambda main's future runs on the main thread's `block_on`, so it need not be `Send`.
+pub type MainFuture = Pin<Box<dyn Future<Output = Result<(), lambda_runtime::Error>>>>;
+pub type Handler<P, R> = Arc<dyn Fn(P) -> BoxFuture<R> + Send + Sync>;
+
+/// A function's handler bound to its dependencies, ready to be invoked with its kind of event.
+#[derive(Clone)]
+pub enum Invoker {
+    Http(Handler<Request, Response<Body>>),
+    Authorizer(
+        Handler<ApiGatewayV2CustomAuthorizerV2Request, ApiGatewayV2CustomAuthorizerSimpleResponse>,
+    ),
+    Sqs(Handler<SqsEvent, SqsBatchResponse>),
+    Stream(Handler<StreamEvent, DynamoDbEventResponse>),
+}
+
+/// What invokes a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A route of the HTTP API; its method and path are those of its OpenAPI operation.
+    Http,
+    /// The HTTP API's Lambda authorizer.
+    Authorizer,
+    /// An SQS queue fed by an EventBridge rule with the event types `events`.
+    Consumer { events: Events },
+    /// The table's DynamoDB stream.
+    Stream,
+}
+
+/// One function: its name (the binary and the template's `Binary`), what invokes it, how it
+/// runs as a Lambda process, how the local runner binds it, and its OpenAPI operation.
+#[derive(Clone, Copy)]
+pub struct Function {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub lambda_main: fn() -> MainFuture,
+    pub invoker: fn(&Env, &SdkConfig) -> Result<Invoker, ConfigError>,
+    pub openapi: Option<fn() -> utoipa::openapi::OpenApi>,
+}
+
+impl std::fmt::Debug for Function {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Function")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The entry named `name`, chosen at compile time so a binary links only its own handler.
+pub const fn find(functions: &[Function], name: &str) -> Function {
+    let mut i = 0;
+    while i < functions.len() {
+        if same(functions[i].name, name) {
+            return functions[i];
+        }
+        i += 1;
+    }
+    panic!("this binary's name is not in its crate's FUNCTIONS");
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Runs a function's Lambda main on a multi-threaded runtime, as `#[tokio::main]` would.
+pub fn start(function: Function) -> Result<(), lambda_runtime::Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on((function.lambda_main)())
+}
+
+tokio::task_local! {
+    static FUNCTION_NAME: &'static str;
+}
+
+/// The name of the function handling the current request (for logs and metrics).
+pub fn current_name() -> &'static str {
+    FUNCTION_NAME.try_with(|name| *name).unwrap_or("unnamed")
+}
+
+/// Binds a handler to dependencies that live as long as the process, as in Lambda.
+pub fn bind<D, P, R, F, Fut>(name: &'static str, deps: D, handler: F) -> Handler<P, R>
+where
+    D: Send + Sync + 'static,
+    F: Fn(&'static D, P) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+{
+    let deps: &'static D = Box::leak(Box::new(deps));
+    Arc::new(move |payload| Box::pin(FUNCTION_NAME.scope(name, handler(deps, payload))))
+}
+
+/// The Lambda main of an HTTP function: dependencies from the environment, then the runtime
+/// loop of `lambda_http`.
+pub async fn run_http<D, F, Fut>(
+    name: &'static str,
+    load: fn(&Env, &SdkConfig) -> Result<D, ConfigError>,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    D: Send + Sync + 'static,
+    F: Fn(&'static D, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    crate::telemetry::init();
+    let deps = load(&Env::process(), &crate::aws::sdk_config().await)?;
+    let handler = bind(name, deps, handler);
+    lambda_http::run(lambda_http::service_fn(move |req| {
+        let response = handler(req);
+        async move { Ok::<_, lambda_runtime::Error>(response.await) }
+    }))
+    .await
+}
+
+/// The Lambda main of any other function (consumer, stream reader, authorizer).
+pub async fn run_event<D, P, R, F, Fut>(
+    name: &'static str,
+    load: fn(&Env, &SdkConfig) -> Result<D, ConfigError>,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    D: Send + Sync + 'static,
+    P: DeserializeOwned + Send + 'static,
+    R: Serialize + Send + 'static,
+    F: Fn(&'static D, P) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send + 'static,
+{
+    crate::telemetry::init();
+    let deps = load(&Env::process(), &crate::aws::sdk_config().await)?;
+    let handler = bind(name, deps, handler);
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<P>| {
+            let response = handler(event.payload);
+            async move { Ok::<_, lambda_runtime::Error>(response.await) }
+        },
+    ))
+    .await
+}
+
+/// The whole `main` of a function's binary: the entry of `$functions` named like the binary.
+#[macro_export]
+macro_rules! lambda_main {
+    ($functions:path) => {
+        fn main() -> ::std::result::Result<(), $crate::lambda_runtime::Error> {
+            const FUNCTION: $crate::function::Function =
+                $crate::function::find($functions, env!("CARGO_BIN_NAME"));
+            $crate::function::start(FUNCTION)
+        }
+    };
+}
+
+/// An HTTP function: `http_function!(handler, deps_loader)`, both in scope; the handler
+/// carries its `#[utoipa::path]` operation, which gives the route.
+#[macro_export]
+macro_rules! http_function {
+    ($handler:ident, $($load:ident)::+) => {
+        $crate::function::Function {
+            name: stringify!($handler),
+            kind: $crate::function::Kind::Http,
+            lambda_main: {
+                fn lambda_main() -> $crate::function::MainFuture {
+                    ::std::boxed::Box::pin($crate::function::run_http(
+                        stringify!($handler),
+                        $($load)::+,
+                        $handler,
+                    ))
+                }
+                lambda_main
+            },
+            invoker: {
+                fn invoker(
+                    env: &$crate::Env,
+                    sdk: &$crate::aws::SdkConfig,
+                ) -> ::std::result::Result<$crate::function::Invoker, $crate::ConfigError> {
+                    Ok($crate::function::Invoker::Http($crate::function::bind(
+                        stringify!($handler),
+                        $($load)::+(env, sdk)?,
+                        $handler,
+                    )))
+                }
+                invoker
+            },
+            openapi: {
+                fn openapi() -> $crate::utoipa::openapi::OpenApi {
+                    #[derive(utoipa::OpenApi)]
+                    #[openapi(paths($handler))]
+                    struct Operation;
+                    <Operation as utoipa::OpenApi>::openapi()
+                }
+                Some(openapi)
+            },
+        }
+    };
+}
+
+/// A function invoked by an event rather than a route: `event_function!(Kind, Invoker
+/// variant, handler, [call,] deps_loader)`, where `call` adapts the handler to the Lambda
+/// event; see [`consumer_function!`] and the others.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! event_function {
+    ($kind:expr, $variant:ident, $handler:ident, $($load:ident)::+) => {
+        $crate::event_function!($kind, $variant, $handler, $handler, $($load)::+)
+    };
+    ($kind:expr, $variant:ident, $name:ident, $call:expr, $($load:ident)::+) => {
+        $crate::function::Function {
+            name: stringify!($name),
+            kind: $kind,
+            lambda_main: {
+                fn lambda_main() -> $crate::function::MainFuture {
+                    ::std::boxed::Box::pin($crate::function::run_event(
+                        stringify!($name),
+                        $($load)::+,
+                        $call,
+                    ))
+                }
+                lambda_main
+            },
+            invoker: {
+                fn invoker(
+                    env: &$crate::Env,
+                    sdk: &$crate::aws::SdkConfig,
+                ) -> ::std::result::Result<$crate::function::Invoker, $crate::ConfigError> {
+                    Ok($crate::function::Invoker::$variant($crate::function::bind(
+                        stringify!($name),
+                        $($load)::+(env, sdk)?,
+                        $call,
+                    )))
+                }
+                invoker
+            },
+            openapi: None,
+        }
+    };
+}
+
+/// A consumer of an SQS queue fed by an EventBridge rule: `consumer_function!(handler,
+/// deps_loader)` for a handler of one event (`async fn(&Deps, Delivered<E>) -> Result<(),
+/// _>`, claimed first when its deps hold claims), `consumer_function!(batch handler,
+/// deps_loader)` for one that takes the whole `Batch<E>`. The event types it declares are
+/// those of `E`, from the handler's own signature.
+#[macro_export]
+macro_rules! consumer_function {
+    (batch $handler:ident, $($load:ident)::+) => {
+        $crate::event_function!(
+            $crate::function::Kind::Consumer {
+                events: $crate::consumer::batch_events_of(&$handler, $($load)::+),
+            },
+            Sqs,
+            $handler,
+            |deps, event| $handler(deps, $crate::consumer::Batch::new(event)),
+            $($load)::+
+        )
+    };
+    ($handler:ident, $($load:ident)::+) => {
+        $crate::event_function!(
+            $crate::function::Kind::Consumer {
+                events: $crate::consumer::events_of(&$handler, $($load)::+),
+            },
+            Sqs,
+            $handler,
+            |deps, event| $crate::consumer::consume(deps, event, $handler),
+            $($load)::+
+        )
+    };
+}
+
+/// The reader of the table's stream: `stream_function!(handler, deps_loader)`.
+#[macro_export]
+macro_rules! stream_function {
+    ($handler:ident, $($load:ident)::+) => {
+        $crate::event_function!($crate::function::Kind::Stream, Stream, $handler, $($load)::+)
+    };
+}
+
+/// The HTTP API's authorizer: `authorizer_function!(handler, deps_loader)`.
+#[macro_export]
+macro_rules! authorizer_function {
+    ($handler:ident, $($load:ident)::+) => {
+        $crate::event_function!(
+            $crate::function::Kind::Authorizer,
+            Authorizer,
+            $handler,
+            $($load)::+
+        )
+    };
+}
