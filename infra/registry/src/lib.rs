@@ -1,10 +1,11 @@
 //! Every function of the product, from each context crate's one `FUNCTIONS` list. The local
 //! runner binds them, the OpenAPI document is assembled from them, and the generated files
-//! (each function's Lambda main, docs/openapi.json) are written from them by
+//! (each function's Lambda main, docs/openapi.json, the README's tables of functions) are written from them by
 //! `cargo run -p fountain-registry`; tests fail when any generated file is stale.
 
 pub mod generated;
 pub mod openapi;
+pub mod readme;
 
 use fountain_runtime::function::Function;
 
