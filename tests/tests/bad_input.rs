@@ -260,3 +260,40 @@ async fn health_and_the_api_document_need_no_token_and_unknown_routes_are_404() 
         404
     );
 }
+
+#[tokio::test]
+async fn an_enum_given_a_number_and_a_body_that_is_no_object_are_422_naming_the_field_and_a_null_body_is_no_body()
+ {
+    let h = Harness::start("badshape").await;
+    let (id, _etag) = h.create_script("alice", "Shapes").await;
+    let invitations = format!("/scripts/{id}/invitations");
+    assert_problem(
+        &h.post(
+            &invitations,
+            "alice",
+            json!({ "email": "b@example.org", "role": 5 }),
+        )
+        .await,
+        422,
+        Some("role"),
+    );
+    for body in [json!(["Shapes"]), json!("Shapes"), json!(7)] {
+        assert_problem(&h.post("/scripts", "alice", body).await, 422, Some("body"));
+    }
+    assert_eq!(
+        h.get("/scripts", "alice").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing more was written"
+    );
+    // `null` is the absent body of a DELETE, as an empty one is.
+    let deleted = Harness::send(
+        h.request(Method::DELETE, &format!("/scripts/{id}"), Some("alice"))
+            .header("content-type", "application/json")
+            .body("null".to_owned()),
+    )
+    .await;
+    assert_eq!(deleted.status, 204, "{:?}", deleted.body);
+}

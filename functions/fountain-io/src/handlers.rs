@@ -135,7 +135,7 @@ pub async fn export_fountain(deps: &Deps, req: Request) -> Response<Body> {
     serve(Access::Authenticated, req, |ctx, req| async move {
         let script_id = path_param(&req, "scriptId")?;
         authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-        let story = fountain_stories::handlers::current_story(&deps.table, &script_id).await?;
+        let story = fountain_stories::current_story(&deps.table, &script_id).await?;
         let text = fountain_text::write(&screenplay(&story));
         Response::builder()
             .status(200)

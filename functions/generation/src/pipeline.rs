@@ -234,9 +234,7 @@ impl<G: Generator> Attempt<'_, G> {
             }
             other => Failure::Retryable(other.to_string()),
         })?;
-        let story =
-            fountain_stories::handlers::current_story(&self.deps.table, &self.job.script_id)
-                .await?;
+        let story = fountain_stories::current_story(&self.deps.table, &self.job.script_id).await?;
         let Some(session_id) = &self.job.session_id else {
             return Ok(story);
         };

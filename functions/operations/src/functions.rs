@@ -11,8 +11,8 @@ use crate::health::*;
 use crate::openapi::*;
 
 pub const FUNCTIONS: &[Function] = &[
-    http_function!(health, Deps::load),
-    http_function!(openapi_document, Deps::load),
+    http_function!(health, without_aws Deps::load),
+    http_function!(openapi_document, without_aws Deps::load),
     http_function!(list_config, TableDeps::load),
     http_function!(get_config, TableDeps::load),
     http_function!(put_config, TableDeps::load),

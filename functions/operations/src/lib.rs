@@ -11,10 +11,8 @@ pub mod openapi;
 pub struct Deps;
 
 impl Deps {
-    pub fn load(
-        _env: &fountain_runtime::Env,
-        _sdk: &fountain_runtime::aws::SdkConfig,
-    ) -> Result<Self, fountain_runtime::ConfigError> {
+    /// Needs nothing of AWS, so `health` and `openapi_document` never load the SDK.
+    pub fn load(_env: &fountain_runtime::Env) -> Result<Self, fountain_runtime::ConfigError> {
         Ok(Self)
     }
 }

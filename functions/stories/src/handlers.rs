@@ -6,13 +6,9 @@ use fountain_http::{
     serve,
 };
 use fountain_scripts::access::{Permission, authorize};
-use fountain_store::{StoreError, Table};
-use fountain_structure::pending::settle_items;
-use fountain_versions::collect::content_items;
 
-use crate::assemble::assemble;
-use crate::cache;
 use crate::context::{apply, session_context};
+use crate::current::cached_or_assembled;
 use crate::model::Story;
 
 /// Tells whether the story came from the cache (`hit`) or was assembled (`miss`).
@@ -83,30 +79,4 @@ fn requested_range(req: &Request) -> Result<Option<(usize, usize)>, ApiError> {
             Ok(Some((from, to)))
         }
     }
-}
-
-/// The script's whole story as it is now: the cached one of its current revision, or a
-/// new assembly (then cached). For other readers of the story, such as the Fountain export.
-pub async fn current_story(table: &Table, script_id: &str) -> Result<Story, StoreError> {
-    cached_or_assembled(table, script_id)
-        .await
-        .map(|(story, _)| story)
-}
-
-/// The cached story of the script's current revision, or a new assembly (then cached).
-pub async fn cached_or_assembled(
-    table: &Table,
-    script_id: &str,
-) -> Result<(Story, bool), StoreError> {
-    let state = cache::state(table, script_id).await?;
-    if let Some(story) = cache::load(table, script_id, state).await? {
-        return Ok((story, true));
-    }
-    let mut items = content_items(table, script_id, None).await?;
-    settle_items(&mut items)?;
-    let story = assemble(items, state.epoch)?;
-    if let Err(error) = cache::store(table, script_id, state, &story).await {
-        tracing::warn!(%error, script_id, "story assembled but not cached");
-    }
-    Ok((story, false))
 }

@@ -10,10 +10,12 @@ pub use functions::FUNCTIONS;
 mod assemble;
 pub mod cache;
 pub mod context;
+mod current;
 pub mod handlers;
 pub mod invalidate;
 mod model;
 
 pub use assemble::assemble;
+pub use current::{cached_or_assembled, current_story};
 pub use fountain_http::TableDeps as Deps;
 pub use model::{ContextNote, Story, StoryCharacter, StoryElement, StorySection};

@@ -6,6 +6,7 @@
 pub mod functions;
 pub use functions::FUNCTIONS;
 mod commit;
+pub mod content;
 mod element;
 mod element_store;
 pub mod handlers;

@@ -2,17 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use fountain_scripts::Script;
-use fountain_store::{AttributeValue, Item, StoreError, Table, s, string_attribute};
-
+use fountain_store::{AttributeValue, Item, StoreError, Table, string_attribute};
+use fountain_structure::content::content_items;
 use fountain_structure::pending::settle_items;
-
-use crate::snapshot::is_content;
-
-/// Every content sort key sorts in [`FIRST`, `LAST`), and versions (`VCHUNK#`, `VERSION#`)
-/// after it, so reading content never reads the (large) stored snapshots.
-const FIRST: &str = "CHAR#";
-const LAST: &str = "SECTION$";
 
 /// What tells whether an item changed: every change of content moves a revision (of the
 /// item, its parent's order or the script) or a place in an order (`lsi1sk`).
@@ -20,28 +12,6 @@ const MARKS: &str = "sk, revision, lsi1sk, restoreLock";
 
 /// How often a snapshot reads again before giving up on a script that keeps changing.
 pub const MAX_READS: usize = 4;
-
-/// The script's content items, strongly consistent page by page; `projection` limits the
-/// attributes read.
-pub async fn content_items(
-    table: &Table,
-    script_id: &str,
-    projection: Option<&str>,
-) -> Result<Vec<Item>, StoreError> {
-    let query = table
-        .client
-        .query()
-        .table_name(&table.name)
-        .key_condition_expression("pk = :pk AND sk BETWEEN :first AND :last")
-        .expression_attribute_values(":pk", s(Script::pk(script_id)))
-        .expression_attribute_values(":first", s(FIRST))
-        .expression_attribute_values(":last", s(LAST))
-        .set_projection_expression(projection.map(str::to_owned))
-        .consistent_read(true);
-    let mut items = table.query_all(query).await?;
-    items.retain(|item| string_attribute(item, "sk").is_some_and(is_content));
-    Ok(items)
-}
 
 /// Why no consistent copy was read.
 #[derive(Debug, thiserror::Error)]

@@ -16,22 +16,6 @@ use crate::model::Counts;
 /// Bumped when the layout of `items` changes; older formats must stay readable.
 pub const FORMAT: u32 = 1;
 
-/// Sort keys of the items that make up a script's content. Memberships, invitations and
-/// versions are not content: a restore leaves them alone.
-pub fn is_content(sk: &str) -> bool {
-    sk == Script::SK
-        || [
-            "CHAR#",
-            "CHARNAME#",
-            "SECTION#",
-            "ELEMENT#",
-            "ORDER#",
-            "PARA#",
-        ]
-        .iter()
-        .any(|prefix| sk.starts_with(prefix))
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub format: u32,

@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document: every HTTP function's operation (from its `#[utoipa::path]`),
 //! merged under the API's title and its bearer security scheme.
 
+use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, LicenseBuilder, OpenApi, OpenApiBuilder};
 
@@ -40,7 +41,94 @@ pub fn document() -> OpenApi {
     document
 }
 
-/// The document as the JSON served at `/openapi.json`.
+/// The document as the JSON served at `/openapi.json`, with the answers the handlers'
+/// attributes cannot state made exact (see [`exact`]).
 pub fn json() -> Result<String, serde_json::Error> {
-    document().to_pretty_json()
+    let mut document = serde_json::to_value(document())?;
+    exact(&mut document);
+    serde_json::to_string_pretty(&document)
+}
+
+const PROBLEM_REF: &str = "#/components/schemas/Problem";
+const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// What every operation answers beyond its own attribute: errors are served as
+/// `application/problem+json`; a protected route without an `Authorization` header is
+/// answered by API Gateway itself, before any function runs, with 401
+/// `{"message":"Unauthorized"}` as `application/json` (with a header, the authorizer lets
+/// the request through and the function answers a refused token with a problem); `limit`
+/// is 1 to 1,000.
+pub fn exact(document: &mut Value) {
+    document["components"]["schemas"]["GatewayMessage"] = json!({
+        "type": "object",
+        "description": "API Gateway's own answer, sent before any function runs.",
+        "required": ["message"],
+        "properties": { "message": { "type": "string" } },
+    });
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for operation in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        let secured = operation["security"]
+            .as_array()
+            .is_some_and(|security| !security.is_empty());
+        if let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        {
+            for response in responses.values_mut() {
+                serve_problems_as_problems(response);
+            }
+            if secured {
+                let unauthorized = responses.entry("401").or_insert_with(|| json!({}));
+                unauthorized["description"] = json!(
+                    "No valid credentials: without an Authorization header API Gateway answers `{\"message\":\"Unauthorized\"}`; a missing, expired, revoked or invalid bearer token is a problem."
+                );
+                unauthorized["content"][PROBLEM_CONTENT_TYPE] =
+                    json!({ "schema": { "$ref": PROBLEM_REF } });
+                unauthorized["content"]["application/json"] =
+                    json!({ "schema": { "$ref": "#/components/schemas/GatewayMessage" } });
+                // The authorizer's verdicts every protected route can pass on.
+                responses.entry("429").or_insert_with(|| problem(
+                    "Over the caller's request rate (MAX_REQUESTS_PER_MINUTE); Retry-After says when to try again.",
+                ));
+                responses.entry("503").or_insert_with(|| problem(
+                    "Authorization is briefly unavailable (the table could not be read); Retry-After says when to try again.",
+                ));
+            }
+        }
+        let parameters = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut);
+        for parameter in parameters.into_iter().flatten() {
+            if parameter["name"] == "limit" && parameter["in"] == "query" {
+                parameter["schema"]["minimum"] = json!(1);
+                parameter["schema"]["maximum"] = json!(1000);
+            }
+        }
+    }
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { PROBLEM_CONTENT_TYPE: { "schema": { "$ref": PROBLEM_REF } } },
+    })
+}
+
+/// Moves a response's problem schema from `application/json` to `application/problem+json`.
+fn serve_problems_as_problems(response: &mut Value) {
+    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let is_problem = content
+        .get("application/json")
+        .is_some_and(|media| media["schema"]["$ref"] == PROBLEM_REF);
+    if is_problem && let Some(media) = content.remove("application/json") {
+        content.insert(PROBLEM_CONTENT_TYPE.to_owned(), media);
+    }
 }

@@ -62,30 +62,33 @@ pub fn optional_json_body<T: DeserializeOwned + Default>(
     max_bytes: usize,
 ) -> Result<T, ApiError> {
     let body: &[u8] = req.body().as_ref();
-    if body.iter().all(u8::is_ascii_whitespace) {
+    // No body, or JSON `null`, is the absent body.
+    if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
         return Ok(T::default());
     }
     json_body(req, max_bytes)
 }
 
+/// A body is read in two steps, so that only text that is not JSON at all is 400: the JSON
+/// value first (syntax), then the request type from it, where every mismatch (a wrong type,
+/// an enum given a number, a missing or unknown field) is 422 naming its field. Every
+/// request body is an object: an array or a scalar is 422 for `body`, never read by
+/// position.
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    if !value.is_object() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "body",
+            "must be a JSON object",
+        )]));
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let message = inner.to_string();
-                let field = field_of(&path, &message);
-                ApiError::Validation(vec![FieldError::new(field, strip_position(&message))])
-            }
-            _ => ApiError::MalformedJson(inner.to_string()),
-        }
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-    Ok(value)
+        let message = error.into_inner().to_string();
+        let field = field_of(&path, &message);
+        ApiError::Validation(vec![FieldError::new(field, strip_position(&message))])
+    })
 }
 
 /// The field an error is about: serde names unknown and missing fields only in its message,
@@ -149,6 +152,19 @@ mod tests {
     struct Body {
         title: String,
         inner: Option<Inner>,
+        role: Option<Role>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Role {
+        Editor,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Optional {
+        comment: Option<String>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -215,6 +231,54 @@ mod tests {
             field(error("application/json", "{\"title\":\"x\",\"inner\":{}}")),
             "inner.size"
         );
+    }
+
+    #[test]
+    fn an_enum_given_another_type_and_a_body_that_is_no_object_are_422_naming_the_field() {
+        let field = |e: ApiError| match e {
+            ApiError::Validation(errors) => errors[0].field.clone(),
+            other => panic!("not a validation error: {other:?}"),
+        };
+        assert_eq!(
+            field(error("application/json", "{\"title\":\"x\",\"role\":5}")),
+            "role"
+        );
+        assert_eq!(
+            field(error(
+                "application/json",
+                "{\"title\":\"x\",\"role\":\"owner\"}"
+            )),
+            "role"
+        );
+        // Arrays are not read by position into the fields.
+        for body in ["[\"x\"]", "[]", "\"x\"", "5", "null"] {
+            assert_eq!(field(error("application/json", body)), "body", "{body}");
+        }
+        assert!(matches!(
+            json_body::<Body>(
+                &request("application/json", "{\"title\":\"x\",\"role\":\"editor\"}"),
+                100
+            ),
+            Ok(Body {
+                role: Some(Role::Editor),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn an_optional_body_may_be_absent_or_null_but_not_another_type() {
+        for absent in ["", "  ", "null", " null\n"] {
+            let body = optional_json_body::<Optional>(&request("application/json", absent), 100);
+            assert!(matches!(body, Ok(Optional { comment: None })), "{absent:?}");
+        }
+        let comment = optional_json_body::<Optional>(
+            &request("application/json", "{\"comment\":\"why\"}"),
+            100,
+        );
+        assert_eq!(comment.unwrap().comment.as_deref(), Some("why"));
+        let refused = optional_json_body::<Optional>(&request("application/json", "[1]"), 100);
+        assert_eq!(refused.map_err(|e| e.status()).err(), Some(422));
     }
 
     fn with_limit(limit: &str) -> Result<i32, ApiError> {

@@ -98,11 +98,13 @@ const fn same(a: &str, b: &str) -> bool {
 }
 
 /// Runs a function's Lambda main on a multi-threaded runtime, as `#[tokio::main]` would.
-pub fn start(function: Function) -> Result<(), lambda_runtime::Error> {
+/// It takes the main alone, not the whole [`Function`], so that the binary does not link
+/// the entry's invoker and OpenAPI operation.
+pub fn start(lambda_main: fn() -> MainFuture) -> Result<(), lambda_runtime::Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on((function.lambda_main)())
+        .block_on(lambda_main())
 }
 
 tokio::task_local! {
@@ -147,6 +149,27 @@ where
     .await
 }
 
+/// The Lambda main of an HTTP function whose dependencies need no AWS client (`health`),
+/// so that it neither loads the SDK's configuration nor links it.
+pub async fn run_http_without_aws<D, F, Fut>(
+    name: &'static str,
+    load: fn(&Env) -> Result<D, ConfigError>,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    D: Send + Sync + 'static,
+    F: Fn(&'static D, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    crate::telemetry::init();
+    let handler = bind(name, load(&Env::process())?, handler);
+    lambda_http::run(lambda_http::service_fn(move |req| {
+        let response = handler(req);
+        async move { Ok::<_, lambda_runtime::Error>(response.await) }
+    }))
+    .await
+}
+
 /// The Lambda main of any other function (consumer, stream reader, authorizer).
 pub async fn run_event<D, P, R, F, Fut>(
     name: &'static str,
@@ -179,15 +202,56 @@ macro_rules! lambda_main {
         fn main() -> ::std::result::Result<(), $crate::lambda_runtime::Error> {
             const FUNCTION: $crate::function::Function =
                 $crate::function::find($functions, env!("CARGO_BIN_NAME"));
-            $crate::function::start(FUNCTION)
+            $crate::function::start(FUNCTION.lambda_main)
         }
     };
 }
 
 /// An HTTP function: `http_function!(handler, deps_loader)`, both in scope; the handler
-/// carries its `#[utoipa::path]` operation, which gives the route.
+/// carries its `#[utoipa::path]` operation, which gives the route. With `without_aws
+/// loader`, the loader takes only the environment (`fn(&Env)`) and the function's binary
+/// never loads the AWS SDK's configuration.
 #[macro_export]
 macro_rules! http_function {
+    ($handler:ident, without_aws $($load:ident)::+) => {
+        $crate::function::Function {
+            name: stringify!($handler),
+            kind: $crate::function::Kind::Http,
+            lambda_main: {
+                fn lambda_main() -> $crate::function::MainFuture {
+                    ::std::boxed::Box::pin($crate::function::run_http_without_aws(
+                        stringify!($handler),
+                        $($load)::+,
+                        $handler,
+                    ))
+                }
+                lambda_main
+            },
+            invoker: {
+                fn invoker(
+                    env: &$crate::Env,
+                    _sdk: &$crate::aws::SdkConfig,
+                ) -> ::std::result::Result<$crate::function::Invoker, $crate::ConfigError> {
+                    Ok($crate::function::Invoker::Http($crate::function::bind(
+                        stringify!($handler),
+                        $($load)::+(env)?,
+                        $handler,
+                    )))
+                }
+                invoker
+            },
+            openapi: $crate::http_function!(@openapi $handler),
+        }
+    };
+    (@openapi $handler:ident) => {{
+        fn openapi() -> $crate::utoipa::openapi::OpenApi {
+            #[derive(utoipa::OpenApi)]
+            #[openapi(paths($handler))]
+            struct Operation;
+            <Operation as utoipa::OpenApi>::openapi()
+        }
+        Some(openapi)
+    }};
     ($handler:ident, $($load:ident)::+) => {
         $crate::function::Function {
             name: stringify!($handler),
@@ -215,15 +279,7 @@ macro_rules! http_function {
                 }
                 invoker
             },
-            openapi: {
-                fn openapi() -> $crate::utoipa::openapi::OpenApi {
-                    #[derive(utoipa::OpenApi)]
-                    #[openapi(paths($handler))]
-                    struct Operation;
-                    <Operation as utoipa::OpenApi>::openapi()
-                }
-                Some(openapi)
-            },
+            openapi: $crate::http_function!(@openapi $handler),
         }
     };
 }

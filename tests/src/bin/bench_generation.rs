@@ -122,7 +122,7 @@ async fn main() {
     }
 
     // The same work without the emulator: what the worker computes, step by step.
-    let story = fountain_stories::handlers::current_story(&worker.table, &script)
+    let story = fountain_stories::current_story(&worker.table, &script)
         .await
         .unwrap();
     println!("## the steps alone, from the cached story (no emulator)\n");

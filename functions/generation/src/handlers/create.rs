@@ -24,7 +24,7 @@ const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
     operation_id = "create_generation",
     params(("scriptId" = String, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "1-255 visible ASCII characters; the same key makes one job")),
-    request_body(content = CreateGeneration, description = "May be empty"),
+    request_body(content = Option<CreateGeneration>, description = "Optional"),
     responses((status = 202, body = JobView, description = "Queued (or, for a repeated Idempotency-Key, the job it made)"),
         (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 404, body = Problem, description = "The script or session is not visible to the caller"),

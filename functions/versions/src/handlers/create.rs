@@ -18,7 +18,7 @@ use crate::store;
 /// a new version, consistent without stopping other writers.
 #[utoipa::path(post, path = "/scripts/{scriptId}/versions", tag = "versions", operation_id = "create_version",
     params(("scriptId" = String, Path)),
-    request_body = CreateVersion,
+    request_body(content = Option<CreateVersion>, description = "Optional: a comment"),
     responses((status = 201, body = Version), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "A restore holds the script, or it kept changing"),
         (status = 415, body = Problem), (status = 422, body = Problem)),

@@ -9,17 +9,17 @@ use fountain_scripts::{RestoreLock, Script};
 use fountain_store::{ItemCodec, StoreError, string_attribute};
 
 use super::load_version;
-use crate::collect::content_items;
 use crate::model::{RestoreVersion, Restored, Version};
 use crate::restore::{LOCK_LOST, LockError, RestorePlan, finish, give_up, lock};
 use crate::store;
+use fountain_structure::content::content_items;
 
 /// Brings the script back to a version (title data, characters, sections, elements and
 /// paraphrases) as one new revision of the script, with ScriptRestored. Only what differs
 /// is written. Other changes wait (409) while it runs.
 #[utoipa::path(post, path = "/scripts/{scriptId}/versions/{versionId}/restore", tag = "versions", operation_id = "restore_version",
     params(("scriptId" = String, Path), ("versionId" = String, Path)),
-    request_body = RestoreVersion,
+    request_body(content = Option<RestoreVersion>, description = "Optional: a comment"),
     responses((status = 200, body = Restored), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "Another restore holds the script"),
         (status = 415, body = Problem), (status = 422, body = Problem)),

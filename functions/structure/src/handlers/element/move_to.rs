@@ -18,7 +18,7 @@ use crate::order::Siblings;
 /// one key whatever the section's size (after a rare rebalance of the neighbourhood).
 #[utoipa::path(post, path = "/scripts/{scriptId}/elements/{elementId}/move", tag = "structure", operation_id = "move_element",
     params(("scriptId" = String, Path), ("elementId" = String, Path)),
-    request_body = MoveElement,
+    request_body(content = Option<MoveElement>, description = "Optional: without one, the element moves to the end of its section"),
     responses((status = 200, body = ElementView), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem, description = "Unknown element, anchor or section"),
         (status = 409, body = Problem, description = "The order changed meanwhile"), (status = 415, body = Problem), (status = 422, body = Problem)),
