@@ -17,10 +17,9 @@ use fountain_generation::worker::{WorkerDeps, generate_stories};
 use fountain_local::StackOptions;
 use fountain_local::pollers::{receive, settle, sqs_event};
 use fountain_local::provision::Queue;
-use fountain_prose::{GenerateError, Generator, Offline, Part};
+use fountain_prose::{GenerateError, Generator, Manuscript, Offline, Part};
 use fountain_runtime::consumer::Batch;
 use fountain_store::Table;
-use fountain_stories::Story;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -62,7 +61,7 @@ impl Generator for TestGenerator {
         "test"
     }
 
-    async fn write_part(&self, story: &Story, part: &Part) -> Result<String, GenerateError> {
+    async fn write_part(&self, story: &Manuscript, part: &Part) -> Result<String, GenerateError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         match self.act {
             Act::Write => {}

@@ -8,6 +8,7 @@ mod deps;
 pub mod handlers;
 pub mod lifecycle;
 pub mod logout;
+pub mod manuscript;
 pub mod model;
 pub mod music;
 pub mod outputs;

@@ -18,6 +18,7 @@ use fountain_store::{StoreError, Table};
 use fountain_stories::Story;
 use fountain_stories::context::{apply, session_context};
 
+use crate::manuscript::manuscript;
 use crate::model::{Job, JobStatus, STEPS};
 use crate::music;
 use crate::outputs::{OutputError, OutputFile};
@@ -257,12 +258,13 @@ impl<G: Generator> Attempt<'_, G> {
     /// story.md, part by part, checking for cancellation between parts and reporting each
     /// tenth of the way.
     async fn prose(&mut self, story: &Story) -> Result<String, Failure> {
-        let parts = plan_parts(story, self.deps.part_budget);
+        let manuscript = manuscript(story);
+        let parts = plan_parts(&manuscript, self.deps.part_budget);
         let (from, to) = (percent_of("story"), percent_of("prose"));
-        let mut document = Document::new(story);
+        let mut document = Document::new(&manuscript);
         let mut reported = from;
         for part in &parts {
-            document.push_part(&self.deps.generator.write_part(story, part).await?);
+            document.push_part(&self.deps.generator.write_part(&manuscript, part).await?);
             let done = part.index + 1;
             let percent = from + ((to - from) as usize * done / part.count.max(1)) as u8;
             if percent >= reported + 10 || done == part.count {

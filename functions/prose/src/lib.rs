@@ -16,6 +16,7 @@
 
 pub mod config;
 mod error;
+pub mod manuscript;
 mod markdown;
 mod offline;
 mod openai;
@@ -25,11 +26,11 @@ mod provider;
 
 use std::future::Future;
 
-use fountain_stories::Story;
 
 pub use config::{ApiKey, OpenAiConfig, ProseConfig, ProviderConfig};
 pub use error::GenerateError;
 pub use fountain_runtime::{ConfigError, Env};
+pub use manuscript::Manuscript;
 pub use offline::Offline;
 pub use openai::OpenAiCompatible;
 pub use parts::{DEFAULT_PART_BUDGET, Part, PieceView, SectionPiece, element_weight, plan_parts};
@@ -46,14 +47,14 @@ pub trait Generator: Send + Sync {
     /// The Markdown prose of one part (no title block: see [`heading`]).
     fn write_part(
         &self,
-        story: &Story,
+        story: &Manuscript,
         part: &Part,
     ) -> impl Future<Output = Result<String, GenerateError>> + Send;
 }
 
 /// The document's title block: title, author, description. Written by rule whatever the
 /// generator, so every story.md opens the same way and a model cannot get the title wrong.
-pub fn heading(story: &Story) -> String {
+pub fn heading(story: &Manuscript) -> String {
     let title = escape_inline(&story.title);
     let mut blocks = vec![format!(
         "# {}",
@@ -80,7 +81,7 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn new(story: &Story) -> Self {
+    pub fn new(story: &Manuscript) -> Self {
         Self {
             markdown: heading(story),
         }
@@ -106,7 +107,7 @@ impl Document {
 /// The whole story in one go, for tests and benchmarks; the worker goes part by part.
 pub async fn write_all<G: Generator>(
     generator: &G,
-    story: &Story,
+    story: &Manuscript,
     budget: usize,
 ) -> Result<String, GenerateError> {
     let mut document = Document::new(story);

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use fountain_stories::{ContextNote, Story, StoryElement};
+use crate::manuscript::{Element, Manuscript, Note};
 use fountain_structure::ElementKind;
 
 use crate::markdown::{
@@ -28,7 +28,7 @@ pub struct Offline;
 
 impl Offline {
     /// The part's prose; what [`Generator::write_part`] returns, without the future.
-    pub fn render_part(&self, story: &Story, part: &Part) -> String {
+    pub fn render_part(&self, story: &Manuscript, part: &Part) -> String {
         let first_lines = first_line_of_each_speaker(story);
         let mut blocks = Vec::new();
         if part.index == 0 {
@@ -57,14 +57,14 @@ impl Generator for Offline {
         "offline"
     }
 
-    async fn write_part(&self, story: &Story, part: &Part) -> Result<String, GenerateError> {
+    async fn write_part(&self, story: &Manuscript, part: &Part) -> Result<String, GenerateError> {
         Ok(self.render_part(story, part))
     }
 }
 
 /// For each character, the element id of their first dialogue in the whole story. A
 /// BTreeMap, not a HashMap: nothing here may depend on hash order.
-fn first_line_of_each_speaker(story: &Story) -> BTreeMap<&str, &str> {
+fn first_line_of_each_speaker(story: &Manuscript) -> BTreeMap<&str, &str> {
     let mut first = BTreeMap::new();
     let dialogue = story
         .sections
@@ -82,13 +82,13 @@ fn first_line_of_each_speaker(story: &Story) -> BTreeMap<&str, &str> {
 }
 
 /// The session's notes for the whole story, ahead of the first scene.
-fn preface(notes: &[ContextNote]) -> Option<String> {
+fn preface(notes: &[Note]) -> Option<String> {
     let sentences = note_sentences(notes);
     (!sentences.is_empty()).then(|| format!("> *Before the story.* {sentences}"))
 }
 
 /// Who a character is, just before their first line: description and session notes.
-fn introduction(story: &Story, character_id: &str, element: &StoryElement) -> Option<String> {
+fn introduction(story: &Manuscript, character_id: &str, element: &Element) -> Option<String> {
     let character = story
         .characters
         .iter()
@@ -111,7 +111,7 @@ fn introduction(story: &Story, character_id: &str, element: &StoryElement) -> Op
 }
 
 /// `Key: value.` for each note, in the order the session gives them.
-fn note_sentences(notes: &[ContextNote]) -> String {
+fn note_sentences(notes: &[Note]) -> String {
     notes
         .iter()
         .filter_map(|note| {
@@ -137,7 +137,7 @@ fn section_title(title: &str) -> String {
 }
 
 /// One element as a Markdown block, or nothing for what a reader should not see.
-fn element_block(story: &Story, element: &StoryElement) -> Option<String> {
+fn element_block(story: &Manuscript, element: &Element) -> Option<String> {
     let content = &element.content;
     match content.kind {
         ElementKind::Action => Some(escape_paragraphs(&content.text)).filter(|t| !t.is_empty()),
@@ -169,7 +169,7 @@ fn element_block(story: &Story, element: &StoryElement) -> Option<String> {
 }
 
 /// `Mara, in voice-over, quietly: “…”`, the speaker first as prose puts them.
-fn dialogue(story: &Story, element: &StoryElement) -> String {
+fn dialogue(story: &Manuscript, element: &Element) -> String {
     let content = &element.content;
     let mut speaker = escape_inline(&speaker_name(story, element));
     let manner = [
@@ -193,7 +193,7 @@ fn dialogue(story: &Story, element: &StoryElement) -> String {
 
 /// The name the story shows now, else the character's, else a placeholder: a deleted
 /// character's lines still read.
-fn speaker_name(story: &Story, element: &StoryElement) -> String {
+fn speaker_name(story: &Manuscript, element: &Element) -> String {
     let from_cast = || {
         let id = element.content.character_id.as_deref()?;
         story

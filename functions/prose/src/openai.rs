@@ -5,8 +5,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::manuscript::Manuscript;
 use fountain_runtime::ConfigError;
-use fountain_stories::Story;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::{Deserialize, Serialize};
@@ -88,7 +88,7 @@ impl Generator for OpenAiCompatible {
         "openai"
     }
 
-    async fn write_part(&self, story: &Story, part: &Part) -> Result<String, GenerateError> {
+    async fn write_part(&self, story: &Manuscript, part: &Part) -> Result<String, GenerateError> {
         let request = ChatRequest {
             model: &self.model,
             messages: [

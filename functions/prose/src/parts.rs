@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use fountain_stories::{Story, StoryElement, StorySection};
+use crate::manuscript::{Element, Manuscript, Section};
 
 /// Characters per part when the configuration does not say: a few thousand tokens of
 /// screenplay, which leaves room in any current model's context for the prompt and the
@@ -46,15 +46,15 @@ impl SectionPiece {
 /// A piece resolved against its story.
 #[derive(Debug, Clone, Copy)]
 pub struct PieceView<'a> {
-    pub section: &'a StorySection,
-    pub elements: &'a [StoryElement],
+    pub section: &'a Section,
+    pub elements: &'a [Element],
     pub starts_section: bool,
 }
 
 impl Part {
     /// The part's pieces with their sections and elements. Pieces that do not exist in
     /// `story` (a part planned for another story) are skipped rather than panicking.
-    pub fn pieces<'a>(&'a self, story: &'a Story) -> impl Iterator<Item = PieceView<'a>> + 'a {
+    pub fn pieces<'a>(&'a self, story: &'a Manuscript) -> impl Iterator<Item = PieceView<'a>> + 'a {
         self.pieces.iter().filter_map(|piece| {
             let section = story.sections.get(piece.section)?;
             let elements = section.elements.get(piece.elements.clone())?;
@@ -67,7 +67,7 @@ impl Part {
     }
 
     /// The characters this part weighs, as the planner counts them.
-    pub fn weight(&self, story: &Story) -> usize {
+    pub fn weight(&self, story: &Manuscript) -> usize {
         self.pieces(story)
             .map(|piece| {
                 let heading = if piece.starts_section {
@@ -87,7 +87,7 @@ impl Part {
 }
 
 /// What an element costs against the budget: every character a generator will read for it.
-pub fn element_weight(element: &StoryElement) -> usize {
+pub fn element_weight(element: &Element) -> usize {
     let content = &element.content;
     [
         Some(content.text.as_str()),
@@ -101,11 +101,11 @@ pub fn element_weight(element: &StoryElement) -> usize {
     .sum()
 }
 
-fn heading_weight(section: &StorySection) -> usize {
+fn heading_weight(section: &Section) -> usize {
     section.title.chars().count()
 }
 
-fn section_weight(section: &StorySection) -> usize {
+fn section_weight(section: &Section) -> usize {
     heading_weight(section) + section.elements.iter().map(element_weight).sum::<usize>()
 }
 
@@ -117,7 +117,7 @@ fn section_weight(section: &StorySection) -> usize {
 /// sections after it. One element is never split, so a part holding a single element (or
 /// only the heading of an empty section) may exceed the budget; a budget of 0 counts as 1.
 /// A story without sections has no parts.
-pub fn plan_parts(story: &Story, budget: usize) -> Vec<Part> {
+pub fn plan_parts(story: &Manuscript, budget: usize) -> Vec<Part> {
     let budget = budget.max(1);
     let mut planned: Vec<Vec<SectionPiece>> = Vec::new();
     let mut current: Vec<SectionPiece> = Vec::new();

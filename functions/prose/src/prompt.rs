@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use fountain_stories::{ContextNote, Story, StoryElement};
+use crate::manuscript::{Element, Manuscript, Note};
 use fountain_structure::ElementKind;
 
 use crate::Part;
@@ -17,7 +17,7 @@ heading named after the scene. Do not write a title, a preface or a summary, and
 repeat earlier parts. Reply with the prose only.";
 
 /// The user message: the part as screenplay text, context first.
-pub fn screenplay(story: &Story, part: &Part) -> String {
+pub fn screenplay(story: &Manuscript, part: &Part) -> String {
     let mut lines = vec![format!("Story: {}", one_line(&story.title))];
     if let Some(author) = story.author.as_deref().filter(|a| !a.trim().is_empty()) {
         lines.push(format!("Author: {}", one_line(author)));
@@ -54,7 +54,7 @@ pub fn screenplay(story: &Story, part: &Part) -> String {
     lines.join("\n")
 }
 
-fn push_notes(lines: &mut Vec<String>, label: &str, notes: &[ContextNote]) {
+fn push_notes(lines: &mut Vec<String>, label: &str, notes: &[Note]) {
     if notes.is_empty() {
         return;
     }
@@ -67,7 +67,7 @@ fn push_notes(lines: &mut Vec<String>, label: &str, notes: &[ContextNote]) {
 }
 
 /// The characters who speak in this part, in the order they first do.
-fn push_cast(lines: &mut Vec<String>, story: &Story, part: &Part) {
+fn push_cast(lines: &mut Vec<String>, story: &Manuscript, part: &Part) {
     let mut seen = BTreeSet::new();
     let mut cast = Vec::new();
     let speakers = part
@@ -112,7 +112,7 @@ fn push_cast(lines: &mut Vec<String>, story: &Story, part: &Part) {
 }
 
 /// One element as a screenplay line; the boneyard (cut material) is left out.
-fn element_line(element: &StoryElement) -> Option<String> {
+fn element_line(element: &Element) -> Option<String> {
     let content = &element.content;
     let text = one_line(&content.text);
     let line = match content.kind {

@@ -1,8 +1,8 @@
 //! The generator a worker runs, chosen by configuration. An enum rather than a trait object:
 //! `Generator` returns `impl Future`, so it is not object-safe, and two variants need no more.
 
+use crate::manuscript::Manuscript;
 use fountain_runtime::ConfigError;
-use fountain_stories::Story;
 
 use crate::config::ProviderConfig;
 use crate::{GenerateError, Generator, Offline, OpenAiCompatible, Part};
@@ -30,7 +30,7 @@ impl Generator for Provider {
         }
     }
 
-    async fn write_part(&self, story: &Story, part: &Part) -> Result<String, GenerateError> {
+    async fn write_part(&self, story: &Manuscript, part: &Part) -> Result<String, GenerateError> {
         match self {
             Self::Offline(generator) => generator.write_part(story, part).await,
             Self::OpenAi(generator) => generator.write_part(story, part).await,

@@ -4,13 +4,12 @@
 
 mod common;
 
-use chrono::{TimeZone, Utc};
 use common::*;
+use fountain_prose::Manuscript;
 use fountain_prose::{DEFAULT_PART_BUDGET, Generator, Offline, heading, plan_parts, write_all};
-use fountain_stories::Story;
 use fountain_structure::ElementKind;
 
-async fn offline(story: &Story, budget: usize) -> String {
+async fn offline(story: &Manuscript, budget: usize) -> String {
     write_all(&Offline, story, budget).await.unwrap()
 }
 
@@ -28,18 +27,6 @@ async fn the_same_story_gives_the_same_bytes() {
     let first = offline(&story, DEFAULT_PART_BUDGET).await;
     let second = offline(&story.clone(), DEFAULT_PART_BUDGET).await;
     assert_eq!(first, second);
-}
-
-#[tokio::test]
-async fn build_time_and_revision_change_nothing() {
-    let story = lighthouse();
-    let mut rebuilt = story.clone();
-    rebuilt.built_at = Utc.with_ymd_and_hms(2031, 12, 31, 23, 59, 59).unwrap();
-    rebuilt.story_revision = 98_765;
-    let prose = offline(&story, DEFAULT_PART_BUDGET).await;
-    assert_eq!(prose, offline(&rebuilt, DEFAULT_PART_BUDGET).await);
-    assert!(!prose.contains("98765") && !prose.contains("2031"));
-    assert!(!prose.contains("2025") && !prose.contains("revision"));
 }
 
 #[tokio::test]
@@ -157,7 +144,6 @@ async fn a_character_without_notes_or_description_is_not_introduced() {
 #[tokio::test]
 async fn markdown_in_the_writers_words_stays_text() {
     let mut story = story(vec![section(
-        1,
         "# INT. *HALL* - NIGHT #",
         vec![
             action(
@@ -219,7 +205,7 @@ async fn a_story_without_sections_is_its_heading() {
 async fn a_deleted_speaker_still_has_a_name() {
     let mut orphan = line(1, "gone", "x", "Hello?");
     orphan.character_name = None;
-    let prose = offline(&story(vec![section(1, "ROOM", vec![orphan])]), 100).await;
+    let prose = offline(&story(vec![section("ROOM", vec![orphan])]), 100).await;
     assert!(prose.contains("A voice: “Hello?”"), "{prose}");
 }
 

@@ -8,6 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use fountain_prose::Manuscript;
 use fountain_prose::{
     ApiKey, GenerateError, Generator, OpenAiCompatible, OpenAiConfig, Part, plan_parts, write_all,
 };
@@ -56,7 +57,7 @@ fn messages(request: &Request) -> Vec<(String, String)> {
         .collect()
 }
 
-fn first_part() -> (fountain_stories::Story, Part) {
+fn first_part() -> (Manuscript, Part) {
     let story = lighthouse();
     let part = plan_parts(&story, usize::MAX).remove(0);
     (story, part)

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
+use fountain_prose::Manuscript;
 use fountain_prose::{DEFAULT_PART_BUDGET, Part, plan_parts};
-use fountain_stories::Story;
 
 /// The (section, element) index pairs the parts cover, in the parts' order.
 fn covered(parts: &[Part]) -> Vec<(usize, usize)> {
@@ -17,7 +17,7 @@ fn covered(parts: &[Part]) -> Vec<(usize, usize)> {
         .collect()
 }
 
-fn every_element(story: &Story) -> Vec<(usize, usize)> {
+fn every_element(story: &Manuscript) -> Vec<(usize, usize)> {
     story
         .sections
         .iter()
@@ -26,7 +26,7 @@ fn every_element(story: &Story) -> Vec<(usize, usize)> {
         .collect()
 }
 
-fn assert_plan_is_sound(story: &Story, budget: usize) {
+fn assert_plan_is_sound(story: &Manuscript, budget: usize) {
     let parts = plan_parts(story, budget);
     assert_eq!(covered(&parts), every_element(story), "budget {budget}");
 
@@ -92,9 +92,9 @@ fn parts_cover_every_section_once_in_order_within_budget() {
 #[test]
 fn small_sections_share_a_part() {
     let story = story(vec![
-        section(1, "A", vec![action(1, "aaaa")]),
-        section(2, "B", vec![action(2, "bbbb")]),
-        section(3, "C", vec![action(3, "cccc")]),
+        section("A", vec![action(1, "aaaa")]),
+        section("B", vec![action(2, "bbbb")]),
+        section("C", vec![action(3, "cccc")]),
     ]);
     // Each section weighs 5: two fit in 10, the third starts a new part.
     let parts = plan_parts(&story, 10);
@@ -110,8 +110,8 @@ fn small_sections_share_a_part() {
 fn a_huge_section_is_split_between_elements() {
     let elements = (1..=10).map(|n| action(n, &"x".repeat(100))).collect();
     let story = story(vec![
-        section(1, "BIG", elements),
-        section(2, "AFTER", vec![action(11, "short")]),
+        section("BIG", elements),
+        section("AFTER", vec![action(11, "short")]),
     ]);
     let parts = plan_parts(&story, 250);
     let ranges: Vec<Vec<(usize, std::ops::Range<usize>)>> = parts
@@ -140,7 +140,6 @@ fn a_huge_section_is_split_between_elements() {
 #[test]
 fn an_element_bigger_than_the_budget_is_a_part_of_its_own() {
     let story = story(vec![section(
-        1,
         "S",
         vec![
             action(1, "tiny"),

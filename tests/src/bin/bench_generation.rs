@@ -127,12 +127,13 @@ async fn main() {
         .unwrap();
     println!("## the steps alone, from the cached story (no emulator)\n");
     let started = Instant::now();
-    let prose = fountain_prose::write_all(&Offline, &story, DEFAULT_PART_BUDGET)
+    let manuscript = fountain_generation::manuscript::manuscript(&story);
+    let prose = fountain_prose::write_all(&Offline, &manuscript, DEFAULT_PART_BUDGET)
         .await
         .unwrap();
     println!(
         "- prose ({} parts): {}",
-        fountain_prose::plan_parts(&story, DEFAULT_PART_BUDGET).len(),
+        fountain_prose::plan_parts(&manuscript, DEFAULT_PART_BUDGET).len(),
         ms(started.elapsed())
     );
     let started = Instant::now();

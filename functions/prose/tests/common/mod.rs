@@ -2,12 +2,11 @@
 
 #![allow(dead_code)]
 
-use chrono::{TimeZone, Utc};
-use fountain_stories::{ContextNote, Story, StoryCharacter, StoryElement, StorySection};
-use fountain_structure::{Content, ElementKind, Level};
+use fountain_prose::manuscript::{Character, Element, Manuscript, Note, Section};
+use fountain_structure::{Content, ElementKind};
 
-pub fn note(key: &str, value: &str) -> ContextNote {
-    ContextNote {
+pub fn note(key: &str, value: &str) -> Note {
+    Note {
         key: key.into(),
         value: value.into(),
     }
@@ -24,40 +23,36 @@ pub fn content(kind: ElementKind, text: &str) -> Content {
     }
 }
 
-pub fn element(sequence: usize, content: Content) -> StoryElement {
-    StoryElement {
+pub fn element(sequence: usize, content: Content) -> Element {
+    Element {
         element_id: format!("el-{sequence:04}"),
-        sequence,
         content,
         character_name: None,
     }
 }
 
-pub fn action(sequence: usize, text: &str) -> StoryElement {
+pub fn action(sequence: usize, text: &str) -> Element {
     element(sequence, content(ElementKind::Action, text))
 }
 
-pub fn line(sequence: usize, character_id: &str, name: &str, text: &str) -> StoryElement {
+pub fn line(sequence: usize, character_id: &str, name: &str, text: &str) -> Element {
     let mut content = content(ElementKind::Dialogue, text);
     content.character_id = Some(character_id.into());
-    StoryElement {
+    Element {
         character_name: Some(name.into()),
         ..element(sequence, content)
     }
 }
 
-pub fn section(sequence: usize, title: &str, elements: Vec<StoryElement>) -> StorySection {
-    StorySection {
-        section_id: format!("sec-{sequence:03}"),
-        level: Level::Scene,
+pub fn section(title: &str, elements: Vec<Element>) -> Section {
+    Section {
         title: title.into(),
-        sequence,
         elements,
     }
 }
 
-pub fn character(id: &str, name: &str, description: Option<&str>) -> StoryCharacter {
-    StoryCharacter {
+pub fn character(id: &str, name: &str, description: Option<&str>) -> Character {
+    Character {
         character_id: id.into(),
         name: name.into(),
         description: description.map(Into::into),
@@ -65,19 +60,11 @@ pub fn character(id: &str, name: &str, description: Option<&str>) -> StoryCharac
     }
 }
 
-pub fn story(sections: Vec<StorySection>) -> Story {
-    let element_count = sections.iter().map(|s| s.elements.len()).sum();
-    Story {
-        script_id: "script-1".into(),
+pub fn story(sections: Vec<Section>) -> Manuscript {
+    Manuscript {
         title: "The Lighthouse".into(),
         author: Some("Ada Quill".into()),
         description: Some("A keeper, a storm, a visitor.".into()),
-        story_revision: 7,
-        built_at: Utc
-            .with_ymd_and_hms(2025, 1, 2, 3, 4, 5)
-            .single()
-            .unwrap_or_default(),
-        element_count,
         characters: Vec::new(),
         sections,
         context: Vec::new(),
@@ -85,7 +72,7 @@ pub fn story(sections: Vec<StorySection>) -> Story {
 }
 
 /// A short story using every element kind, with global and character context.
-pub fn lighthouse() -> Story {
+pub fn lighthouse() -> Manuscript {
     let mut dual = line(9, "char-tom", "Tom", "Who's there?");
     dual.content.dual = true;
     let mut quiet = line(5, "char-mara", "Mara", "The lamp is out.");
@@ -112,7 +99,6 @@ pub fn lighthouse() -> Story {
 
     let mut story = story(vec![
         section(
-            1,
             "INT. LIGHTHOUSE - NIGHT",
             vec![
                 element(
@@ -131,7 +117,6 @@ pub fn lighthouse() -> Story {
             ],
         ),
         section(
-            2,
             "EXT. CLIFF - DAWN",
             vec![
                 action(11, "The sea is calm now."),
@@ -152,7 +137,7 @@ pub fn lighthouse() -> Story {
 
 /// A longer story of varied section and element sizes, from a fixed seed: no randomness
 /// between runs.
-pub fn generated(sections: usize, seed: u64) -> Story {
+pub fn generated(sections: usize, seed: u64) -> Manuscript {
     let mut state = seed;
     let mut next = move |below: u64| {
         // A linear congruential generator is enough to vary sizes reproducibly.
@@ -175,7 +160,7 @@ pub fn generated(sections: usize, seed: u64) -> Story {
                     }
                 })
                 .collect();
-            section(number, &format!("SCENE {number}"), elements)
+            section(&format!("SCENE {number}"), elements)
         })
         .collect();
     let mut story = story(sections);
