@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use fountain_http::text_schema::{non_blank, optional_non_blank, optional_text};
 use fountain_http::{Checks, nullable};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, to_item};
 use serde::{Deserialize, Serialize};
@@ -88,7 +89,9 @@ impl NameItem {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateCharacter {
+    #[schema(schema_with = non_blank::<MAX_NAME_CHARS>)]
     pub name: String,
+    #[schema(schema_with = optional_text::<MAX_DESCRIPTION_CHARS>)]
     pub description: Option<String>,
     pub comment: Option<String>,
 }
@@ -111,9 +114,10 @@ impl CreateCharacter {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateCharacter {
+    #[schema(schema_with = optional_non_blank::<MAX_NAME_CHARS>)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = optional_text::<MAX_DESCRIPTION_CHARS>)]
     pub description: Option<Option<String>>,
     pub comment: Option<String>,
 }

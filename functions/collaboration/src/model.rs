@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use fountain_http::{ApiError, Checks, FieldError};
+use fountain_http::{ApiError, Checks, FieldError, MAX_EMAIL_CHARS};
 use fountain_scripts::access::{Membership, Role};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
@@ -73,16 +73,35 @@ impl ItemCodec for Invitation {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateInvitation {
+    #[schema(schema_with = invitee_email)]
     pub email: String,
     /// `editor` or `viewer`.
+    #[schema(schema_with = invitable_role)]
     pub role: Role,
     pub comment: Option<String>,
+}
+
+/// What [`CreateInvitation::validate`] takes: at most 254 characters with an `@`.
+fn invitee_email() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .max_length(Some(MAX_EMAIL_CHARS))
+        .pattern(Some("@"))
+        .build()
+}
+
+/// The roles an invitation can give: a script has one owner.
+fn invitable_role() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some([Role::Editor.as_str(), Role::Viewer.as_str()]))
+        .build()
 }
 
 impl CreateInvitation {
     pub fn validate(&self) -> Result<(), ApiError> {
         Checks::new()
-            .required("email", &self.email, 254)
+            .required("email", &self.email, MAX_EMAIL_CHARS)
             .comment(self.comment.as_deref())
             .finish()?;
         if !self.email.contains('@') {

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use fountain_events::catalog::GenerationOutput;
+use fountain_http::text_schema::optional_text;
 use fountain_http::{ApiError, Checks};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,9 @@ impl JobStatus {
 }
 
 /// What the worker has done of a job, in the order it does it.
+/// A session id is a ULID (26 characters); anything much longer is not one.
+pub const MAX_SESSION_ID_CHARS: usize = 64;
+
 pub const STEPS: &[(&str, u8)] = &[
     ("story", 10),
     ("prose", 60),
@@ -133,6 +137,7 @@ impl ItemCodec for Job {
 pub struct CreateGeneration {
     /// One of the caller's sessions, bound to this script or to none: its context enriches
     /// the story.
+    #[schema(schema_with = optional_text::<MAX_SESSION_ID_CHARS>)]
     pub session_id: Option<String>,
     pub comment: Option<String>,
 }
@@ -140,7 +145,11 @@ pub struct CreateGeneration {
 impl CreateGeneration {
     pub fn validate(&self) -> Result<(), ApiError> {
         Checks::new()
-            .optional("sessionId", self.session_id.as_deref(), 64)
+            .optional(
+                "sessionId",
+                self.session_id.as_deref(),
+                MAX_SESSION_ID_CHARS,
+            )
             .comment(self.comment.as_deref())
             .finish()
     }

@@ -1,12 +1,11 @@
 use chrono::{DateTime, Utc};
-use fountain_http::{ApiError, Checks, FieldError};
+use fountain_http::text_schema::non_blank;
+use fountain_http::{ApiError, Checks, FieldError, MAX_EMAIL_CHARS};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, to_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::password;
-
-const MAX_EMAIL_CHARS: usize = 254;
 
 /// Emails compare without regard to case or surrounding blanks.
 pub fn email_key(email: &str) -> String {
@@ -99,8 +98,10 @@ impl FamilyRecord {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Register {
+    #[schema(schema_with = plausible_email)]
     pub email: String,
     /// 12 to 128 characters, at least 5 different ones, not the email address.
+    #[schema(schema_with = password::schema)]
     pub password: String,
 }
 
@@ -127,11 +128,26 @@ impl Register {
     }
 }
 
+/// What [`Register::validate`] takes for an email address: something before the first `@`,
+/// a dot after it but not right after it, no white space (surrounding white space is
+/// trimmed before the check, and the document leaves it out).
+pub const PLAUSIBLE_EMAIL_PATTERN: &str = r"^[^@\s]+@[^.\s]\S*\.\S*$";
+
+fn plausible_email() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .max_length(Some(MAX_EMAIL_CHARS))
+        .pattern(Some(PLAUSIBLE_EMAIL_PATTERN))
+        .build()
+}
+
 /// `POST /auth/login`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Login {
+    #[schema(schema_with = non_blank::<MAX_EMAIL_CHARS>)]
     pub email: String,
+    #[schema(schema_with = non_blank::<{ password::MAX_CHARS }>)]
     pub password: String,
 }
 

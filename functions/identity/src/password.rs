@@ -10,6 +10,16 @@ pub const MAX_CHARS: usize = 128;
 const MIN_DISTINCT: usize = 5;
 
 /// Why a password is refused, said to the user as is.
+/// The policy's lengths in the API document; the rest (distinct characters, not the email
+/// address) no schema can say.
+pub fn schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .min_length(Some(MIN_CHARS))
+        .max_length(Some(MAX_CHARS))
+        .build()
+}
+
 pub fn policy_violation(password: &str, email: &str) -> Option<String> {
     let length = password.chars().count();
     let mut distinct: Vec<char> = password.chars().collect();

@@ -91,7 +91,7 @@ pub async fn list_config(deps: &TableDeps, req: Request) -> Response<Body> {
 
 /// One runtime setting.
 #[utoipa::path(get, path = "/config/{key}", tag = "operations", operation_id = "get_config",
-    params(("key" = String, Path, description = "e.g. MAX_REQUESTS_PER_MINUTE")),
+    params(("key" = inline(SettingKey), Path, description = "One of the settings")),
     responses((status = 200, body = Setting), (status = 400, body = Problem, description = "Unknown key"),
         (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
@@ -110,7 +110,7 @@ pub async fn get_config(deps: &TableDeps, req: Request) -> Response<Body> {
 
 /// Changes a runtime setting; every function uses the new value within 5 seconds.
 #[utoipa::path(put, path = "/config/{key}", tag = "operations", operation_id = "put_config",
-    params(("key" = String, Path)),
+    params(("key" = inline(SettingKey), Path, description = "One of the settings")),
     request_body = PutSetting,
     responses((status = 200, body = Setting), (status = 400, body = Problem, description = "Unknown key"),
         (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem, description = "Value out of bounds")),

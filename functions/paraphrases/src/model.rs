@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use fountain_http::text_schema::{non_blank, optional_non_blank, optional_text};
 use fountain_http::{ApiError, Checks, nullable};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
@@ -83,7 +84,9 @@ impl ItemCodec for Paraphrase {
 pub struct CreateParaphrase {
     /// A character, section or element of this script.
     pub target: Target,
+    #[schema(schema_with = non_blank::<MAX_TEXT_CHARS>)]
     pub text: String,
+    #[schema(schema_with = optional_text::<MAX_COMMENTARY_CHARS>)]
     pub commentary: Option<String>,
     pub comment: Option<String>,
 }
@@ -107,9 +110,10 @@ impl CreateParaphrase {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateParaphrase {
+    #[schema(schema_with = optional_non_blank::<MAX_TEXT_CHARS>)]
     pub text: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = optional_text::<MAX_COMMENTARY_CHARS>)]
     pub commentary: Option<Option<String>>,
     pub comment: Option<String>,
 }

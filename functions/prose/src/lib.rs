@@ -26,7 +26,6 @@ mod provider;
 
 use std::future::Future;
 
-
 pub use config::{ApiKey, OpenAiConfig, ProseConfig, ProviderConfig};
 pub use error::GenerateError;
 pub use fountain_runtime::{ConfigError, Env};

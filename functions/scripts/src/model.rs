@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use fountain_events::catalog::ScriptFields;
+use fountain_http::text_schema::{non_blank, optional_non_blank, optional_text};
 use fountain_http::{Checks, nullable};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
@@ -81,8 +82,11 @@ impl ItemCodec for Script {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateScript {
+    #[schema(schema_with = non_blank::<MAX_TITLE_CHARS>)]
     pub title: String,
+    #[schema(schema_with = optional_text::<MAX_AUTHOR_CHARS>)]
     pub author: Option<String>,
+    #[schema(schema_with = optional_text::<MAX_DESCRIPTION_CHARS>)]
     pub description: Option<String>,
     /// Why the caller makes this change; stored with it and carried in the event.
     pub comment: Option<String>,
@@ -107,12 +111,13 @@ impl CreateScript {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateScript {
+    #[schema(schema_with = optional_non_blank::<MAX_TITLE_CHARS>)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = optional_text::<MAX_AUTHOR_CHARS>)]
     pub author: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = optional_text::<MAX_DESCRIPTION_CHARS>)]
     pub description: Option<Option<String>>,
     pub comment: Option<String>,
 }

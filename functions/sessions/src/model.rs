@@ -1,8 +1,10 @@
 use chrono::{DateTime, Utc};
+use fountain_http::text_schema::optional_non_blank;
 use fountain_http::{ApiError, Checks, FieldError};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_KEY_CHARS: usize = 200;
@@ -203,6 +205,7 @@ impl ItemCodec for ContextEntry {
 pub struct StartSession {
     /// A script the caller can read (any role); fixed for the session's life.
     pub script_id: Option<String>,
+    #[schema(schema_with = optional_non_blank::<MAX_TITLE_CHARS>)]
     pub title: Option<String>,
     pub comment: Option<String>,
 }
@@ -229,8 +232,10 @@ pub struct EndSession {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateContextEntry {
     /// 1-200 characters, no control characters; trimmed; unique in its scope ignoring case.
+    #[schema(schema_with = key_schema)]
     pub key: String,
     /// 1-10,000 characters, kept exactly (not trimmed).
+    #[schema(schema_with = value_schema)]
     pub value: String,
     /// A character of the session's script: the entry is about that character only.
     pub character_id: Option<String>,
@@ -251,7 +256,9 @@ impl CreateContextEntry {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateContextEntry {
+    #[schema(schema_with = optional_key_schema)]
     pub key: Option<String>,
+    #[schema(schema_with = optional_value_schema)]
     pub value: Option<String>,
     pub comment: Option<String>,
 }
@@ -282,6 +289,43 @@ impl UpdateContextEntry {
         next.comment = self.comment.clone();
         next
     }
+}
+
+/// What [`key_error`] takes: no control character (Unicode `Cc`, as `char::is_control`)
+/// and some character that is not white space.
+const KEY_PATTERN: &str = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
+
+fn key_schema() -> Object {
+    key_rules(Type::String.into())
+}
+
+fn optional_key_schema() -> Object {
+    key_rules(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+fn key_rules(types: SchemaType) -> Object {
+    ObjectBuilder::new()
+        .schema_type(types)
+        .min_length(Some(1))
+        .max_length(Some(MAX_KEY_CHARS))
+        .pattern(Some(KEY_PATTERN))
+        .build()
+}
+
+fn value_schema() -> Object {
+    value_rules(Type::String.into())
+}
+
+fn optional_value_schema() -> Object {
+    value_rules(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+fn value_rules(types: SchemaType) -> Object {
+    ObjectBuilder::new()
+        .schema_type(types)
+        .min_length(Some(1))
+        .max_length(Some(MAX_VALUE_CHARS))
+        .build()
 }
 
 fn key_error(key: &str) -> Option<FieldError> {

@@ -21,8 +21,8 @@ pub const CACHE_HEADER: &str = "x-story-cache";
 /// unchanged.
 #[utoipa::path(get, path = "/scripts/{scriptId}/story", tag = "stories", operation_id = "get_story",
     params(("scriptId" = String, Path),
-        ("from" = Option<usize>, Query, description = "First element (1-based, across the script)"),
-        ("to" = Option<usize>, Query, description = "Last element (inclusive)"),
+        ("from" = Option<usize>, Query, minimum = 1, description = "First element (1-based, across the script)"),
+        ("to" = Option<usize>, Query, minimum = 1, description = "Last element (inclusive)"),
         ("sessionId" = Option<String>, Query, description = "A session of the caller whose context enriches the story")),
     responses((status = 200, body = Story, headers(("x-story-cache" = String, description = "hit or miss"))),
         (status = 400, body = Problem, description = "A bad range, or a session bound to another script"),

@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use fountain_http::text_schema::{non_blank, optional_non_blank};
 use fountain_http::{ApiError, Checks, FieldError};
 use fountain_sequence::{Move, Placement, SequenceError};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
@@ -133,6 +134,7 @@ impl PlacementInput {
 pub struct CreateSection {
     pub level: Level,
     /// e.g. "INT. KITCHEN - NIGHT" or "ACT I".
+    #[schema(schema_with = non_blank::<MAX_TITLE_CHARS>)]
     pub title: String,
     pub position: Option<usize>,
     pub before: Option<String>,
@@ -160,6 +162,7 @@ impl CreateSection {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateSection {
     pub level: Option<Level>,
+    #[schema(schema_with = optional_non_blank::<MAX_TITLE_CHARS>)]
     pub title: Option<String>,
     pub comment: Option<String>,
 }

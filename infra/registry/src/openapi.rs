@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document: every HTTP function's operation (from its `#[utoipa::path]`),
 //! merged under the API's title and its bearer security scheme.
 
+use fountain_http::MAX_COMMENT_CHARS;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, LicenseBuilder, OpenApi, OpenApiBuilder};
@@ -57,8 +58,11 @@ const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 /// answered by API Gateway itself, before any function runs, with 401
 /// `{"message":"Unauthorized"}` as `application/json` (with a header, the authorizer lets
 /// the request through and the function answers a refused token with a problem); `limit`
-/// is 1 to 1,000.
+/// is 1 to 1,000; every `comment` is at most [`MAX_COMMENT_CHARS`]; an operation that
+/// reads a body answers 400 to text that is not JSON and 422 to a value its schema or rules
+/// refuse, and one with query or header parameters answers 400 to a malformed one.
 pub fn exact(document: &mut Value) {
+    limit_comments(document);
     document["components"]["schemas"]["GatewayMessage"] = json!({
         "type": "object",
         "description": "API Gateway's own answer, sent before any function runs.",
@@ -73,6 +77,14 @@ pub fn exact(document: &mut Value) {
         .filter_map(Value::as_object_mut)
         .flat_map(|item| item.values_mut())
     {
+        let reads_body = operation.get("requestBody").is_some();
+        let has_parameters = operation["parameters"]
+            .as_array()
+            .is_some_and(|parameters| {
+                parameters
+                    .iter()
+                    .any(|parameter| parameter["in"] == "query" || parameter["in"] == "header")
+            });
         let secured = operation["security"]
             .as_array()
             .is_some_and(|security| !security.is_empty());
@@ -82,6 +94,19 @@ pub fn exact(document: &mut Value) {
         {
             for response in responses.values_mut() {
                 serve_problems_as_problems(response);
+            }
+            if reads_body {
+                responses.entry("400").or_insert_with(|| {
+                    problem("The body is not JSON (or not the text the operation takes).")
+                });
+                responses.entry("422").or_insert_with(|| {
+                    problem("A field is missing, of the wrong type or breaks a rule: `errors` names each.")
+                });
+            }
+            if has_parameters {
+                responses
+                    .entry("400")
+                    .or_insert_with(|| problem("A parameter is malformed: `detail` names it."));
             }
             if secured {
                 let unauthorized = responses.entry("401").or_insert_with(|| json!({}));
@@ -110,6 +135,38 @@ pub fn exact(document: &mut Value) {
                 parameter["schema"]["maximum"] = json!(1000);
             }
         }
+    }
+}
+
+/// `comment`, in every request schema and as a query parameter, is checked by
+/// `Checks::comment`.
+fn limit_comments(document: &mut Value) {
+    if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
+        for schema in schemas.values_mut() {
+            // `get_mut`, not indexing: indexing a missing key would insert it as null.
+            if let Some(comment) = schema
+                .get_mut("properties")
+                .and_then(|properties| properties.get_mut("comment"))
+            {
+                comment["maxLength"] = json!(MAX_COMMENT_CHARS);
+            }
+        }
+    }
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    let parameters = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| {
+            operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+        })
+        .flatten();
+    for parameter in parameters.filter(|parameter| parameter["name"] == "comment") {
+        parameter["schema"]["maxLength"] = json!(MAX_COMMENT_CHARS);
     }
 }
 

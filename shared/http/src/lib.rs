@@ -10,6 +10,7 @@ mod principal;
 mod problem;
 mod request;
 mod response;
+pub mod text_schema;
 mod validate;
 
 pub use deps::TableDeps;
@@ -24,4 +25,4 @@ pub use request::{
     query_param,
 };
 pub use response::{created, json, no_content};
-pub use validate::{Checks, MAX_COMMENT_CHARS, nullable};
+pub use validate::{Checks, MAX_COMMENT_CHARS, MAX_EMAIL_CHARS, nullable};

@@ -8,6 +8,9 @@ use crate::error::{ApiError, FieldError};
 /// The longest `comment` (the caller's why) a request may carry.
 pub const MAX_COMMENT_CHARS: usize = 1000;
 
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
 #[derive(Debug, Default)]
 pub struct Checks {
     errors: Vec<FieldError>,

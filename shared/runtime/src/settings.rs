@@ -15,7 +15,7 @@ pub const MAX_STALENESS: Duration = Duration::from_secs(5);
 pub const CONFIG_PK: &str = "CONFIG";
 
 /// Every runtime setting: its name, what it means, its bounds and default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 pub enum SettingKey {
     /// Requests one user may make per minute before 429.
     #[serde(rename = "MAX_REQUESTS_PER_MINUTE")]
