@@ -17,6 +17,9 @@ pub fn schema() -> utoipa::openapi::schema::Object {
         .schema_type(utoipa::openapi::schema::Type::String)
         .min_length(Some(MIN_CHARS))
         .max_length(Some(MAX_CHARS))
+        .description(Some(
+            "12 to 128 characters, at least 5 different ones, not the email address.",
+        ))
         .build()
 }
 

@@ -309,6 +309,9 @@ fn key_rules(types: SchemaType) -> Object {
         .min_length(Some(1))
         .max_length(Some(MAX_KEY_CHARS))
         .pattern(Some(KEY_PATTERN))
+        .description(Some(
+            "1-200 characters, no control characters; trimmed; unique in its scope ignoring case.",
+        ))
         .build()
 }
 
@@ -325,6 +328,7 @@ fn value_rules(types: SchemaType) -> Object {
         .schema_type(types)
         .min_length(Some(1))
         .max_length(Some(MAX_VALUE_CHARS))
+        .description(Some("1-10,000 characters, kept exactly (not trimmed)."))
         .build()
 }
 
