@@ -256,6 +256,8 @@ impl ReorderRequest {
 pub struct SectionOrder {
     /// Section ids, by sequence number.
     pub order: Vec<String>,
+    /// The order revision this reorder wrote: one more than the one it was based on, the
+    /// list's ETag from now on and the ItemsReordered event's `orderRevision`.
     pub order_revision: u64,
     /// How many sections got a new order key.
     pub written: usize,
