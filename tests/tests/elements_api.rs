@@ -164,6 +164,12 @@ async fn elements_keep_a_dense_order_through_inserts_moves_and_reorders() {
     let (order, new_etag) = s.texts(&h).await;
     assert_eq!(order, ["C", "D", "E", "B", "A"]);
     assert_ne!(etag, new_etag);
+    assert_eq!(reordered.header("etag"), Some(new_etag.as_str()));
+    assert_eq!(
+        format!("\"{}\"", reordered.body["orderRevision"]),
+        new_etag,
+        "a reorder reports the order revision it wrote"
+    );
 
     // Across sections: it leaves one and joins the other where asked.
     let other = h
@@ -225,7 +231,14 @@ async fn elements_keep_a_dense_order_through_inserts_moves_and_reorders() {
             ],
         )
         .await;
-    assert!(reorders.iter().any(|e| e["data"]["comment"] == "tighter"));
+    let tighter = reorders
+        .iter()
+        .find(|e| e["data"]["comment"] == "tighter")
+        .unwrap();
+    assert_eq!(
+        tighter["data"]["orderRevision"], reordered.body["orderRevision"],
+        "the event names the revision the reply does"
+    );
 }
 
 #[tokio::test]

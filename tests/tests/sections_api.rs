@@ -103,6 +103,11 @@ async fn sections_keep_a_dense_order_through_inserts_moves_and_reorders() {
     let (order, etag2) = titles(&h, &script).await;
     assert_eq!(order, ["D", "A", "B", "C"]);
     assert_eq!(moved.header("etag"), Some(etag2.as_str()));
+    assert_eq!(
+        format!("\"{}\"", moved.body["orderRevision"]),
+        etag2,
+        "a reorder reports the order revision it wrote"
+    );
 
     // A stale order revision, an unknown id, a duplicate: refused, nothing written.
     let all: Vec<String> = h.get(&base, "alice").await.body["items"]

@@ -180,14 +180,9 @@ pub async fn unconsume(
 }
 
 pub async fn members(table: &Table, script_id: &str) -> Result<Vec<Membership>, StoreError> {
-    let output = table
-        .query_prefix(&Script::pk(script_id), "MEMBER#")
-        .send()
-        .await
-        .map_err(StoreError::from_sdk)?;
-    output
-        .items
-        .unwrap_or_default()
+    table
+        .query_all(table.query_prefix(&Script::pk(script_id), "MEMBER#"))
+        .await?
         .into_iter()
         .map(from_item)
         .collect()

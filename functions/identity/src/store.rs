@@ -171,14 +171,9 @@ pub async fn revoke_family(
 
 /// The user's token families, to end them all.
 pub async fn families(table: &Table, user_id: &str) -> Result<Vec<FamilyRecord>, StoreError> {
-    let output = table
-        .query_prefix(&User::pk(user_id), "FAMILY#")
-        .send()
-        .await
-        .map_err(StoreError::from_sdk)?;
-    output
-        .items
-        .unwrap_or_default()
+    table
+        .query_all(table.query_prefix(&User::pk(user_id), "FAMILY#"))
+        .await?
         .into_iter()
         .map(from_item)
         .collect()

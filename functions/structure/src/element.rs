@@ -309,6 +309,8 @@ pub struct ElementPage {
 pub struct ElementOrder {
     /// Element ids, by sequence number.
     pub order: Vec<String>,
+    /// The order revision this reorder wrote: one more than the one it was based on, the
+    /// list's ETag from now on and the ItemsReordered event's `orderRevision`.
     pub order_revision: u64,
     /// How many elements got a new order key.
     pub written: usize,

@@ -1,9 +1,13 @@
-//! One handler per API operation, each the whole of one Lambda function.
+//! One handler per API operation, each the whole of one Lambda function. Sections and
+//! elements share the operations they both have: each pair of handlers is thin twins over
+//! one generic function, the kinds differing where [`kind::Kind`] and
+//! [`crate::child::Child`] say.
 
 mod create;
 mod delete;
 mod element;
 mod get;
+mod kind;
 mod list;
 mod reorder;
 mod update;
@@ -16,34 +20,11 @@ pub use list::*;
 pub use reorder::*;
 pub use update::*;
 
-use fountain_http::{ApiError, Principal, Request, TableDeps, path_param};
-use fountain_scripts::access::{Permission, authorize};
-use fountain_sequence::{Plan, apply, plan_moves, plan_reorder};
-use fountain_store::{StoreError, Table};
+use fountain_http::{ApiError, Body, Response, TableDeps, etag, json};
+use fountain_store::StoreError;
 
-use crate::element_store::{Refusal, refusal};
-use crate::model::{Reorder, Section, sequence_problem};
-use crate::order::Siblings;
-use crate::pending::MAX_REORDER_KEYS;
-
-/// The section named by the path, when the caller may do what `need` says in its script.
-async fn authorized_section(
-    deps: &TableDeps,
-    req: &Request,
-    principal: &Principal,
-    need: Permission,
-) -> Result<Section, ApiError> {
-    let script_id = path_param(req, "scriptId")?;
-    let section_id = path_param(req, "sectionId")?;
-    authorize(&deps.table, &script_id, principal, need).await?;
-    deps.table
-        .get_as::<Section>(
-            &fountain_scripts::Script::pk(&script_id),
-            &Section::sk(&section_id),
-        )
-        .await?
-        .ok_or(ApiError::NotFound("section"))
-}
+use crate::child::{Refusal, refusal};
+use kind::Kind;
 
 /// The answer to a refused write: the access checks, the element write's section or
 /// character check, or else `conflict` (a concurrent change).
@@ -70,41 +51,11 @@ fn moved_meanwhile() -> ApiError {
     ApiError::Conflict("the order changed meanwhile; read it again and retry".into())
 }
 
-/// A reorder request planned over the current order of `siblings`, which are called
-/// `what`: refused whole when it names an unknown or repeated child or moves more keys than
-/// one reorder may.
-struct PlannedReorder {
-    plan: Plan,
-    /// Child ids by their new sequence number.
-    order: Vec<String>,
-    /// The children that get a new key, in their new order.
-    moved: Vec<String>,
-}
-
-async fn plan_reorder_request(
-    table: &Table,
-    siblings: &Siblings,
-    wanted: &Reorder,
-    what: &'static str,
-) -> Result<PlannedReorder, ApiError> {
-    let current = siblings.keyed(table).await?;
-    let plan = match wanted {
-        Reorder::Order(order) => plan_reorder(&current, order),
-        Reorder::Moves(moves) => plan_moves(&current, moves),
-    }
-    .map_err(|e| sequence_problem(e, what))?;
-    let writes = plan.merged();
-    if writes.len() > MAX_REORDER_KEYS {
-        return Err(ApiError::BadRequest(format!(
-            "this reorder moves {} {what}s; at most {MAX_REORDER_KEYS} move in one request",
-            writes.len()
-        )));
-    }
-    let order = apply(&current, &writes);
-    let moved = order
-        .iter()
-        .filter(|id| writes.iter().any(|w| w.id == **id))
-        .cloned()
-        .collect();
-    Ok(PlannedReorder { plan, order, moved })
+/// The child answered with its sequence number, its revision the ETag.
+async fn shown<C: Kind>(deps: &TableDeps, child: &C) -> Result<Response<Body>, ApiError> {
+    let sequence = child
+        .siblings()
+        .sequence_of(&deps.table, child.id(), child.order_key())
+        .await?;
+    json(200, &child.view(sequence), Some(etag(child.revision())))
 }

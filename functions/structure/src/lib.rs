@@ -5,6 +5,7 @@
 
 pub mod functions;
 pub use functions::FUNCTIONS;
+mod child;
 mod commit;
 pub mod content;
 mod element;

@@ -175,6 +175,27 @@ impl UpdateSection {
         }
         checks.comment(self.comment.as_deref()).finish()
     }
+
+    /// `section` with this patch's level and title, and the names of the fields that
+    /// changed.
+    pub fn apply(&self, section: &Section) -> (Section, Vec<String>) {
+        let mut next = section.clone();
+        let mut changed = Vec::new();
+        if let Some(level) = self.level.filter(|level| *level != section.level) {
+            next.level = level;
+            changed.push("level".to_owned());
+        }
+        if let Some(title) = self
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|title| *title != section.title)
+        {
+            next.title = title.to_owned();
+            changed.push("title".to_owned());
+        }
+        (next, changed)
+    }
 }
 
 /// One move of a batch: the section and where it goes.
@@ -238,6 +259,8 @@ impl ReorderRequest {
 pub struct SectionOrder {
     /// Section ids, by sequence number.
     pub order: Vec<String>,
+    /// The order revision this reorder wrote: one more than the one it was based on, the
+    /// list's ETag from now on and the ItemsReordered event's `orderRevision`.
     pub order_revision: u64,
     /// How many sections got a new order key.
     pub written: usize,
@@ -256,5 +279,47 @@ pub fn sequence_problem(error: SequenceError, what: &'static str) -> ApiError {
         SequenceError::UnknownId(_) => ApiError::NotFound(what),
         SequenceError::PositionOutOfRange { .. } => ApiError::field("position", error.to_string()),
         other => ApiError::BadRequest(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section() -> Section {
+        let now = Utc::now();
+        Section {
+            section_id: "X".into(),
+            script_id: "S".into(),
+            level: Level::Scene,
+            title: "INT. KITCHEN - NIGHT".into(),
+            revision: 3,
+            created_at: now,
+            updated_at: now,
+            comment: None,
+            order_key: "80".into(),
+        }
+    }
+
+    #[test]
+    fn an_update_names_only_the_fields_it_changes() {
+        let patch = UpdateSection {
+            level: Some(Level::Scene),
+            title: Some("  INT. HALL - DAY ".into()),
+            comment: None,
+        };
+        let (after, changed) = patch.apply(&section());
+        assert_eq!(changed, ["title"]);
+        assert_eq!(after.title, "INT. HALL - DAY", "trimmed");
+        assert_eq!((after.level, after.revision), (Level::Scene, 3));
+
+        let same = UpdateSection {
+            title: Some("INT. KITCHEN - NIGHT ".into()),
+            ..UpdateSection::default()
+        };
+        let before = section();
+        let (after, changed) = same.apply(&before);
+        assert!(changed.is_empty());
+        assert_eq!(after, before);
     }
 }

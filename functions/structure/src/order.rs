@@ -96,26 +96,13 @@ impl Siblings {
 
     /// Ids and keys of every child, in order (strongly consistent, all pages, keys only).
     pub async fn keyed(&self, table: &Table) -> Result<Vec<(String, OrderKey)>, StoreError> {
-        let mut children = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .index_query(table)
-                .key_condition_expression("pk = :pk AND begins_with(#order, :prefix)")
-                .expression_attribute_values(":prefix", s(&self.prefix))
-                .projection_expression("sk, orderKey")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            for item in output.items.unwrap_or_default() {
-                children.push(self.id_and_key(&item)?);
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(children),
-            }
-        }
+        let query = self
+            .index_query(table)
+            .key_condition_expression("pk = :pk AND begins_with(#order, :prefix)")
+            .expression_attribute_values(":prefix", s(&self.prefix))
+            .projection_expression("sk, orderKey");
+        let items = table.query_all(query).await?;
+        items.iter().map(|item| self.id_and_key(item)).collect()
     }
 
     fn index_query(
@@ -158,6 +145,7 @@ impl Siblings {
             }
             None => (None, 0),
         };
+        // One page: the listing's, whose cursor carries the offset that numbers the page.
         let output = self
             .index_query(table)
             .key_condition_expression("pk = :pk AND begins_with(#order, :prefix)")
@@ -211,6 +199,7 @@ impl Siblings {
             (Some(key), false) => (self.prefix.clone(), self.order_sk(key.as_str())),
             (None, _) => (self.prefix.clone(), self.order_sk("g")),
         };
+        // One page of at most three: the neighbours of a gap, never the whole order.
         let output = self
             .index_query(table)
             .key_condition_expression("pk = :pk AND #order BETWEEN :low AND :high")

@@ -61,6 +61,7 @@ pub async fn purge(
     let siblings = Siblings::elements(script_id, section_id);
     let mut deleted = 0;
     loop {
+        // One page per transaction, each read from the start: the page before is deleted.
         let output = table
             .client
             .query()

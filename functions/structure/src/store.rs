@@ -1,84 +1,71 @@
-//! Writes of sections: each commits with the access checks, the order revision when the
-//! order changes, and its event.
+//! Writes of sections and elements: each commits with the access checks, the kind's own
+//! checks ([`Child::with_checks`]), the order revision when the order changes, and its event.
 
 use fountain_events::EventEnvelope;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_sequence::Plan;
-use fountain_store::{Expression, ItemCodec, Label, StoreError, Table, n, s};
+use fountain_store::{StoreError, Table};
 
+use crate::child::Child;
 use crate::commit::{MAX_KEY_WRITES, commit_plan};
-use crate::model::Section;
 use crate::order::{Siblings, bump};
 use crate::pending::reorder_in_chunks;
 
-/// Adds `section`, whose key `plan` gives (after its rebalance, if any).
-pub async fn add(
+/// Adds `child`, whose key `plan` gives (after its rebalance, if any).
+pub async fn add<C: Child>(
     table: &Table,
     user_id: &str,
-    section: &Section,
+    child: &C,
     seen: u64,
     plan: &Plan,
     event: &EventEnvelope,
 ) -> Result<u64, StoreError> {
-    let siblings = Siblings::sections(&section.script_id);
-    let item = section.to_item()?;
+    let item = child.to_item()?;
     commit_plan(
         table,
         user_id,
-        &siblings,
+        &child.siblings(),
         seen,
         plan,
-        Some(&section.section_id),
-        |tx| tx.create(item).event(event),
+        Some(child.id()),
+        |tx| child.with_checks(tx).create(item).event(event),
     )
     .await
 }
 
-/// The section is not at the revision (or place) a change is based on, or is gone.
-const SECTION_CHANGED: Label = Label::new("section changed meanwhile");
-
-/// Replaces the section's fields if it is still at `based_on`.
-pub async fn replace(
+/// Replaces `before` with `after` if it is still as it was read.
+pub async fn replace<C: Child>(
     table: &Table,
     user_id: &str,
-    section: &Section,
-    based_on: u64,
+    before: &C,
+    after: &C,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    // Still in the same place too: a move does not change the revision, and this put
-    // must not undo it.
-    let unchanged =
-        Expression::new("attribute_exists(pk) AND revision = :based_on AND orderKey = :key")
-            .value(":based_on", n(based_on))
-            .value(":key", s(&section.order_key))
-            .labelled(SECTION_CHANGED);
-    allowed_transaction(&section.script_id, user_id, Permission::Write)
-        .put(section.to_item()?, Some(unchanged))
+    let tx = allowed_transaction(&after.siblings().script_id, user_id, Permission::Write);
+    after
+        .with_checks(tx)
+        .put(after.to_item()?, Some(before.unchanged()))
         .event(event)?
         .commit(table)
         .await
 }
 
-/// Removes the section and moves the order revision on, so reorders based on the
-/// old order are refused. Its elements go with it: the section's removal hides them at once
-/// and the `purge_section` consumer deletes them.
-pub async fn remove(
+/// Removes `child` and moves its siblings' order revision on, so reorders based on the old
+/// order are refused. A section's elements go with it: its removal hides them at once and
+/// the `purge_section` consumer deletes them.
+pub async fn remove<C: Child>(
     table: &Table,
     user_id: &str,
-    section: &Section,
+    child: &C,
     seen: u64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let siblings = Siblings::sections(&section.script_id);
+    let siblings = child.siblings();
     let (update, condition) = bump(seen);
-    allowed_transaction(&section.script_id, user_id, Permission::Write)
+    allowed_transaction(&siblings.script_id, user_id, Permission::Write)
         .delete(
-            Table::key(siblings.pk(), siblings.child_sk(&section.section_id)),
-            Some(
-                Expression::new("attribute_exists(pk) AND revision = :revision")
-                    .value(":revision", n(section.revision))
-                    .labelled(SECTION_CHANGED),
-            ),
+            Table::key(siblings.pk(), siblings.child_sk(child.id())),
+            Some(child.removable()),
         )
         .update(siblings.order_item_key(), update, Some(condition))
         .event(event)?
@@ -86,8 +73,15 @@ pub async fn remove(
         .await
 }
 
+/// The order revision a reorder based on `seen` writes: one more, however many
+/// transactions apply its keys (a large reorder commits once, at its commit point).
+pub fn reorder_revision(seen: u64) -> u64 {
+    seen + 1
+}
+
 /// Writes the plan's keys with the event, if the order is still at `seen`: in one
-/// transaction when they fit, else committed as a plan and applied in chunks.
+/// transaction when they fit, else committed as a plan and applied in chunks. Returns the
+/// order revision written ([`reorder_revision`]).
 pub async fn reorder(
     table: &Table,
     user_id: &str,

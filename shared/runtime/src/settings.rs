@@ -140,21 +140,19 @@ impl Settings {
         Ok(value.unwrap_or_else(|| key.default_value()))
     }
 
-    /// Every stored value, in one query.
+    /// Every stored value (all pages).
     pub async fn load(&self) -> Result<HashMap<String, u64>, StoreError> {
-        let output = self
+        let query = self
             .table
             .client
             .query()
             .table_name(&self.table.name)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(CONFIG_PK))
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(output
-            .items
-            .unwrap_or_default()
+            .expression_attribute_values(":pk", s(CONFIG_PK));
+        Ok(self
+            .table
+            .query_all(query)
+            .await?
             .into_iter()
             .filter_map(|item| {
                 let key = item.get("sk")?.as_s().ok()?.clone();

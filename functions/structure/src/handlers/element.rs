@@ -1,33 +1,21 @@
-//! The element operations, one Lambda function each.
+//! What only elements have: the move (within or across sections), the read of one element
+//! with its section's check, and the check of a dialogue's character.
 
-mod create;
-mod delete;
-mod get;
-mod list;
 mod move_to;
-mod reorder;
-mod update;
 
-pub use create::*;
-pub use delete::*;
-pub use get::*;
-pub use list::*;
 pub use move_to::*;
-pub use reorder::*;
-pub use update::*;
 
 use fountain_http::{ApiError, Principal, Request, TableDeps, path_param};
 use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, authorize};
 use fountain_store::{ItemCodec, StoreError, Table};
 
-use super::{moved_meanwhile, order_conflict, plan_reorder_request, refused};
 use crate::element::Element;
 use crate::model::Section;
 
 /// The element named by the path, when the caller may do what `need` says in its script.
 /// An element whose section was removed is gone with it.
-async fn authorized_element(
+pub(super) async fn authorized_element(
     deps: &TableDeps,
     req: &Request,
     principal: &Principal,
@@ -61,7 +49,7 @@ async fn authorized_element(
         .ok_or(ApiError::NotFound("element"))
 }
 
-async fn section_exists(
+pub(super) async fn section_exists(
     table: &Table,
     script_id: &str,
     section_id: &str,
@@ -73,7 +61,7 @@ async fn section_exists(
 }
 
 /// A dialogue's character must be one of the script's.
-async fn character_exists(
+pub(super) async fn character_exists(
     table: &Table,
     script_id: &str,
     character_id: Option<&str>,

@@ -1,9 +1,10 @@
-use fountain_http::{Access, Body, Problem, Request, Response, TableDeps, etag, json, serve};
+use fountain_http::{Access, Body, Problem, Request, Response, TableDeps, serve};
 use fountain_scripts::access::Permission;
 
-use super::authorized_section;
-use crate::model::SectionView;
-use crate::order::Siblings;
+use super::kind::Kind;
+use super::shown;
+use crate::element::{Element, ElementView};
+use crate::model::{Section, SectionView};
 
 /// One section, with its sequence number.
 #[utoipa::path(get, path = "/scripts/{scriptId}/sections/{sectionId}", tag = "structure", operation_id = "get_section",
@@ -11,12 +12,23 @@ use crate::order::Siblings;
     responses((status = 200, body = SectionView), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_section(deps: &TableDeps, req: Request) -> Response<Body> {
+    get::<Section>(deps, req).await
+}
+
+/// One element, with its sequence number in its section.
+#[utoipa::path(get, path = "/scripts/{scriptId}/elements/{elementId}", tag = "structure", operation_id = "get_element",
+    params(("scriptId" = String, Path), ("elementId" = String, Path)),
+    responses((status = 200, body = ElementView), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_element(deps: &TableDeps, req: Request) -> Response<Body> {
+    get::<Element>(deps, req).await
+}
+
+/// The child the path names, with its sequence number; its revision is the ETag.
+async fn get<C: Kind>(deps: &TableDeps, req: Request) -> Response<Body> {
     serve(Access::Authenticated, req, |ctx, req| async move {
-        let section = authorized_section(deps, &req, &ctx.principal, Permission::Read).await?;
-        let sequence = Siblings::sections(&section.script_id)
-            .sequence_of(&deps.table, &section.section_id, &section.order_key)
-            .await?;
-        json(200, &section.view(sequence), Some(etag(section.revision)))
+        let child = C::authorized(deps, &req, &ctx.principal, Permission::Read).await?;
+        shown(deps, &child).await
     })
     .await
 }

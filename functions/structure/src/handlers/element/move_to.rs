@@ -6,10 +6,11 @@ use fountain_http::{
 use fountain_scripts::access::Permission;
 use fountain_sequence::OrderKey;
 
-use super::{authorized_element, moved_meanwhile, refused, section_exists};
+use super::{authorized_element, section_exists};
 use crate::commit::{commit_plan, key_for, plan_placement, revision_after, sequence_after};
 use crate::element::{ElementView, MoveElement};
 use crate::element_store;
+use crate::handlers::{order_conflict, shown};
 use crate::model::{PlacementInput, sequence_problem};
 use crate::order::Siblings;
 
@@ -57,11 +58,8 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
             .map_err(|e| sequence_problem(e, "element"))?;
         let mut moved = element.clone();
         let Some(key) = key_for(&plan, &element.element_id) else {
-            // Where it is already: nothing to write.
-            let sequence = siblings
-                .sequence_of(&deps.table, &element.element_id, &element.order_key)
-                .await?;
-            return json(200, &element.view(sequence), Some(etag(element.revision)));
+            // Where it is already (in its own section): nothing to write.
+            return shown(deps, &element).await;
         };
         moved.section_id = target.clone();
         moved.order_key = key.as_str().to_owned();
@@ -105,7 +103,7 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
             })
             .await
         };
-        committed.map_err(|e| refused(e, moved_meanwhile()))?;
+        committed.map_err(order_conflict)?;
         json(200, &moved.view(sequence), Some(etag(moved.revision)))
     })
     .await
