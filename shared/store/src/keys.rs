@@ -18,6 +18,9 @@ mod scripts;
 mod sessions;
 mod users;
 
+#[cfg(test)]
+mod guard;
+
 pub use content::*;
 pub use infra::*;
 pub use jobs::*;
