@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fountain_e2e::Harness;
-use fountain_store::{Table, s};
+use fountain_store::{Table, keys, s};
 use reqwest::Method;
 use serde_json::json;
 
@@ -134,7 +134,7 @@ async fn deleting_a_script_hides_its_characters_at_once_and_purges_them_after() 
             .query()
             .table_name(&table.name)
             .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(format!("SCRIPT#{script}")))
+            .expression_attribute_values(":pk", s(keys::script(&script)))
             .send()
             .await
             .unwrap();

@@ -18,7 +18,7 @@ use fountain_local::pollers::poll_queue;
 use fountain_local::provision::Queue;
 use fountain_runtime::Idempotency;
 use fountain_runtime::consumer::{Delivered, process_batch};
-use fountain_store::Table;
+use fountain_store::{Table, keys};
 use reqwest::Method;
 use serde_json::json;
 
@@ -313,15 +313,15 @@ fn outbox_stream_event(envelopes: &[EventEnvelope]) -> aws_lambda_events::event:
         .iter()
         .enumerate()
         .map(|(i, envelope)| {
-            let pk = format!("OUTBOX#{}", envelope.id);
+            let pk = keys::outbox(&envelope.id);
             json!({
                 "eventID": format!("e{i}"), "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
                 "awsRegion": "us-east-1",
                 "dynamodb": {
                     "ApproximateCreationDateTime": 1_795_600_800, "SequenceNumber": format!("{}", 1000 + i), "SizeBytes": 100,
-                    "StreamViewType": "NEW_IMAGE", "Keys": { "pk": { "S": pk }, "sk": { "S": "OUTBOX" } },
+                    "StreamViewType": "NEW_IMAGE", "Keys": { "pk": { "S": pk }, "sk": { "S": keys::OUTBOX_SK } },
                     "NewImage": {
-                        "pk": { "S": pk }, "sk": { "S": "OUTBOX" }, "kind": { "S": "outbox" },
+                        "pk": { "S": pk }, "sk": { "S": keys::OUTBOX_SK }, "kind": { "S": "outbox" },
                         "eventType": { "S": envelope.event_type }, "envelope": { "S": envelope.to_json().unwrap() },
                         "expiresAt": { "N": "1795773600" },
                     },
@@ -431,7 +431,7 @@ async fn the_event_store_keeps_a_twice_delivered_event_once_and_writes_no_claims
         .filter_expression("begins_with(pk, :claim)")
         .expression_attribute_values(
             ":claim",
-            aws_sdk_dynamodb::types::AttributeValue::S("IDEMPOTENCY#".into()),
+            aws_sdk_dynamodb::types::AttributeValue::S(keys::IDEMPOTENCY.into()),
         )
         .send()
         .await

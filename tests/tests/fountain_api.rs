@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fountain_e2e::{Harness, Reply};
+use fountain_store::keys;
 use reqwest::Method;
 
 async fn import(h: &Harness, user: &str, text: &str) -> Reply {
@@ -243,7 +244,7 @@ async fn script_items(h: &Harness) -> i32 {
             .filter_expression("begins_with(pk, :script)")
             .expression_attribute_values(
                 ":script",
-                aws_sdk_dynamodb::types::AttributeValue::S("SCRIPT#".into()),
+                aws_sdk_dynamodb::types::AttributeValue::S(keys::SCRIPT.into()),
             )
             .select(aws_sdk_dynamodb::types::Select::Count)
             .set_exclusive_start_key(start)
@@ -290,7 +291,7 @@ async fn a_commit_refused_after_the_content_is_written_leaves_nothing() {
     let records = stream_records(&h).await;
     let written: Vec<&(String, String, String)> = records
         .iter()
-        .filter(|(event, pk, _)| event == "INSERT" && pk.starts_with("SCRIPT#"))
+        .filter(|(event, pk, _)| event == "INSERT" && pk.starts_with(keys::SCRIPT))
         .collect();
     let partitions: std::collections::BTreeSet<&str> =
         written.iter().map(|(_, pk, _)| pk.as_str()).collect();
@@ -302,14 +303,14 @@ async fn a_commit_refused_after_the_content_is_written_leaves_nothing() {
     assert_eq!(
         sort_keys
             .iter()
-            .filter(|sk| sk.starts_with("CHARNAME#"))
+            .filter(|sk| sk.starts_with(keys::CHARACTER_NAME))
             .count(),
         2
     );
     assert!(
         !sort_keys
             .iter()
-            .any(|sk| *sk == "SCRIPT" || sk.starts_with("MEMBER#")),
+            .any(|sk| *sk == keys::SCRIPT_SK || sk.starts_with(keys::MEMBER)),
         "{sort_keys:?}"
     );
     for (_, pk, sk) in &written {
@@ -325,7 +326,9 @@ async fn a_commit_refused_after_the_content_is_written_leaves_nothing() {
         );
     }
     assert!(
-        !records.iter().any(|(_, pk, _)| pk.starts_with("OUTBOX#")),
+        !records
+            .iter()
+            .any(|(_, pk, _)| pk.starts_with(keys::OUTBOX)),
         "an event was written: {records:?}"
     );
 
@@ -346,7 +349,7 @@ async fn a_commit_refused_after_the_content_is_written_leaves_nothing() {
         .unwrap();
     assert_eq!(left.count(), 0);
     assert_eq!(script_items(&h).await, items_before);
-    let script = partition.trim_start_matches("SCRIPT#");
+    let script = keys::script_id(&partition).unwrap();
     let events = h
         .get(
             &format!("/events?aggregateId={script}"),

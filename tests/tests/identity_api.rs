@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fountain_e2e::{Harness, Reply};
-use fountain_store::{Table, s};
+use fountain_store::{Table, keys, s};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -233,8 +233,8 @@ async fn logout_revokes_every_token_at_once_and_ends_the_sessions() {
             .query()
             .table_name(&table.name)
             .key_condition_expression("pk = :pk AND begins_with(sk, :family)")
-            .expression_attribute_values(":pk", s(format!("USER#{user_id}")))
-            .expression_attribute_values(":family", s("FAMILY#"))
+            .expression_attribute_values(":pk", s(keys::user(&user_id)))
+            .expression_attribute_values(":family", s(keys::FAMILY))
             .send()
             .await
             .unwrap();

@@ -17,7 +17,7 @@ use fountain_events::catalog::{
 use fountain_events::ids::new_id;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_local::functions::Invoker;
-use fountain_store::{AttributeValue, Item, Table, Transaction};
+use fountain_store::{AttributeValue, Item, Table, Transaction, keys};
 use serde_json::{Value, json};
 
 const ALICE: &str = "alice";
@@ -257,17 +257,14 @@ async fn outcomes_and_a_reached_limit_reach_the_owners_inbox_newest_first_and_ar
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
 
     // Stored in alice's partition, unread in the local index, each source event marked.
-    let item = stored(&h, "USER#alice", &format!("NOTE#{}", ids[1]))
+    let item = stored(&h, &keys::user("alice"), &keys::note(ids[1]))
         .await
         .unwrap();
-    assert_eq!(
-        item["lsi1sk"].as_s().unwrap(),
-        &format!("NOTE#unread#{}", ids[1])
-    );
+    assert_eq!(item["lsi1sk"].as_s().unwrap(), &keys::note_unread(ids[1]));
     assert_eq!(item["kind"].as_s().unwrap(), "generationFailed");
     assert!(item.contains_key("expiresAt"));
     for source in [&done, &broke, &limit] {
-        let marker = stored(&h, "USER#alice", &format!("NOTESRC#{}", source.id))
+        let marker = stored(&h, &keys::user("alice"), &keys::note_source(&source.id))
             .await
             .unwrap();
         assert!(ids.contains(&marker["notificationId"].as_s().unwrap().as_str()));
@@ -319,7 +316,7 @@ async fn outcomes_and_a_reached_limit_reach_the_owners_inbox_newest_first_and_ar
     assert_eq!(again.body["read"], true);
     assert_eq!(again.body["readAt"], read_at.as_str());
     assert_eq!(again.body, first.body);
-    let item = stored(&h, "USER#alice", &format!("NOTE#{}", ids[1]))
+    let item = stored(&h, &keys::user("alice"), &keys::note(ids[1]))
         .await
         .unwrap();
     assert!(
@@ -348,13 +345,13 @@ async fn outcomes_and_a_reached_limit_reach_the_owners_inbox_newest_first_and_ar
     assert!(items(&inbox(&h, BOB, "?unread=true").await).is_empty());
     let refused = h.post(&mark_read_path(ids[2]), BOB, Value::Null).await;
     assert_problem(&refused, 404, "someone else's notification");
-    let untouched = stored(&h, "USER#alice", &format!("NOTE#{}", ids[2]))
+    let untouched = stored(&h, &keys::user("alice"), &keys::note(ids[2]))
         .await
         .unwrap();
     assert_eq!(untouched["read"].as_bool().unwrap(), &false);
     assert!(untouched.contains_key("lsi1sk"));
     assert!(
-        stored(&h, "USER#bob", &format!("NOTE#{}", ids[2]))
+        stored(&h, &keys::user("bob"), &keys::note(ids[2]))
             .await
             .is_none()
     );
@@ -412,8 +409,8 @@ async fn a_duplicate_delivery_makes_one_notification_and_one_notification_create
         .delete_item()
         .table_name(&table(&h).name)
         .set_key(Some(Table::key(
-            format!("IDEMPOTENCY#notify_users#{}", done.id),
-            "IDEMPOTENCY",
+            keys::idempotency("notify_users", &done.id),
+            keys::IDEMPOTENCY_SK,
         )))
         .send()
         .await
@@ -481,8 +478,8 @@ async fn a_malformed_message_fails_alone_and_other_events_notify_nobody() {
     assert!(
         stored(
             &h,
-            &format!("IDEMPOTENCY#notify_users#{}", unreadable.id),
-            "IDEMPOTENCY"
+            &keys::idempotency("notify_users", &unreadable.id),
+            keys::IDEMPOTENCY_SK
         )
         .await
         .is_none()

@@ -12,7 +12,7 @@ use fountain_events::ids::new_id;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_sessions::store::{self, WriteError};
 use fountain_sessions::{ContextEntry, MAX_ENTRIES, MAX_VALUE_CHARS, Session};
-use fountain_store::{AttributeValue, Table};
+use fountain_store::{AttributeValue, Table, keys};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -289,7 +289,7 @@ async fn context_values_round_trip_exactly_and_keys_are_unique_per_scope() {
     assert_eq!(got.header("etag"), Some("\"1\""));
     assert_eq!(got.body, created.body);
     let stored = table(&h)
-        .get(&format!("SESSION#{session}"), &format!("CTX#{mood}"))
+        .get(&keys::session(&session), &keys::context(&mood))
         .await
         .unwrap()
         .unwrap();
@@ -847,8 +847,8 @@ async fn a_session_holds_a_bounded_number_of_entries() {
         .client
         .update_item()
         .table_name(h.stack.table_name("AppTable").unwrap())
-        .key("pk", AttributeValue::S("USER#alice".into()))
-        .key("sk", AttributeValue::S(format!("SESSION#{session}")))
+        .key("pk", AttributeValue::S(keys::user("alice")))
+        .key("sk", AttributeValue::S(keys::session(&session)))
         .update_expression("SET entryCount = :n")
         .expression_attribute_values(":n", AttributeValue::N((MAX_ENTRIES - 1).to_string()))
         .send()

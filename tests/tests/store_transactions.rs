@@ -42,7 +42,7 @@ fn refused_labels(result: Result<(), StoreError>) -> Vec<Label> {
 async fn a_refusal_names_its_label_wherever_the_check_stands_and_writes_nothing() {
     let h = Harness::start("store-labels").await;
     let table = table(&h);
-    let pk = "TEST#labels";
+    let pk = "test-labels";
     seed(&table, item(pk, "existing")).await;
 
     let exists = || Expression::new("attribute_exists(pk)").labelled(MISSING);
@@ -84,7 +84,7 @@ async fn a_refusal_names_its_label_wherever_the_check_stands_and_writes_nothing(
 async fn a_labelled_update_condition_brings_its_own_placeholders() {
     let h = Harness::start("store-update-labels").await;
     let table = table(&h);
-    let pk = "TEST#update";
+    let pk = "test-update";
     seed(&table, item(pk, "counter")).await;
 
     let bump = |from: i64| {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use fountain_e2e::{Harness, Reply, seed};
-use fountain_store::{AttributeValue, Table, n, s};
+use fountain_store::{AttributeValue, Table, keys, n, s};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -423,8 +423,8 @@ async fn versions_refuse_what_they_must_and_a_restore_keeps_writers_out() {
                 .client
                 .update_item()
                 .table_name(&table.name)
-                .key("pk", s(format!("SCRIPT#{script}")))
-                .key("sk", s("SCRIPT"))
+                .key("pk", s(keys::script(&script)))
+                .key("sk", s(keys::SCRIPT_SK))
                 .update_expression("SET restoreLock = :lock")
                 .expression_attribute_values(
                     ":lock",
@@ -593,10 +593,10 @@ async fn element_items(table: &Table, script: &str, section: &str) -> usize {
         .table_name(&table.name)
         .key_condition_expression("pk = :pk")
         .filter_expression("(begins_with(sk, :element) AND sectionId = :section) OR sk = :order")
-        .expression_attribute_values(":element", s("ELEMENT#"))
-        .expression_attribute_values(":pk", s(format!("SCRIPT#{script}")))
+        .expression_attribute_values(":element", s(keys::ELEMENT))
+        .expression_attribute_values(":pk", s(keys::script(script)))
         .expression_attribute_values(":section", s(section))
-        .expression_attribute_values(":order", s(format!("ORDER#ELEMENTS#{section}")))
+        .expression_attribute_values(":order", s(keys::order_elements(section)))
         .consistent_read(true)
         .send()
         .await

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use fountain_http::text_schema::{non_blank, optional_non_blank, optional_text};
 use fountain_http::{Checks, nullable};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, to_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys, to_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -23,18 +23,18 @@ pub struct Character {
 
 impl Character {
     pub fn pk(script_id: &str) -> String {
-        format!("SCRIPT#{script_id}")
+        keys::script(script_id)
     }
 
     pub fn sk(character_id: &str) -> String {
-        format!("CHAR#{character_id}")
+        keys::character(character_id)
     }
 
-    pub const SK_PREFIX: &'static str = "CHAR#";
+    pub const SK_PREFIX: &'static str = keys::CHARACTER;
 
     /// The sort key of the item that reserves a name in its script, case-insensitively.
     pub fn name_sk(name: &str) -> String {
-        format!("CHARNAME#{}", name_key(name))
+        keys::character_name(&name_key(name))
     }
 }
 

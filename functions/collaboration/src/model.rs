@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Checks, FieldError, MAX_EMAIL_CHARS};
 use fountain_scripts::access::{Membership, Role};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -30,13 +30,13 @@ pub struct Invitation {
 
 impl Invitation {
     pub fn sk(invitation_id: &str) -> String {
-        format!("INVITE#{invitation_id}")
+        keys::invite(invitation_id)
     }
 
-    pub const SK_PREFIX: &'static str = "INVITE#";
+    pub const SK_PREFIX: &'static str = keys::INVITE;
 
     pub fn token_pk(token_hash: &str) -> String {
-        format!("INVITETOKEN#{token_hash}")
+        keys::invite_token(token_hash)
     }
 
     pub fn view(&self) -> InvitationView {

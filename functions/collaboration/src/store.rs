@@ -6,7 +6,7 @@ use fountain_scripts::Script;
 use fountain_scripts::access::{Membership, Role};
 use fountain_store::{
     Condition, Expression, ItemCodec, Label, PK, Page, PageError, StoreError, Table, Transaction,
-    from_item, n, query_page, s,
+    from_item, keys, n, query_page, s,
 };
 
 use crate::model::Invitation;
@@ -33,7 +33,7 @@ pub async fn insert_invitation(
     token_hash: &str,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let mut lookup = Table::key(Invitation::token_pk(token_hash), "INVITETOKEN");
+    let mut lookup = Table::key(Invitation::token_pk(token_hash), keys::INVITE_TOKEN_SK);
     lookup.insert("scriptId".into(), s(&invitation.script_id));
     lookup.insert("invitationId".into(), s(&invitation.invitation_id));
     let (key, exists) = script_exists(&invitation.script_id);
@@ -61,7 +61,7 @@ pub async fn find_by_token(
     token_hash: &str,
 ) -> Result<Option<Invitation>, StoreError> {
     let Some(lookup) = table
-        .get(&Invitation::token_pk(token_hash), "INVITETOKEN")
+        .get(&Invitation::token_pk(token_hash), keys::INVITE_TOKEN_SK)
         .await?
     else {
         return Ok(None);
@@ -181,7 +181,7 @@ pub async fn unconsume(
 
 pub async fn members(table: &Table, script_id: &str) -> Result<Vec<Membership>, StoreError> {
     table
-        .query_all(table.query_prefix(&Script::pk(script_id), "MEMBER#"))
+        .query_all(table.query_prefix(&Script::pk(script_id), keys::MEMBER))
         .await?
         .into_iter()
         .map(from_item)

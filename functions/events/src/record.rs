@@ -1,5 +1,5 @@
 use fountain_events::EventEnvelope;
-use fountain_store::{Item, ItemCodec, StoreError, from_item, to_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keys, to_item};
 use serde::{Deserialize, Serialize};
 
 /// An event as the event store keeps it: by id, and indexed by aggregate (GSI1) and by
@@ -9,15 +9,15 @@ pub struct StoredEvent(pub EventEnvelope);
 
 impl StoredEvent {
     pub fn pk(event_id: &str) -> String {
-        format!("EVENT#{event_id}")
+        keys::event(event_id)
     }
 
     pub fn aggregate_partition(aggregate_id: &str) -> String {
-        format!("AGG#{aggregate_id}")
+        keys::aggregate(aggregate_id)
     }
 
     pub fn correlation_partition(correlation_id: &str) -> String {
-        format!("CORR#{correlation_id}")
+        keys::correlation(correlation_id)
     }
 }
 
@@ -41,7 +41,7 @@ impl ItemCodec for StoredEvent {
         let e = &self.0;
         to_item(&EventItem {
             pk: Self::pk(&e.id),
-            sk: "EVENT".to_owned(),
+            sk: keys::EVENT_SK.to_owned(),
             gsi1pk: Self::aggregate_partition(&e.aggregate_id),
             gsi1sk: e.id.clone(),
             gsi2pk: Self::correlation_partition(&e.correlation_id),

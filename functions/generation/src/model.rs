@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use fountain_events::catalog::GenerationOutput;
 use fountain_http::text_schema::optional_text;
 use fountain_http::{ApiError, Checks};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -90,23 +90,22 @@ pub struct Job {
 }
 
 impl Job {
-    pub const SK_PREFIX: &'static str = "JOB#";
+    pub const SK_PREFIX: &'static str = keys::JOB;
 
     pub fn pk(owner_id: &str) -> String {
-        format!("USER#{owner_id}")
+        keys::user(owner_id)
     }
 
     pub fn sk(job_id: &str) -> String {
-        format!("{}{job_id}", Self::SK_PREFIX)
+        keys::job(job_id)
     }
 
     pub fn lsi1sk(job_id: &str, status: JobStatus) -> String {
-        let state = if status.is_active() { "active" } else { "done" };
-        format!("JOB#{state}#{job_id}")
+        keys::job_state(job_id, status.is_active())
     }
 
     /// The index range of a user's queued and running jobs.
-    pub const ACTIVE_PREFIX: &'static str = "JOB#active#";
+    pub const ACTIVE_PREFIX: &'static str = keys::JOB_ACTIVE;
 
     pub fn location(&self) -> String {
         format!("/generations/{}", self.job_id)
@@ -212,14 +211,15 @@ mod tests {
 
     #[test]
     fn a_job_sorts_into_the_active_range_until_it_finishes() {
-        assert_eq!(Job::lsi1sk("J", JobStatus::Queued), "JOB#active#J");
-        assert_eq!(Job::lsi1sk("J", JobStatus::Running), "JOB#active#J");
+        let (active, done_key) = (keys::job_state("J", true), keys::job_state("J", false));
+        assert_eq!(Job::lsi1sk("J", JobStatus::Queued), active);
+        assert_eq!(Job::lsi1sk("J", JobStatus::Running), active);
         for done in [
             JobStatus::Succeeded,
             JobStatus::Failed,
             JobStatus::Cancelled,
         ] {
-            assert_eq!(Job::lsi1sk("J", done), "JOB#done#J");
+            assert_eq!(Job::lsi1sk("J", done), done_key);
             assert!(!done.is_active());
         }
         assert!(Job::lsi1sk("J", JobStatus::Queued).starts_with(Job::ACTIVE_PREFIX));

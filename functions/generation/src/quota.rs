@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Days, NaiveTime, Utc};
 use fountain_runtime::settings::{SettingKey, Settings};
-use fountain_store::{StoreError, Table, string_attribute};
+use fountain_store::{StoreError, Table, keys, string_attribute};
 
 /// A user's subscription tier: the `plan` attribute of their profile (`USER#<id>` /
 /// `PROFILE`), `free` when absent or unknown.
@@ -38,7 +38,7 @@ impl Plan {
 
     /// The user's plan, read from their profile.
     pub async fn of(table: &Table, user_id: &str) -> Result<Self, StoreError> {
-        let profile = table.get(&format!("USER#{user_id}"), "PROFILE").await?;
+        let profile = table.get(&keys::user(user_id), keys::PROFILE_SK).await?;
         Ok(Self::parse(
             profile.as_ref().and_then(|p| string_attribute(p, "plan")),
         ))
@@ -72,7 +72,7 @@ pub fn retry_after(at: DateTime<Utc>) -> u64 {
 
 /// The counter item of a user's day.
 pub fn usage_sk(day: &str) -> String {
-    format!("USAGE#{day}")
+    keys::usage(day)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use fountain_events::catalog::GenerationOutput;
 use fountain_events::ids::is_id;
 use fountain_store::{
     Cursor, Expression, Item, ItemCodec, LSI1, Label, PK, Page, PageError, SK, StoreError, Table,
-    Transaction, n, query_page, s, string_attribute,
+    Transaction, keys, n, query_page, s, string_attribute,
 };
 
 use crate::model::{Job, JobStatus};
@@ -40,7 +40,7 @@ pub struct IdempotencyKey {
 
 impl IdempotencyKey {
     fn sk(&self) -> String {
-        format!("JOBKEY#{}", self.key_hash)
+        keys::job_key(&self.key_hash)
     }
 }
 

@@ -48,8 +48,8 @@ pub(crate) fn next_token(
 ) -> Result<(RefreshRecord, TokenPair), ApiError> {
     let (token, hash) = new_refresh_token();
     let record = RefreshRecord {
-        pk: format!("REFRESH#{hash}"),
-        sk: "REFRESH".into(),
+        pk: RefreshRecord::pk(&hash),
+        sk: RefreshRecord::SK.into(),
         user_id: user_id.to_owned(),
         family_id: family.family_id.clone(),
         status: "active".into(),

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use fountain_http::text_schema::non_blank;
 use fountain_http::{ApiError, Checks, FieldError, MAX_EMAIL_CHARS};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, to_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys, to_item};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,13 +32,13 @@ pub struct User {
 
 impl User {
     pub fn pk(user_id: &str) -> String {
-        format!("USER#{user_id}")
+        keys::user(user_id)
     }
 
-    pub const SK: &'static str = "PROFILE";
+    pub const SK: &'static str = keys::PROFILE_SK;
 
     pub fn email_pk(email: &str) -> String {
-        format!("EMAIL#{}", email_key(email))
+        keys::email(&email_key(email))
     }
 }
 
@@ -75,6 +75,14 @@ pub struct RefreshRecord {
     pub expires_at: i64,
 }
 
+impl RefreshRecord {
+    pub fn pk(token_hash: &str) -> String {
+        keys::refresh(token_hash)
+    }
+
+    pub const SK: &'static str = keys::REFRESH_SK;
+}
+
 /// A refresh token family (`USER#<id>` / `FAMILY#<familyId>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -90,7 +98,7 @@ pub struct FamilyRecord {
 
 impl FamilyRecord {
     pub fn sk(family_id: &str) -> String {
-        format!("FAMILY#{family_id}")
+        keys::family(family_id)
     }
 }
 
@@ -243,6 +251,9 @@ mod tests {
             password: "a long and fine passphrase".into(),
         };
         assert!(good.validate().is_ok());
-        assert_eq!(User::email_pk(&good.email), "EMAIL#writer@example.org");
+        assert_eq!(
+            User::email_pk(&good.email),
+            keys::email("writer@example.org")
+        );
     }
 }

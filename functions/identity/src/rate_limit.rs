@@ -2,7 +2,7 @@
 //! `<minute>`), incremented with a conditional ADD, so every Lambda instance shares it.
 
 use chrono::Utc;
-use fountain_store::{StoreError, Table, n, s};
+use fountain_store::{StoreError, Table, keys, n, s};
 
 /// Counters outlive their minute by this much, then TTL removes them.
 const KEEP_SECONDS: i64 = 120;
@@ -16,7 +16,7 @@ pub async fn admit(table: &Table, user_id: &str, limit: u64) -> Result<Option<u6
         .client
         .update_item()
         .table_name(&table.name)
-        .key("pk", s(format!("RATE#{user_id}")))
+        .key("pk", s(keys::rate(user_id)))
         .key("sk", s(minute.to_string()))
         .update_expression("ADD hits :one SET expiresAt = :expires")
         .condition_expression("attribute_not_exists(hits) OR hits < :limit")

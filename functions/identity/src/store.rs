@@ -2,14 +2,11 @@
 
 use fountain_events::EventEnvelope;
 use fountain_store::{
-    AttributeValue, Expression, ItemCodec, Label, StoreError, Table, Transaction, from_item, n, s,
-    to_item,
+    AttributeValue, Expression, ItemCodec, Label, StoreError, Table, Transaction, from_item, keys,
+    n, s, to_item,
 };
 
 use crate::model::{FamilyRecord, RefreshRecord, User};
-
-/// The item that says when a user's tokens were last revoked (`USER#<id>` / `REVOCATION`).
-const REVOCATION_SK: &str = "REVOCATION";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
@@ -29,7 +26,7 @@ pub async fn register(
     user: &User,
     event: &EventEnvelope,
 ) -> Result<(), RegisterError> {
-    let mut email = Table::key(User::email_pk(&user.email), "EMAIL");
+    let mut email = Table::key(User::email_pk(&user.email), keys::EMAIL_SK);
     email.insert("userId".into(), s(&user.user_id));
     Transaction::new()
         .put(email, Some(Expression::absent().labelled(EMAIL_TAKEN)))
@@ -47,7 +44,7 @@ pub async fn register(
 }
 
 pub async fn find_by_email(table: &Table, email: &str) -> Result<Option<User>, StoreError> {
-    let Some(link) = table.get(&User::email_pk(email), "EMAIL").await? else {
+    let Some(link) = table.get(&User::email_pk(email), keys::EMAIL_SK).await? else {
         return Ok(None);
     };
     let user_id = link
@@ -111,7 +108,9 @@ pub async fn start_session(
 }
 
 pub async fn load_refresh(table: &Table, hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
-    table.get_as(&format!("REFRESH#{hash}"), "REFRESH").await
+    table
+        .get_as(&RefreshRecord::pk(hash), RefreshRecord::SK)
+        .await
 }
 
 pub async fn load_family(
@@ -172,7 +171,7 @@ pub async fn revoke_family(
 /// The user's token families, to end them all.
 pub async fn families(table: &Table, user_id: &str) -> Result<Vec<FamilyRecord>, StoreError> {
     table
-        .query_all(table.query_prefix(&User::pk(user_id), "FAMILY#"))
+        .query_all(table.query_prefix(&User::pk(user_id), keys::FAMILY))
         .await?
         .into_iter()
         .map(from_item)
@@ -189,7 +188,7 @@ pub async fn revoke_all(
     before: i64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let mut item = Table::key(User::pk(user_id), REVOCATION_SK);
+    let mut item = Table::key(User::pk(user_id), keys::REVOCATION_SK);
     item.insert("revokedBefore".into(), n(before));
     // Never move the bound backwards (two logouts racing).
     let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
@@ -205,7 +204,7 @@ pub async fn revoke_all(
 /// When the user's tokens were last revoked (epoch ms), if ever.
 pub async fn revoked_before(table: &Table, user_id: &str) -> Result<Option<i64>, StoreError> {
     Ok(table
-        .get(&User::pk(user_id), REVOCATION_SK)
+        .get(&User::pk(user_id), keys::REVOCATION_SK)
         .await?
         .and_then(|item| {
             item.get("revokedBefore")

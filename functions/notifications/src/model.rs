@@ -1,5 +1,5 @@
 use chrono::{DateTime, Duration, Utc};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, n};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys, n};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -58,27 +58,27 @@ pub struct Notification {
 impl Notification {
     /// The user's partition (the identity context's `USER#<id>`).
     pub fn pk(user_id: &str) -> String {
-        format!("USER#{user_id}")
+        keys::user(user_id)
     }
 
     pub fn sk(notification_id: &str) -> String {
-        format!("NOTE#{notification_id}")
+        keys::note(notification_id)
     }
 
-    pub const SK_PREFIX: &'static str = "NOTE#";
+    pub const SK_PREFIX: &'static str = keys::NOTE;
 
     /// What the `lsi1sk` of every unread notification starts with.
-    pub const UNREAD_PREFIX: &'static str = "NOTE#unread#";
+    pub const UNREAD_PREFIX: &'static str = keys::NOTE_UNREAD;
 
     /// The sort key of the item that records that the event `source_event_id` has made its
     /// notification (`NOTESRC#` does not start with `NOTE#`, so listings skip it).
     pub fn source_sk(source_event_id: &str) -> String {
-        format!("NOTESRC#{source_event_id}")
+        keys::note_source(source_event_id)
     }
 
     /// Its entry in the local index while unread: newest first by id.
     pub fn unread_lsi1sk(&self) -> String {
-        format!("{}{}", Notification::UNREAD_PREFIX, self.notification_id)
+        keys::note_unread(&self.notification_id)
     }
 
     /// The TTL of the notification and of its source marker, in epoch seconds.
@@ -152,14 +152,15 @@ mod tests {
     #[test]
     fn an_unread_notification_is_in_its_users_partition_and_the_unread_index() {
         let item = notification(false).to_item().unwrap();
-        assert_eq!(string_attribute(&item, "pk"), Some("USER#alice"));
+        let id = "01JCX6NOTE000000000000001A";
         assert_eq!(
-            string_attribute(&item, "sk"),
-            Some("NOTE#01JCX6NOTE000000000000001A")
+            string_attribute(&item, "pk"),
+            Some(keys::user("alice").as_str())
         );
+        assert_eq!(string_attribute(&item, "sk"), Some(keys::note(id).as_str()));
         assert_eq!(
             string_attribute(&item, "lsi1sk"),
-            Some("NOTE#unread#01JCX6NOTE000000000000001A")
+            Some(keys::note_unread(id).as_str())
         );
         assert_eq!(string_attribute(&item, "entity"), Some("notification"));
         assert_eq!(string_attribute(&item, "kind"), Some("generationFailed"));

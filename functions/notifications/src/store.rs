@@ -20,7 +20,7 @@ use crate::model::Notification;
 /// What `GET /notifications` lists, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
-    /// Every notification of the user, from the base table (`begins_with(sk, "NOTE#")`).
+    /// Every notification of the user, from the base table (`begins_with(sk, keys::NOTE)`).
     All,
     /// The unread ones, from the local index `lsi1` (`NOTE#unread#<id>`, removed when read),
     /// so a page is never thinned by a filter.
@@ -201,6 +201,8 @@ fn continues(cursor: &str, partition: &str, listing: Listing) -> Result<(), Curs
 
 #[cfg(test)]
 mod tests {
+    use fountain_store::keys;
+
     use super::*;
 
     fn cursor(key: &[(&str, &str)]) -> String {
@@ -226,32 +228,24 @@ mod tests {
 
     #[test]
     fn a_cursor_continues_only_its_own_users_listing() {
-        let all = cursor(&[("pk", "USER#alice"), ("sk", &format!("NOTE#{ID}"))]);
+        let alice = &keys::user("alice");
+        let all = cursor(&[("pk", alice), ("sk", &keys::note(ID))]);
         let unread = cursor(&[
-            ("pk", "USER#alice"),
-            ("sk", &format!("NOTE#{ID}")),
-            ("lsi1sk", &format!("NOTE#unread#{ID}")),
+            ("pk", alice),
+            ("sk", &keys::note(ID)),
+            ("lsi1sk", &keys::note_unread(ID)),
         ]);
-        assert_eq!(continues(&all, "USER#alice", Listing::All), Ok(()));
-        assert_eq!(continues(&unread, "USER#alice", Listing::Unread), Ok(()));
+        assert_eq!(continues(&all, alice, Listing::All), Ok(()));
+        assert_eq!(continues(&unread, alice, Listing::Unread), Ok(()));
         // Another user's, the other listing's, another range's of the same partition.
-        assert_eq!(continues(&all, "USER#bob", Listing::All), Err(CursorError));
         assert_eq!(
-            continues(&all, "USER#alice", Listing::Unread),
+            continues(&all, &keys::user("bob"), Listing::All),
             Err(CursorError)
         );
-        assert_eq!(
-            continues(&unread, "USER#alice", Listing::All),
-            Err(CursorError)
-        );
-        let sessions = cursor(&[("pk", "USER#alice"), ("sk", "SESSION#01X")]);
-        assert_eq!(
-            continues(&sessions, "USER#alice", Listing::All),
-            Err(CursorError)
-        );
-        assert_eq!(
-            continues("garbage", "USER#alice", Listing::All),
-            Err(CursorError)
-        );
+        assert_eq!(continues(&all, alice, Listing::Unread), Err(CursorError));
+        assert_eq!(continues(&unread, alice, Listing::All), Err(CursorError));
+        let sessions = cursor(&[("pk", alice), ("sk", &keys::session("01X"))]);
+        assert_eq!(continues(&sessions, alice, Listing::All), Err(CursorError));
+        assert_eq!(continues("garbage", alice, Listing::All), Err(CursorError));
     }
 }

@@ -9,7 +9,8 @@ use crate::target::{Target, TargetType};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listing {
-    /// Every paraphrase of the script, from the base table (`begins_with(sk, "PARA#")`).
+    /// Every paraphrase of the script, from the base table
+    /// (`begins_with(sk, keys::PARAPHRASE)`).
     All,
     /// The paraphrases of one target, from the local index `lsi1`.
     Of(Target),
@@ -66,6 +67,8 @@ impl Listing {
 
 #[cfg(test)]
 mod tests {
+    use fountain_store::keys;
+
     use super::*;
 
     #[test]
@@ -90,7 +93,7 @@ mod tests {
 
     #[test]
     fn each_listing_runs_on_its_own_range() {
-        assert_eq!(Listing::All.range(), ("sk", "PARA#".to_owned()));
+        assert_eq!(Listing::All.range(), ("sk", keys::PARAPHRASE.to_owned()));
         let of = Listing::Of(Target::new(
             TargetType::Character,
             "01JCX40A1B2C3D4E5F6G7H8J9K",
@@ -99,7 +102,7 @@ mod tests {
             of.range(),
             (
                 "lsi1sk",
-                "PARA#character#01JCX40A1B2C3D4E5F6G7H8J9K#".to_owned()
+                keys::paraphrase_target_prefix("character", "01JCX40A1B2C3D4E5F6G7H8J9K")
             )
         );
     }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use fountain_http::text_schema::{non_blank, optional_non_blank, optional_text};
 use fountain_http::{ApiError, Checks, nullable};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,14 +32,14 @@ pub struct Paraphrase {
 
 impl Paraphrase {
     pub fn pk(script_id: &str) -> String {
-        format!("SCRIPT#{script_id}")
+        keys::script(script_id)
     }
 
     pub fn sk(paraphrase_id: &str) -> String {
-        format!("PARA#{paraphrase_id}")
+        keys::paraphrase(paraphrase_id)
     }
 
-    pub const SK_PREFIX: &'static str = "PARA#";
+    pub const SK_PREFIX: &'static str = keys::PARAPHRASE;
 
     pub fn target(&self) -> Target {
         Target::new(self.target_type, &self.target_id)
@@ -47,15 +47,15 @@ impl Paraphrase {
 
     /// What the `lsi1sk` of every paraphrase of `target` starts with.
     pub fn target_prefix(target: &Target) -> String {
-        format!("PARA#{}#{}#", target.target_type.as_str(), target.id)
+        keys::paraphrase_target_prefix(target.target_type.as_str(), &target.id)
     }
 
     /// Its entry in the local index: by target, then by id (ULID, so creation order).
     pub fn lsi1sk(&self) -> String {
-        format!(
-            "{}{}",
-            Paraphrase::target_prefix(&self.target()),
-            self.paraphrase_id
+        keys::paraphrase_target(
+            self.target_type.as_str(),
+            &self.target_id,
+            &self.paraphrase_id,
         )
     }
 }
@@ -188,7 +188,11 @@ mod tests {
         let p = paraphrase();
         assert_eq!(
             p.lsi1sk(),
-            "PARA#element#01JCX4E1EM0000000000000002#01JCX4PARA000000000000000A"
+            keys::paraphrase_target(
+                "element",
+                "01JCX4E1EM0000000000000002",
+                "01JCX4PARA000000000000000A"
+            )
         );
         assert!(
             p.lsi1sk()
@@ -197,7 +201,7 @@ mod tests {
         let item = p.to_item().unwrap();
         assert_eq!(
             item["sk"].as_s().unwrap(),
-            "PARA#01JCX4PARA000000000000000A"
+            &keys::paraphrase("01JCX4PARA000000000000000A")
         );
         assert_eq!(item["entity"].as_s().unwrap(), "paraphrase");
         assert_eq!(Paraphrase::from_item(item).unwrap(), p);

@@ -7,12 +7,12 @@ use fountain_http::ApiError;
 use fountain_scripts::access::{Permission, access_refused, allowed_transaction};
 use fountain_store::{
     Cursor, CursorError, Expression, ItemCodec, LSI1, LSI1_SK, Label, PK, Page, PageError,
-    StoreError, Table, query_page, s, string_attribute,
+    StoreError, Table, keys, query_page, s, string_attribute,
 };
 
 use crate::listing::Listing;
 use crate::model::Paraphrase;
-use crate::target::{FoundTarget, Target, TargetType, section_sk};
+use crate::target::{FoundTarget, Target, TargetType};
 
 /// Why a paraphrase write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +103,7 @@ pub async fn find_target(
     }
     let section_id = string_attribute(&item, "sectionId")
         .ok_or_else(|| StoreError::Corrupt(format!("element {} has no section", target.id)))?;
-    let section = table.get(&pk, &section_sk(section_id)).await?;
+    let section = table.get(&pk, &keys::section(section_id)).await?;
     Ok(section.map(|_| FoundTarget {
         section_id: Some(section_id.to_owned()),
         ..found
@@ -231,16 +231,21 @@ mod tests {
 
     #[test]
     fn a_cursor_continues_only_its_own_listing() {
-        let partition = "SCRIPT#01JCX3ZK0M5V6Q7R8S9T0W1X2Y";
+        let partition = &keys::script("01JCX3ZK0M5V6Q7R8S9T0W1X2Y");
+        let paraphrase = keys::paraphrase("01JCX4PARA000000000000000A");
         let mara = Target::new(TargetType::Character, "01JCX40A1B2C3D4E5F6G7H8J9K");
         let ben = Target::new(TargetType::Character, "01JCX40A1B2C3D4E5F6G7H8J9M");
-        let all = cursor(&[("pk", partition), ("sk", "PARA#01JCX4PARA000000000000000A")]);
+        let all = cursor(&[("pk", partition), ("sk", &paraphrase)]);
         let of_mara = cursor(&[
             ("pk", partition),
-            ("sk", "PARA#01JCX4PARA000000000000000A"),
+            ("sk", &paraphrase),
             (
                 "lsi1sk",
-                "PARA#character#01JCX40A1B2C3D4E5F6G7H8J9K#01JCX4PARA000000000000000A",
+                &keys::paraphrase_target(
+                    "character",
+                    "01JCX40A1B2C3D4E5F6G7H8J9K",
+                    "01JCX4PARA000000000000000A",
+                ),
             ),
         ]);
         assert!(continues(&all, partition, &Listing::All).is_ok());
@@ -248,8 +253,11 @@ mod tests {
         assert!(continues(&of_mara, partition, &Listing::Of(ben)).is_err());
         assert!(continues(&of_mara, partition, &Listing::All).is_err());
         assert!(continues(&all, partition, &Listing::Of(mara.clone())).is_err());
-        assert!(continues(&of_mara, "SCRIPT#other", &Listing::Of(mara)).is_err());
-        let characters = cursor(&[("pk", partition), ("sk", "CHAR#01JCX40A1B2C3D4E5F6G7H8J9K")]);
+        assert!(continues(&of_mara, &keys::script("other"), &Listing::Of(mara)).is_err());
+        let characters = cursor(&[
+            ("pk", partition),
+            ("sk", &keys::character("01JCX40A1B2C3D4E5F6G7H8J9K")),
+        ]);
         assert!(continues(&characters, partition, &Listing::All).is_err());
     }
 

@@ -4,7 +4,7 @@
 use fountain_characters::Character;
 use fountain_events::ids::is_id;
 use fountain_scripts::Script;
-use fountain_store::{Expression, Item, Table, s};
+use fountain_store::{Expression, Item, Table, keys, s};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -66,15 +66,10 @@ impl Target {
     pub fn sk(&self) -> String {
         match self.target_type {
             TargetType::Character => Character::sk(&self.id),
-            TargetType::Section => section_sk(&self.id),
-            TargetType::Element => format!("ELEMENT#{}", self.id),
+            TargetType::Section => keys::section(&self.id),
+            TargetType::Element => keys::element(&self.id),
         }
     }
-}
-
-/// The sort key of a section (functions/structure), which also hides its elements when gone.
-pub fn section_sk(section_id: &str) -> String {
-    format!("SECTION#{section_id}")
 }
 
 /// A target as it was read, in the script `script_id`: a write of a paraphrase of it checks,
@@ -101,7 +96,7 @@ impl FoundTarget {
                     Expression::new("attribute_exists(pk) AND sectionId = :section")
                         .value(":section", s(section_id)),
                 ),
-                (Table::key(&pk, section_sk(section_id)), exists()),
+                (Table::key(&pk, keys::section(section_id)), exists()),
             ],
         }
     }
@@ -123,16 +118,10 @@ mod tests {
         let id = "01JCX40A1B2C3D4E5F6G7H8J9K";
         assert_eq!(
             Target::new(TargetType::Character, id).sk(),
-            format!("CHAR#{id}")
+            keys::character(id)
         );
-        assert_eq!(
-            Target::new(TargetType::Section, id).sk(),
-            format!("SECTION#{id}")
-        );
-        assert_eq!(
-            Target::new(TargetType::Element, id).sk(),
-            format!("ELEMENT#{id}")
-        );
+        assert_eq!(Target::new(TargetType::Section, id).sk(), keys::section(id));
+        assert_eq!(Target::new(TargetType::Element, id).sk(), keys::element(id));
     }
 
     #[test]
@@ -151,8 +140,8 @@ mod tests {
         assert_eq!(
             sks,
             [
-                format!("ELEMENT#{id}"),
-                "SECTION#01JCX4SECT0000000000000001".to_owned()
+                keys::element(id),
+                keys::section("01JCX4SECT0000000000000001")
             ]
         );
         assert_eq!(

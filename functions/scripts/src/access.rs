@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use fountain_http::{ApiError, Principal};
 use fountain_store::{
     Condition, Expression, Item, ItemCodec, Label, StoreError, Table, Transaction, from_item,
-    keyed_item, s,
+    keyed_item, keys, s,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,11 +73,11 @@ pub struct Membership {
 
 impl Membership {
     pub fn sk(user_id: &str) -> String {
-        format!("MEMBER#{user_id}")
+        keys::member(user_id)
     }
 
     pub fn user_partition(user_id: &str) -> String {
-        format!("MEMBER#{user_id}")
+        keys::member(user_id)
     }
 
     pub fn key(script_id: &str, user_id: &str) -> Item {

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use fountain_events::catalog::ScriptFields;
 use fountain_http::text_schema::{non_blank, optional_non_blank, optional_text};
 use fountain_http::{Checks, nullable};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -45,10 +45,10 @@ pub struct RestoreLock {
 
 impl Script {
     pub fn pk(script_id: &str) -> String {
-        format!("SCRIPT#{script_id}")
+        keys::script(script_id)
     }
 
-    pub const SK: &'static str = "SCRIPT";
+    pub const SK: &'static str = keys::SCRIPT_SK;
 
     pub fn fields(&self) -> ScriptFields {
         ScriptFields {

@@ -9,7 +9,7 @@ use crate::model::{ContextEntry, Session, SessionState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionListing {
-    /// Every session of the user, from the base table (`begins_with(sk, "SESSION#")`).
+    /// Every session of the user, from the base table (`begins_with(sk, keys::SESSION)`).
     All,
     /// The sessions in one state, from the local index `lsi1`.
     In(SessionState),
@@ -45,7 +45,7 @@ impl SessionListing {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextListing {
-    /// Every entry of the session, from the base table (`begins_with(sk, "CTX#")`).
+    /// Every entry of the session, from the base table (`begins_with(sk, keys::CONTEXT)`).
     All,
     /// The entries scoped to one character, from the local index `lsi1`.
     Of(String),
@@ -102,6 +102,8 @@ impl Range {
 
 #[cfg(test)]
 mod tests {
+    use fountain_store::keys;
+
     use super::*;
 
     #[test]
@@ -125,18 +127,22 @@ mod tests {
 
     #[test]
     fn each_listing_runs_on_its_own_range() {
-        assert_eq!(SessionListing::All.range().prefix, "SESSION#");
+        assert_eq!(SessionListing::All.range().prefix, keys::SESSION);
         assert!(!SessionListing::All.range().on_index());
         let ended = SessionListing::In(SessionState::Ended).range();
         assert_eq!(
             (ended.attribute, ended.prefix.as_str()),
-            ("lsi1sk", "SESSION#ended#")
+            ("lsi1sk", keys::session_state_prefix("ended").as_str())
         );
-        assert_eq!(ContextListing::All.range().prefix, "CTX#");
+        assert_eq!(ContextListing::All.range().prefix, keys::CONTEXT);
         let of = ContextListing::Of("01JCX40A1B2C3D4E5F6G7H8J9K".into()).range();
         assert_eq!(
             (of.attribute, of.prefix.as_str(), of.key_attributes.len()),
-            ("lsi1sk", "CTX#01JCX40A1B2C3D4E5F6G7H8J9K#", 3)
+            (
+                "lsi1sk",
+                keys::context_character_prefix("01JCX40A1B2C3D4E5F6G7H8J9K").as_str(),
+                3
+            )
         );
     }
 }

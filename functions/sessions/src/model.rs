@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use fountain_http::text_schema::optional_non_blank;
 use fountain_http::{ApiError, Checks, FieldError};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, ObjectBuilder, SchemaType, Type};
@@ -65,28 +65,28 @@ pub struct Session {
 impl Session {
     /// The owner's partition (the identity context's `USER#<id>`).
     pub fn pk(owner_id: &str) -> String {
-        format!("USER#{owner_id}")
+        keys::user(owner_id)
     }
 
     pub fn sk(session_id: &str) -> String {
-        format!("SESSION#{session_id}")
+        keys::session(session_id)
     }
 
-    pub const SK_PREFIX: &'static str = "SESSION#";
+    pub const SK_PREFIX: &'static str = keys::SESSION;
 
     /// What the `lsi1sk` of every session in `state` starts with.
     pub fn state_prefix(state: SessionState) -> String {
-        format!("SESSION#{}#", state.as_str())
+        keys::session_state_prefix(state.as_str())
     }
 
     /// Its entry in the local index: by state, then by id (ULID, so creation order).
     pub fn lsi1sk(&self) -> String {
-        format!("{}{}", Session::state_prefix(self.state), self.session_id)
+        keys::session_state(self.state.as_str(), &self.session_id)
     }
 
     /// The partition of its context entries.
     pub fn context_pk(session_id: &str) -> String {
-        format!("SESSION#{session_id}")
+        keys::session(session_id)
     }
 
     /// This session ended now with `comment`, as its next revision.
@@ -144,14 +144,14 @@ pub struct ContextEntry {
 
 impl ContextEntry {
     pub fn sk(entry_id: &str) -> String {
-        format!("CTX#{entry_id}")
+        keys::context(entry_id)
     }
 
-    pub const SK_PREFIX: &'static str = "CTX#";
+    pub const SK_PREFIX: &'static str = keys::CONTEXT;
 
     /// What the `lsi1sk` of every entry scoped to `character_id` starts with.
     pub fn character_prefix(character_id: &str) -> String {
-        format!("CTX#{character_id}#")
+        keys::context_character_prefix(character_id)
     }
 
     /// The sort key of the item that reserves this entry's key in its scope.
@@ -163,11 +163,7 @@ impl ContextEntry {
 /// The sort key that reserves `key` among the entries of one scope: the session's
 /// (`session`, which no ULID spells) or one character's; the key trimmed and lowercased.
 pub fn key_sk(character_id: Option<&str>, key: &str) -> String {
-    format!(
-        "CTXKEY#{}#{}",
-        character_id.unwrap_or("session"),
-        folded_key(key)
-    )
+    keys::context_key(character_id, &folded_key(key))
 }
 
 /// Keys are compared trimmed and ignoring case.
@@ -182,7 +178,7 @@ impl ItemCodec for ContextEntry {
         let by_character = self
             .character_id
             .as_deref()
-            .map(|c| format!("{}{}", ContextEntry::character_prefix(c), self.entry_id));
+            .map(|c| keys::context_character(c, &self.entry_id));
         let mut keys = vec![
             ("pk", pk.as_str()),
             ("sk", sk.as_str()),
@@ -442,11 +438,11 @@ mod tests {
     fn a_session_lives_in_its_owners_partition_and_is_indexed_by_state() {
         let active = session();
         let item = active.to_item().unwrap();
-        assert_eq!(item["pk"].as_s().unwrap(), "USER#alice");
-        assert_eq!(item["sk"].as_s().unwrap(), &format!("SESSION#{SESSION}"));
+        assert_eq!(item["pk"].as_s().unwrap(), &keys::user("alice"));
+        assert_eq!(item["sk"].as_s().unwrap(), &keys::session(SESSION));
         assert_eq!(
             item["lsi1sk"].as_s().unwrap(),
-            &format!("SESSION#active#{SESSION}")
+            &keys::session_state("active", SESSION)
         );
         assert_eq!(item["entryCount"].as_n().unwrap(), "0");
         assert_eq!(Session::from_item(item).unwrap(), active);
@@ -463,7 +459,7 @@ mod tests {
             (SessionState::Ended, 2, Some(now), now)
         );
         assert_eq!(ended.created_at, active.created_at);
-        assert_eq!(ended.lsi1sk(), format!("SESSION#ended#{SESSION}"));
+        assert_eq!(ended.lsi1sk(), keys::session_state("ended", SESSION));
         assert!(
             ended
                 .lsi1sk()
@@ -475,8 +471,11 @@ mod tests {
     fn an_entry_is_indexed_only_when_scoped_to_a_character_and_keeps_its_value_exactly() {
         let whole = entry(None);
         let item = whole.to_item().unwrap();
-        assert_eq!(item["pk"].as_s().unwrap(), &format!("SESSION#{SESSION}"));
-        assert_eq!(item["sk"].as_s().unwrap(), "CTX#01JCX5CTX00000000000000001");
+        assert_eq!(item["pk"].as_s().unwrap(), &keys::session(SESSION));
+        assert_eq!(
+            item["sk"].as_s().unwrap(),
+            &keys::context("01JCX5CTX00000000000000001")
+        );
         assert!(!item.contains_key("lsi1sk"));
         assert_eq!(item["value"].as_s().unwrap(), "tired, \"fine\"\nand 🙂");
         assert_eq!(ContextEntry::from_item(item).unwrap(), whole);
@@ -485,22 +484,22 @@ mod tests {
         let item = scoped.to_item().unwrap();
         assert_eq!(
             item["lsi1sk"].as_s().unwrap(),
-            &format!("CTX#{CHARACTER}#01JCX5CTX00000000000000001")
+            &keys::context_character(CHARACTER, "01JCX5CTX00000000000000001")
         );
         assert_eq!(ContextEntry::from_item(item).unwrap(), scoped);
     }
 
     #[test]
     fn keys_are_reserved_per_scope_trimmed_and_ignoring_case() {
-        assert_eq!(entry(None).key_sk(), "CTXKEY#session#mood");
+        assert_eq!(entry(None).key_sk(), keys::context_key(None, "mood"));
         assert_eq!(
             entry(Some(CHARACTER)).key_sk(),
-            format!("CTXKEY#{CHARACTER}#mood")
+            keys::context_key(Some(CHARACTER), "mood")
         );
         assert_eq!(key_sk(None, "  MOOD "), key_sk(None, "mood"));
         assert_ne!(key_sk(None, "mood"), key_sk(Some(CHARACTER), "mood"));
         // A key may hold the separator: the scope comes first and never contains one.
-        assert_eq!(key_sk(None, "a#b, c"), "CTXKEY#session#a#b, c");
+        assert_eq!(key_sk(None, "a#b, c"), keys::context_key(None, "a#b, c"));
     }
 
     #[test]

@@ -419,6 +419,8 @@ fn continues(cursor: &str, partition: &str, range: &Range) -> Result<(), CursorE
 
 #[cfg(test)]
 mod tests {
+    use fountain_store::keys;
+
     use super::*;
     use crate::model::SessionState;
 
@@ -429,13 +431,13 @@ mod tests {
 
     #[test]
     fn a_cursor_continues_only_its_own_listing() {
-        let mine = "USER#alice";
+        let mine = &keys::user("alice");
         let id = "01JCX5SESS0000000000000001";
-        let all = cursor(&[("pk", mine), ("sk", &format!("SESSION#{id}"))]);
+        let all = cursor(&[("pk", mine), ("sk", &keys::session(id))]);
         let active = cursor(&[
             ("pk", mine),
-            ("sk", &format!("SESSION#{id}")),
-            ("lsi1sk", &format!("SESSION#active#{id}")),
+            ("sk", &keys::session(id)),
+            ("lsi1sk", &keys::session_state("active", id)),
         ]);
         let every = SessionListing::All.range();
         let of_active = SessionListing::In(SessionState::Active).range();
@@ -445,20 +447,20 @@ mod tests {
         assert!(continues(&active, mine, &of_ended).is_err());
         assert!(continues(&active, mine, &every).is_err());
         assert!(continues(&all, mine, &of_active).is_err());
-        assert!(continues(&all, "USER#bob", &every).is_err());
-        let family = cursor(&[("pk", mine), ("sk", "FAMILY#01JCX5SESS0000000000000001")]);
+        assert!(continues(&all, &keys::user("bob"), &every).is_err());
+        let family = cursor(&[("pk", mine), ("sk", &keys::family(id))]);
         assert!(continues(&family, mine, &every).is_err());
 
-        let session = format!("SESSION#{id}");
+        let session = keys::session(id);
         let character = "01JCX40A1B2C3D4E5F6G7H8J9K";
-        let entry = "CTX#01JCX5CTXE0000000000000001";
+        let entry = &keys::context("01JCX5CTXE0000000000000001");
         let whole = cursor(&[("pk", &session), ("sk", entry)]);
         let of_character = cursor(&[
             ("pk", &session),
             ("sk", entry),
             (
                 "lsi1sk",
-                &format!("CTX#{character}#01JCX5CTXE0000000000000001"),
+                &keys::context_character(character, "01JCX5CTXE0000000000000001"),
             ),
         ]);
         let by = ContextListing::Of(character.into()).range();
@@ -467,7 +469,7 @@ mod tests {
         assert!(continues(&of_character, &session, &by).is_ok());
         assert!(continues(&of_character, &session, &by_other).is_err());
         assert!(continues(&whole, &session, &by).is_err());
-        let reservation = cursor(&[("pk", &session), ("sk", "CTXKEY#session#mood")]);
+        let reservation = cursor(&[("pk", &session), ("sk", &keys::context_key(None, "mood"))]);
         assert!(continues(&reservation, &session, &ContextListing::All.range()).is_err());
     }
 

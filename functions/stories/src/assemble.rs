@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use fountain_characters::Character;
 use fountain_scripts::Script;
+use fountain_store::keys::ContentKind;
 use fountain_store::{Item, ItemCodec, StoreError, string_attribute};
 use fountain_structure::{Element, Section};
 
@@ -20,15 +21,13 @@ pub fn assemble(items: Vec<Item>, story_revision: u64) -> Result<Story, StoreErr
     let mut sections = Vec::new();
     let mut elements = Vec::new();
     for item in items {
-        let sk = string_attribute(&item, "sk").unwrap_or_default();
-        if sk == Script::SK {
-            script = Some(Script::from_item(item)?);
-        } else if sk.starts_with("CHAR#") {
-            characters.push(Character::from_item(item)?);
-        } else if sk.starts_with("SECTION#") {
-            sections.push(Section::from_item(item)?);
-        } else if sk.starts_with("ELEMENT#") {
-            elements.push(Element::from_item(item)?);
+        let kind = string_attribute(&item, "sk").and_then(ContentKind::of);
+        match kind {
+            Some(ContentKind::Script) => script = Some(Script::from_item(item)?),
+            Some(ContentKind::Character(_)) => characters.push(Character::from_item(item)?),
+            Some(ContentKind::Section(_)) => sections.push(Section::from_item(item)?),
+            Some(ContentKind::Element(_)) => elements.push(Element::from_item(item)?),
+            _ => {}
         }
     }
     let script = script.ok_or_else(|| StoreError::Corrupt("a story without its script".into()))?;

@@ -11,12 +11,12 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use fountain_scripts::Script;
 use fountain_store::{
     Expression, Item, Label, MAX_BATCH_WRITES, Retry, StoreError, Table, Transaction,
-    delete_request, n, number_attribute, pack, put_request, s, unpack,
+    delete_request, keys, n, number_attribute, pack, put_request, s, unpack,
 };
 
 use crate::model::Story;
 
-const STATE_SK: &str = "STORY#STATE";
+const STATE_SK: &str = keys::STORY_STATE_SK;
 const RETRY: Retry = Retry {
     attempts: 5,
     first_pause: std::time::Duration::from_millis(25),
@@ -33,15 +33,8 @@ pub struct CacheState {
     pub stale: Option<(u64, u32)>,
 }
 
-fn chunk_prefix(epoch: u64) -> String {
-    format!("STORY#CHUNK#{epoch:012}#")
-}
-
 fn chunk_key(script_id: &str, epoch: u64, index: u32) -> Item {
-    Table::key(
-        Script::pk(script_id),
-        format!("{}{index:04}", chunk_prefix(epoch)),
-    )
+    Table::key(Script::pk(script_id), keys::story_chunk(epoch, index))
 }
 
 fn state_of(item: Option<&Item>) -> CacheState {
@@ -79,7 +72,10 @@ pub async fn load(
         return Ok(None);
     };
     let chunks = table
-        .packed_chunks(&Script::pk(script_id), &chunk_prefix(state.epoch))
+        .packed_chunks(
+            &Script::pk(script_id),
+            &keys::story_chunk_prefix(state.epoch),
+        )
         .await?;
     if chunks.len() != expected as usize {
         return Ok(None);

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use fountain_http::text_schema::{non_blank, optional_non_blank};
 use fountain_http::{ApiError, Checks, FieldError};
 use fountain_sequence::{Move, Placement, SequenceError};
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -44,12 +44,12 @@ pub struct Section {
 
 impl Section {
     pub fn sk(section_id: &str) -> String {
-        format!("SECTION#{section_id}")
+        keys::section(section_id)
     }
 
     /// The order index entry: sections of a script sort by it.
     pub fn order_sk(order_key: &str) -> String {
-        format!("SECTION#{order_key}")
+        keys::section_order(order_key)
     }
 
     pub fn view(&self, sequence: usize) -> SectionView {

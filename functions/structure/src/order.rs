@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::types::Select;
 use fountain_http::ApiError;
 use fountain_scripts::Script;
 use fountain_sequence::{OrderKey, Placement};
+use fountain_store::keys::{self, ContentKind};
 use fountain_store::{
     AttributeValue, Condition, Cursor, Expression, Item, ItemCodec, LSI1, LSI1_SK, Label, PK, SK,
     StoreError, Table, n, number_attribute, s, string_attribute,
@@ -37,18 +38,18 @@ impl Siblings {
     pub fn sections(script_id: &str) -> Self {
         Self {
             script_id: script_id.to_owned(),
-            order_sk: "ORDER#SECTIONS".to_owned(),
-            prefix: "SECTION#".to_owned(),
-            child_prefix: "SECTION#",
+            order_sk: keys::ORDER_SECTIONS_SK.to_owned(),
+            prefix: keys::SECTION.to_owned(),
+            child_prefix: keys::SECTION,
         }
     }
 
     pub fn elements(script_id: &str, section_id: &str) -> Self {
         Self {
             script_id: script_id.to_owned(),
-            order_sk: format!("ORDER#ELEMENTS#{section_id}"),
-            prefix: format!("ELEMENT#{section_id}#"),
-            child_prefix: "ELEMENT#",
+            order_sk: keys::order_elements(section_id),
+            prefix: keys::element_order_prefix(section_id),
+            child_prefix: keys::ELEMENT,
         }
     }
 
@@ -76,10 +77,11 @@ impl Siblings {
 
     /// The siblings whose order item this is.
     pub fn of_order_item(item: &Item) -> Option<Self> {
-        let script_id = string_attribute(item, PK)?.strip_prefix("SCRIPT#")?;
-        match string_attribute(item, SK)?.strip_prefix("ORDER#")? {
-            "SECTIONS" => Some(Self::sections(script_id)),
-            other => Some(Self::elements(script_id, other.strip_prefix("ELEMENTS#")?)),
+        let script_id = keys::script_id(string_attribute(item, PK)?)?;
+        match ContentKind::of(string_attribute(item, SK)?)? {
+            ContentKind::SectionOrder => Some(Self::sections(script_id)),
+            ContentKind::ElementOrder(section_id) => Some(Self::elements(script_id, section_id)),
+            _ => None,
         }
     }
 

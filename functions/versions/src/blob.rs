@@ -24,7 +24,7 @@ pub fn unpack(chunks: &[Vec<u8>]) -> Result<Snapshot, StoreError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use fountain_store::CHUNK_BYTES;
+    use fountain_store::{CHUNK_BYTES, keys};
     use serde_json::json;
 
     #[test]
@@ -36,7 +36,8 @@ mod tests {
                 let text: String = (0..4)
                     .map(|k| format!("{:016x}", scrambled(i, k)))
                     .collect();
-                json!({ "pk": "SCRIPT#s", "sk": format!("ELEMENT#{i:08}"), "text": text })
+                let (pk, sk) = (keys::script("s"), keys::element(&format!("{i:08}")));
+                json!({ "pk": pk, "sk": sk, "text": text })
             })
             .collect();
         let snapshot = Snapshot {

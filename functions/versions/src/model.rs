@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use fountain_characters::Character;
-use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item};
+use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
 use fountain_structure::{ElementView, SectionView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -39,19 +39,19 @@ pub struct Version {
 }
 
 impl Version {
-    pub const SK_PREFIX: &'static str = "VERSION#";
+    pub const SK_PREFIX: &'static str = keys::VERSION;
 
     pub fn sk(version_id: &str) -> String {
-        format!("VERSION#{version_id}")
+        keys::version(version_id)
     }
 
     /// What the sort keys of the version's chunks start with.
     pub fn chunk_prefix(version_id: &str) -> String {
-        format!("VCHUNK#{version_id}#")
+        keys::version_chunk_prefix(version_id)
     }
 
     pub fn chunk_sk(version_id: &str, index: usize) -> String {
-        format!("VCHUNK#{version_id}#{index:04}")
+        keys::version_chunk(version_id, index)
     }
 }
 

@@ -13,6 +13,7 @@ use chrono::Utc;
 use fountain_events::EventEnvelope;
 use fountain_scripts::access::{Permission, still_allowed};
 use fountain_scripts::{RestoreLock, Script};
+use fountain_store::keys::{self, ContentKind};
 use fountain_store::{
     AttributeValue, Expression, Item, ItemCodec, Label, MAX_BATCH_WRITES, Retry, StoreError, Table,
     Transaction, delete_request, n, number_attribute, put_request, s, string_attribute,
@@ -73,22 +74,25 @@ impl RestorePlan {
         };
         let (current, target) = (by_sk(current), by_sk(target));
         let order_of = |sk: &str, item: &Item| -> Option<String> {
-            if sk.starts_with("SECTION#") {
-                Some(Siblings::sections(script_id).order_item_sk().to_owned())
-            } else if sk.starts_with("ELEMENT#") {
-                let section = string_attribute(item, "sectionId")?;
-                Some(
-                    Siblings::elements(script_id, section)
-                        .order_item_sk()
-                        .to_owned(),
-                )
-            } else {
-                None
+            match ContentKind::of(sk)? {
+                ContentKind::Section(_) => {
+                    Some(Siblings::sections(script_id).order_item_sk().to_owned())
+                }
+                ContentKind::Element(_) => {
+                    let section = string_attribute(item, "sectionId")?;
+                    Some(
+                        Siblings::elements(script_id, section)
+                            .order_item_sk()
+                            .to_owned(),
+                    )
+                }
+                _ => None,
             }
         };
+        let is_order = |sk: &str| ContentKind::of(sk).is_some_and(ContentKind::is_order);
         let mut plan = Self::default();
         let mut touched = HashSet::new();
-        for (sk, wanted) in target.iter().filter(|(sk, _)| !sk.starts_with("ORDER#")) {
+        for (sk, wanted) in target.iter().filter(|(sk, _)| !is_order(sk)) {
             let now = current.get(sk);
             if now.is_some_and(|now| same_content(now, wanted)) {
                 continue;
@@ -102,21 +106,23 @@ impl RestorePlan {
             touched.extend(now.and_then(|now| order_of(sk, now)));
             plan.puts.push(item);
         }
-        for (sk, now) in current.iter().filter(|(sk, _)| !sk.starts_with("ORDER#")) {
+        for (sk, now) in current.iter().filter(|(sk, _)| !is_order(sk)) {
             if !target.contains_key(sk) {
                 touched.extend(order_of(sk, now));
                 plan.deletes.push(key_of(now));
             }
         }
         // An order lives while its parent does; its revision only grows.
-        let parent_kept = |order_sk: &str| match order_sk.strip_prefix("ORDER#ELEMENTS#") {
-            Some(section) => target.contains_key(&format!("SECTION#{section}")),
-            None => true,
+        let parent_kept = |order_sk: &str| match ContentKind::of(order_sk) {
+            Some(ContentKind::ElementOrder(section)) => {
+                target.contains_key(&keys::section(section))
+            }
+            _ => true,
         };
         let orders: HashSet<&String> = target
             .keys()
             .chain(current.keys())
-            .filter(|sk| sk.starts_with("ORDER#"))
+            .filter(|sk| is_order(sk))
             .chain(touched.iter())
             .collect();
         for sk in orders {
@@ -283,8 +289,8 @@ mod tests {
 
     fn element(id: &str, section: &str, text_value: &str, rev: u64) -> Item {
         item(&[
-            ("pk", s("SCRIPT#x")),
-            ("sk", s(format!("ELEMENT#{id}"))),
+            ("pk", s(keys::script("x"))),
+            ("sk", s(keys::element(id))),
             ("sectionId", s(section)),
             ("text", s(text_value)),
             ("revision", n(rev)),
@@ -292,13 +298,17 @@ mod tests {
     }
 
     fn order(sk: &str, rev: u64) -> Item {
-        item(&[("pk", s("SCRIPT#x")), ("sk", s(sk)), ("revision", n(rev))])
+        item(&[
+            ("pk", s(keys::script("x"))),
+            ("sk", s(sk)),
+            ("revision", n(rev)),
+        ])
     }
 
     fn section(id: &str) -> Item {
         item(&[
-            ("pk", s("SCRIPT#x")),
-            ("sk", s(format!("SECTION#{id}"))),
+            ("pk", s(keys::script("x"))),
+            ("sk", s(keys::section(id))),
             ("revision", n(1)),
         ])
     }
@@ -317,16 +327,16 @@ mod tests {
     fn only_what_differs_is_written_and_touched_orders_move_on() {
         let current = vec![
             section("a"),
-            order("ORDER#SECTIONS", 3),
-            order("ORDER#ELEMENTS#a", 7),
+            order(keys::ORDER_SECTIONS_SK, 3),
+            order(&keys::order_elements("a"), 7),
             element("1", "a", "same", 2),
             element("2", "a", "edited later", 5),
             element("3", "a", "added later", 1),
         ];
         let target = vec![
             section("a"),
-            order("ORDER#SECTIONS", 3),
-            order("ORDER#ELEMENTS#a", 4),
+            order(keys::ORDER_SECTIONS_SK, 3),
+            order(&keys::order_elements("a"), 4),
             element("1", "a", "same", 2),
             element("2", "a", "original", 3),
             element("4", "a", "deleted later", 1),
@@ -334,9 +344,13 @@ mod tests {
         let plan = RestorePlan::new("x", &current, &target);
         assert_eq!(
             sks(&plan.puts),
-            ["ELEMENT#2", "ELEMENT#4", "ORDER#ELEMENTS#a"]
+            [
+                keys::element("2"),
+                keys::element("4"),
+                keys::order_elements("a")
+            ]
         );
-        assert_eq!(sks(&plan.deletes), ["ELEMENT#3"]);
+        assert_eq!(sks(&plan.deletes), [keys::element("3")]);
         let revision_of = |sk: &str| {
             revision(
                 plan.puts
@@ -344,8 +358,12 @@ mod tests {
                     .find(|i| string_attribute(i, "sk") == Some(sk)),
             )
         };
-        assert_eq!(revision_of("ELEMENT#2"), 6, "above the current 5");
-        assert_eq!(revision_of("ORDER#ELEMENTS#a"), 8, "above the current 7");
+        assert_eq!(revision_of(&keys::element("2")), 6, "above the current 5");
+        assert_eq!(
+            revision_of(&keys::order_elements("a")),
+            8,
+            "above the current 7"
+        );
     }
 
     #[test]
@@ -353,16 +371,20 @@ mod tests {
         let current = vec![
             section("a"),
             section("b"),
-            order("ORDER#SECTIONS", 2),
-            order("ORDER#ELEMENTS#b", 1),
+            order(keys::ORDER_SECTIONS_SK, 2),
+            order(&keys::order_elements("b"), 1),
             element("1", "b", "x", 1),
         ];
-        let target = vec![section("a"), order("ORDER#SECTIONS", 1)];
+        let target = vec![section("a"), order(keys::ORDER_SECTIONS_SK, 1)];
         let plan = RestorePlan::new("x", &current, &target);
-        assert_eq!(sks(&plan.puts), ["ORDER#SECTIONS"]);
+        assert_eq!(sks(&plan.puts), [keys::ORDER_SECTIONS_SK]);
         assert_eq!(
             sks(&plan.deletes),
-            ["ELEMENT#1", "ORDER#ELEMENTS#b", "SECTION#b"]
+            [
+                keys::element("1"),
+                keys::order_elements("b"),
+                keys::section("b")
+            ]
         );
     }
 
@@ -370,7 +392,7 @@ mod tests {
     fn restoring_an_unchanged_script_writes_nothing() {
         let items = vec![
             section("a"),
-            order("ORDER#SECTIONS", 1),
+            order(keys::ORDER_SECTIONS_SK, 1),
             element("1", "a", "x", 1),
         ];
         let plan = RestorePlan::new("x", &items, &items);

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use fountain_characters::Character;
 use fountain_scripts::Script;
+use fountain_store::keys::ContentKind;
 use fountain_store::{Item, StoreError, from_item, string_attribute, to_item};
 use fountain_structure::{Element, ElementView, Section, SectionView};
 use serde::{Deserialize, Serialize};
@@ -27,24 +28,27 @@ fn sk_of(value: &Value) -> &str {
     value.get("sk").and_then(Value::as_str).unwrap_or_default()
 }
 
+fn kind_of(item: &Item) -> Option<ContentKind<'_>> {
+    string_attribute(item, "sk").and_then(ContentKind::of)
+}
+
 impl Snapshot {
     /// The snapshot of these content items, without the leftovers of removed sections
     /// (their elements and element order are hidden, and purged later).
     pub fn of(items: Vec<Item>) -> Result<Self, StoreError> {
         let sections: HashSet<String> = items
             .iter()
-            .filter_map(|item| string_attribute(item, "sk")?.strip_prefix("SECTION#"))
-            .map(str::to_owned)
+            .filter_map(|item| match kind_of(item)? {
+                ContentKind::Section(id) => Some(id.to_owned()),
+                _ => None,
+            })
             .collect();
-        let kept = items.into_iter().filter(|item| {
-            let sk = string_attribute(item, "sk").unwrap_or_default();
-            if sk.starts_with("ELEMENT#") {
+        let kept = items.into_iter().filter(|item| match kind_of(item) {
+            Some(ContentKind::Element(_)) => {
                 string_attribute(item, "sectionId").is_some_and(|id| sections.contains(id))
-            } else if let Some(section) = sk.strip_prefix("ORDER#ELEMENTS#") {
-                sections.contains(section)
-            } else {
-                true
             }
+            Some(ContentKind::ElementOrder(section)) => sections.contains(section),
+            _ => true,
         });
         Ok(Self {
             format: FORMAT,
@@ -74,18 +78,21 @@ impl Snapshot {
         let mut elements = Vec::new();
         let mut paraphrases = 0;
         for value in &self.items {
-            let sk = sk_of(value);
             let decode = |what| {
                 move |e: serde_json::Error| StoreError::Corrupt(format!("snapshot {what}: {e}"))
             };
-            if sk.starts_with("CHAR#") {
-                characters.push(Character::deserialize(value).map_err(decode("character"))?);
-            } else if sk.starts_with("SECTION#") {
-                sections.push(Section::deserialize(value).map_err(decode("section"))?);
-            } else if sk.starts_with("ELEMENT#") {
-                elements.push(Element::deserialize(value).map_err(decode("element"))?);
-            } else if sk.starts_with("PARA#") {
-                paraphrases += 1;
+            match ContentKind::of(sk_of(value)) {
+                Some(ContentKind::Character(_)) => {
+                    characters.push(Character::deserialize(value).map_err(decode("character"))?);
+                }
+                Some(ContentKind::Section(_)) => {
+                    sections.push(Section::deserialize(value).map_err(decode("section"))?);
+                }
+                Some(ContentKind::Element(_)) => {
+                    elements.push(Element::deserialize(value).map_err(decode("element"))?);
+                }
+                Some(ContentKind::Paraphrase(_)) => paraphrases += 1,
+                _ => {}
             }
         }
         let script = self.script()?;

@@ -4,7 +4,7 @@
 //! after its lease.
 
 use chrono::{Duration, Utc};
-use fountain_store::{AttributeValue, Expression, StoreError, Table, n, s};
+use fountain_store::{AttributeValue, Expression, StoreError, Table, keys, n, s};
 
 const IN_PROGRESS: &str = "IN_PROGRESS";
 const COMPLETED: &str = "COMPLETED";
@@ -39,12 +39,12 @@ impl Idempotency {
     }
 
     fn pk(&self, event_id: &str) -> String {
-        format!("IDEMPOTENCY#{}#{event_id}", self.consumer)
+        keys::idempotency(&self.consumer, event_id)
     }
 
     pub async fn claim(&self, event_id: &str) -> Result<Claim, StoreError> {
         let now = Utc::now();
-        let key = Table::key(self.pk(event_id), "IDEMPOTENCY");
+        let key = Table::key(self.pk(event_id), keys::IDEMPOTENCY_SK);
         let mut item = key.clone();
         item.insert("status".into(), s(IN_PROGRESS));
         item.insert(
@@ -75,7 +75,10 @@ impl Idempotency {
         match result.map_err(StoreError::from_sdk) {
             Ok(_) => Ok(Claim::Acquired),
             Err(StoreError::ConditionFailed) => {
-                let existing = self.table.get(&self.pk(event_id), "IDEMPOTENCY").await?;
+                let existing = self
+                    .table
+                    .get(&self.pk(event_id), keys::IDEMPOTENCY_SK)
+                    .await?;
                 let status = existing
                     .as_ref()
                     .and_then(|item| item.get("status"))
@@ -95,7 +98,7 @@ impl Idempotency {
             .client
             .update_item()
             .table_name(&self.table.name)
-            .set_key(Some(Table::key(self.pk(event_id), "IDEMPOTENCY")))
+            .set_key(Some(Table::key(self.pk(event_id), keys::IDEMPOTENCY_SK)))
             .update_expression("SET #status = :completed REMOVE leaseUntil")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":completed", AttributeValue::S(COMPLETED.into()))
@@ -111,7 +114,7 @@ impl Idempotency {
             .client
             .delete_item()
             .table_name(&self.table.name)
-            .set_key(Some(Table::key(self.pk(event_id), "IDEMPOTENCY")))
+            .set_key(Some(Table::key(self.pk(event_id), keys::IDEMPOTENCY_SK)))
             .condition_expression("#status = :in_progress")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":in_progress", AttributeValue::S(IN_PROGRESS.into()))

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use fountain_store::{StoreError, Table, s};
+use fountain_store::{StoreError, Table, keys, s};
 use serde::Serialize;
 
 /// How long a function may keep using a value after it changed.
 pub const MAX_STALENESS: Duration = Duration::from_secs(5);
-pub const CONFIG_PK: &str = "CONFIG";
+pub const CONFIG_PK: &str = keys::CONFIG_PK;
 
 /// Every runtime setting: its name, what it means, its bounds and default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]

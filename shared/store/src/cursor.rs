@@ -149,25 +149,38 @@ pub async fn query_page<T: ItemCodec>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys;
 
     fn key() -> HashMap<String, AttributeValue> {
         HashMap::from([
-            ("pk".to_owned(), AttributeValue::S("SCRIPT#1".into())),
-            ("sk".to_owned(), AttributeValue::S("CHAR#2".into())),
+            ("pk".to_owned(), AttributeValue::S(keys::script("1"))),
+            ("sk".to_owned(), AttributeValue::S(keys::character("2"))),
         ])
     }
 
     #[test]
     fn a_cursor_decodes_back_to_its_key_for_the_same_listing() {
         let cursor = Cursor::encode(&key()).unwrap();
-        assert_eq!(Cursor::decode(&cursor, "pk", "SCRIPT#1").unwrap(), key());
+        assert_eq!(
+            Cursor::decode(&cursor, "pk", &keys::script("1")).unwrap(),
+            key()
+        );
     }
 
     #[test]
     fn a_cursor_from_another_listing_or_garbage_is_refused() {
         let cursor = Cursor::encode(&key()).unwrap();
-        assert_eq!(Cursor::decode(&cursor, "pk", "SCRIPT#9"), Err(CursorError));
-        assert_eq!(Cursor::decode("!!!", "pk", "SCRIPT#1"), Err(CursorError));
-        assert_eq!(Cursor::decode("e30", "pk", "SCRIPT#1"), Err(CursorError));
+        assert_eq!(
+            Cursor::decode(&cursor, "pk", &keys::script("9")),
+            Err(CursorError)
+        );
+        assert_eq!(
+            Cursor::decode("!!!", "pk", &keys::script("1")),
+            Err(CursorError)
+        );
+        assert_eq!(
+            Cursor::decode("e30", "pk", &keys::script("1")),
+            Err(CursorError)
+        );
     }
 }

@@ -1,12 +1,14 @@
 //! DynamoDB helpers shared by every context: the table handle, one codec per item type
 //! (serde_dynamo), transactions that carry their domain events (the transactional outbox),
-//! opaque pagination cursors and the mapping of SDK failures to [`StoreError`].
+//! opaque pagination cursors, the mapping of SDK failures to [`StoreError`], and the key
+//! schema of every item ([`keys`]).
 
 mod batch;
 mod batch_get;
 mod codec;
 mod cursor;
 mod error;
+pub mod keys;
 mod label;
 mod outbox;
 mod packed;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::{Item, from_item, to_item};
 use crate::error::StoreError;
+use crate::keys;
 
 /// The `kind` attribute that marks outbox items (the stream filter matches it).
 pub const OUTBOX_KIND: &str = "outbox";
@@ -29,8 +30,8 @@ pub struct OutboxRecord {
 impl OutboxRecord {
     pub fn new(envelope: &EventEnvelope) -> Result<Self, StoreError> {
         Ok(Self {
-            pk: format!("OUTBOX#{}", envelope.id),
-            sk: "OUTBOX".to_owned(),
+            pk: keys::outbox(&envelope.id),
+            sk: keys::OUTBOX_SK.to_owned(),
             kind: OUTBOX_KIND.to_owned(),
             event_type: envelope.event_type.clone(),
             envelope: envelope

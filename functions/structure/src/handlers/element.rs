@@ -8,7 +8,7 @@ pub use move_to::*;
 use fountain_http::{ApiError, Principal, Request, TableDeps, path_param};
 use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, authorize};
-use fountain_store::{ItemCodec, StoreError, Table};
+use fountain_store::{ItemCodec, StoreError, Table, keys};
 
 use crate::element::Element;
 use crate::model::Section;
@@ -25,7 +25,7 @@ pub(super) async fn authorized_element(
     let element_id = path_param(req, "elementId")?;
     // The element is read beside the access check (one round trip); it is used only once
     // the check has passed.
-    let (pk, sk) = (Script::pk(&script_id), format!("ELEMENT#{element_id}"));
+    let (pk, sk) = (Script::pk(&script_id), keys::element(&element_id));
     let read_element = async {
         // Only a ULID names an element; anything else is never looked up.
         if fountain_events::ids::is_id(&element_id) {

@@ -1,0 +1,62 @@
+//! The platform's items: outbox items and idempotency claims (in every table a consumer
+//! writes to), runtime settings, and the event store's events with their index partitions.
+
+/// An outbox item's partition (`OUTBOX#<eventId>`).
+pub const OUTBOX: &str = "OUTBOX#";
+/// The sort key of an outbox item.
+pub const OUTBOX_SK: &str = "OUTBOX";
+/// An idempotency claim's partition (`IDEMPOTENCY#<consumer>#<eventId>`).
+pub const IDEMPOTENCY: &str = "IDEMPOTENCY#";
+/// The sort key of an idempotency claim.
+pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
+/// The partition of the runtime settings; the setting's name is the sort key.
+pub const CONFIG_PK: &str = "CONFIG";
+/// A stored event's partition in the event store (`EVENT#<eventId>`).
+pub const EVENT: &str = "EVENT#";
+/// The sort key of a stored event.
+pub const EVENT_SK: &str = "EVENT";
+/// The `gsi1pk` of an aggregate's events (`AGG#<aggregateId>`).
+pub const AGGREGATE: &str = "AGG#";
+/// The `gsi2pk` of a correlation id's events (`CORR#<correlationId>`).
+pub const CORRELATION: &str = "CORR#";
+
+pub fn outbox(event_id: &str) -> String {
+    format!("{OUTBOX}{event_id}")
+}
+
+pub fn idempotency(consumer: &str, event_id: &str) -> String {
+    format!("{IDEMPOTENCY}{consumer}#{event_id}")
+}
+
+pub fn event(event_id: &str) -> String {
+    format!("{EVENT}{event_id}")
+}
+
+pub fn aggregate(aggregate_id: &str) -> String {
+    format!("{AGGREGATE}{aggregate_id}")
+}
+
+pub fn correlation(correlation_id: &str) -> String {
+    format!("{CORRELATION}{correlation_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_platform_key_has_its_format() {
+        assert_eq!(outbox("01E"), "OUTBOX#01E");
+        assert_eq!(OUTBOX_SK, "OUTBOX");
+        assert_eq!(
+            idempotency("notify_users", "01E"),
+            "IDEMPOTENCY#notify_users#01E"
+        );
+        assert_eq!(IDEMPOTENCY_SK, "IDEMPOTENCY");
+        assert_eq!(CONFIG_PK, "CONFIG");
+        assert_eq!(event("01E"), "EVENT#01E");
+        assert_eq!(EVENT_SK, "EVENT");
+        assert_eq!(aggregate("01S"), "AGG#01S");
+        assert_eq!(correlation("01C"), "CORR#01C");
+    }
+}

@@ -1,0 +1,47 @@
+//! Generation jobs, in their owner's partition (`JOB#<jobId>`, indexed as active or done),
+//! the items that bind an Idempotency-Key to its job, and the daily usage counters.
+
+/// A job (`JOB#<jobId>`).
+pub const JOB: &str = "JOB#";
+/// What the index entries of queued and running jobs start with (`JOB#active#<jobId>`).
+pub const JOB_ACTIVE: &str = "JOB#active#";
+/// What the index entries of finished jobs start with (`JOB#done#<jobId>`).
+pub const JOB_DONE: &str = "JOB#done#";
+/// The item of an Idempotency-Key (`JOBKEY#<hash>`). It does not start with [`JOB`], so the
+/// listing skips it.
+pub const JOB_KEY: &str = "JOBKEY#";
+/// A day's usage counter (`USAGE#<YYYY-MM-DD>`).
+pub const USAGE: &str = "USAGE#";
+
+pub fn job(job_id: &str) -> String {
+    format!("{JOB}{job_id}")
+}
+
+/// A job's entry in the index: active (queued or running) or done, then by id.
+pub fn job_state(job_id: &str, active: bool) -> String {
+    let prefix = if active { JOB_ACTIVE } else { JOB_DONE };
+    format!("{prefix}{job_id}")
+}
+
+pub fn job_key(key_hash: &str) -> String {
+    format!("{JOB_KEY}{key_hash}")
+}
+
+/// `day`: the UTC day, `YYYY-MM-DD`.
+pub fn usage(day: &str) -> String {
+    format!("{USAGE}{day}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_job_key_has_its_format() {
+        assert_eq!(job("01J"), "JOB#01J");
+        assert_eq!(job_state("01J", true), "JOB#active#01J");
+        assert_eq!(job_state("01J", false), "JOB#done#01J");
+        assert_eq!(job_key("ab12"), "JOBKEY#ab12");
+        assert_eq!(usage("2026-11-25"), "USAGE#2026-11-25");
+    }
+}

@@ -1,0 +1,62 @@
+//! Accounts and what hangs off them: the user partition (`USER#<userId>`: the profile, token
+//! families, the revocation bound), the email and refresh token lookups, and the rate
+//! counters. Sessions, notifications and generation jobs live in the user partition too
+//! (their own modules).
+
+/// The partition of a user.
+pub const USER: &str = "USER#";
+/// The account's sort key in its partition.
+pub const PROFILE_SK: &str = "PROFILE";
+/// The sort key of the item that says when the user's tokens were last revoked.
+pub const REVOCATION_SK: &str = "REVOCATION";
+/// A refresh token family (`FAMILY#<familyId>`).
+pub const FAMILY: &str = "FAMILY#";
+/// The partition of an email's link to its account (`EMAIL#<email>`).
+pub const EMAIL: &str = "EMAIL#";
+/// The sort key of an email link.
+pub const EMAIL_SK: &str = "EMAIL";
+/// The partition of a refresh token (`REFRESH#<hash>`).
+pub const REFRESH: &str = "REFRESH#";
+/// The sort key of a refresh token.
+pub const REFRESH_SK: &str = "REFRESH";
+/// The partition of a user's rate counters (`RATE#<userId>`), one item per minute.
+pub const RATE: &str = "RATE#";
+
+pub fn user(user_id: &str) -> String {
+    format!("{USER}{user_id}")
+}
+
+pub fn family(family_id: &str) -> String {
+    format!("{FAMILY}{family_id}")
+}
+
+/// `folded_email`: the address as emails compare (the identity context folds it).
+pub fn email(folded_email: &str) -> String {
+    format!("{EMAIL}{folded_email}")
+}
+
+pub fn refresh(token_hash: &str) -> String {
+    format!("{REFRESH}{token_hash}")
+}
+
+pub fn rate(user_id: &str) -> String {
+    format!("{RATE}{user_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_identity_key_has_its_format() {
+        assert_eq!(user("alice"), "USER#alice");
+        assert_eq!(PROFILE_SK, "PROFILE");
+        assert_eq!(REVOCATION_SK, "REVOCATION");
+        assert_eq!(family("01F"), "FAMILY#01F");
+        assert_eq!(email("writer@example.org"), "EMAIL#writer@example.org");
+        assert_eq!(EMAIL_SK, "EMAIL");
+        assert_eq!(refresh("ab12"), "REFRESH#ab12");
+        assert_eq!(REFRESH_SK, "REFRESH");
+        assert_eq!(rate("alice"), "RATE#alice");
+    }
+}
