@@ -7,7 +7,8 @@
 # rate limit is raised first, so the run measures the API rather than the limiter, and
 # `logout` (which would revoke the token mid-run) and `put_config` (which would change the
 # settings under test) are left out. EXAMPLES (default 3; the test command uses 10) bounds
-# the examples per operation. infra/conformance.toml lists the rules a schema cannot state.
+# the examples per operation, SEED (default 1) the generator. infra/conformance.toml lists
+# the rules a schema cannot state.
 # One worker: with several threads, Python 3.11's AST module sometimes fails inside
 # hypothesis ("AST constructor recursion depth mismatch", CPython gh-106905).
 set -euo pipefail
@@ -47,5 +48,5 @@ mkdir -p .local
 "$VENV/bin/schemathesis" --config-file infra/conformance.toml run docs/openapi.json --url "$api" \
   -H "Authorization: Bearer $token" \
   --exclude-operation-id logout --exclude-operation-id put_config \
-  --max-examples "${EXAMPLES:-3}" --seed 1 --workers 1 \
+  --max-examples "${EXAMPLES:-3}" --seed "${SEED:-1}" --workers 1 \
   --report junit --report-junit-path .local/conformance.xml

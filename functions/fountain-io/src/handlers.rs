@@ -37,7 +37,8 @@ pub struct ImportedScript {
 /// element, and every distinct cue name (ignoring case) a character. All or nothing: the
 /// script appears only once all of it is written.
 #[utoipa::path(post, path = "/scripts/import", tag = "scripts", operation_id = "import_fountain",
-    params(("title" = Option<String>, Query, description = "The script's title, instead of the title page's"),
+    params(("title" = Option<String>, Query, min_length = 1, max_length = 200, pattern = r"\S",
+            description = "The script's title, instead of the title page's"),
         ("comment" = Option<String>, Query, description = "Why; stored with the script and carried in ScriptCreated")),
     request_body(content = String, content_type = "text/plain", description = "Fountain text in UTF-8 (text/plain or text/x-fountain), at most 2 MB"),
     responses(

@@ -13,7 +13,7 @@ use crate::store;
 /// listed by their target after it is deleted.
 #[utoipa::path(get, path = "/scripts/{scriptId}/paraphrases", tag = "paraphrases", operation_id = "list_paraphrases",
     params(("scriptId" = String, Path),
-        ("targetType" = Option<String>, Query, description = "character, section or element; with targetId"),
+        ("targetType" = inline(Option<crate::target::TargetType>), Query, description = "character, section or element; with targetId"),
         ("targetId" = Option<String>, Query, description = "The target's id; with targetType"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = ParaphrasePage), (status = 400, body = Problem), (status = 401, body = Problem),

@@ -9,7 +9,7 @@ use crate::store;
 
 /// Lists the caller's sessions, newest first: all of them, or those in one `state`.
 #[utoipa::path(get, path = "/sessions", tag = "sessions", operation_id = "list_sessions",
-    params(("state" = Option<String>, Query, description = "active or ended"),
+    params(("state" = inline(Option<crate::model::SessionState>), Query, description = "active or ended"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = SessionPage), (status = 400, body = Problem), (status = 401, body = Problem)),
     security(("bearer" = [])))]
