@@ -15,13 +15,7 @@ set -euo pipefail
 source "$(dirname "$0")/scripts/emulator.sh"
 cd "$ROOT"
 
-ensure_venv
-stamp="$VENV/.conformance-requirements"
-if ! cmp -s infra/conformance-requirements.txt "$stamp"; then
-  echo "==> installing schemathesis into $VENV" >&2
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r infra/conformance-requirements.txt
-  cp infra/conformance-requirements.txt "$stamp"
-fi
+ensure_venv_extras conformance "schemathesis"
 cargo build --workspace --bin fountain-local --test local_cli
 
 RUNNER_PID=

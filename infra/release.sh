@@ -10,13 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/scripts/emulator.sh"
 cd "$ROOT"
 
-ensure_venv
-stamp="$VENV/.release-requirements"
-if ! cmp -s infra/release-requirements.txt "$stamp"; then
-  echo "==> installing cargo-lambda and zig into $VENV" >&2
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r infra/release-requirements.txt
-  cp infra/release-requirements.txt "$stamp"
-fi
+ensure_venv_extras release "cargo-lambda and zig"
 rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1 || true
 export PATH="$VENV/bin:$PATH"
 

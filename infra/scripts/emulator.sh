@@ -17,6 +17,18 @@ ensure_venv() {
   cp "$ROOT/infra/requirements.txt" "$stamp"
 }
 
+# Installs a script's extra pinned tools into .venv, once per change of its requirements
+# file: ensure_venv_extras <name> <what>, reading infra/<name>-requirements.txt.
+ensure_venv_extras() {
+  local requirements="$ROOT/infra/$1-requirements.txt" stamp="$VENV/.$1-requirements"
+  ensure_venv
+  if ! cmp -s "$requirements" "$stamp"; then
+    echo "==> installing $2 into $VENV" >&2
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$stamp"
+  fi
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
   "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
