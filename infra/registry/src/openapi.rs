@@ -134,12 +134,15 @@ pub fn exact(document: &mut Value) {
                 parameter["schema"]["minimum"] = json!(1);
                 parameter["schema"]["maximum"] = json!(1000);
             }
+            if parameter["name"] == "comment" {
+                parameter["schema"]["maxLength"] = json!(MAX_COMMENT_CHARS);
+            }
         }
     }
 }
 
-/// `comment`, in every request schema and as a query parameter, is checked by
-/// `Checks::comment`.
+/// `comment` in every request schema is checked by `Checks::comment` (as a query parameter,
+/// [`exact`] bounds it).
 fn limit_comments(document: &mut Value) {
     if let Some(schemas) = document["components"]["schemas"].as_object_mut() {
         for schema in schemas.values_mut() {
@@ -151,22 +154,6 @@ fn limit_comments(document: &mut Value) {
                 comment["maxLength"] = json!(MAX_COMMENT_CHARS);
             }
         }
-    }
-    let Some(paths) = document["paths"].as_object_mut() else {
-        return;
-    };
-    let parameters = paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-        .filter_map(|operation| {
-            operation
-                .get_mut("parameters")
-                .and_then(Value::as_array_mut)
-        })
-        .flatten();
-    for parameter in parameters.filter(|parameter| parameter["name"] == "comment") {
-        parameter["schema"]["maxLength"] = json!(MAX_COMMENT_CHARS);
     }
 }
 
