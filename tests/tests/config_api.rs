@@ -48,7 +48,10 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
             "MAX_REQUESTS_PER_MINUTE",
             "MAX_LOGIN_FAILURES",
             "GENERATIONS_PER_DAY_FREE",
-            "GENERATIONS_PER_DAY_PRO"
+            "GENERATIONS_PER_DAY_PRO",
+            "HEALTH_FAILURES_TO_DOWN",
+            "HEALTH_SUCCESSES_TO_UP",
+            "GENERATOR_BREAKER_FAILURES"
         ]
     );
     assert_eq!(list.body["items"][0]["value"], 600);

@@ -91,6 +91,11 @@ fn each_function_is_invoked_the_way_its_entry_says() {
             .iter()
             .filter(|e| matches!(e, FunctionEvent::Stream { .. }))
             .count();
+        let schedules = spec
+            .events
+            .iter()
+            .filter(|e| matches!(e, FunctionEvent::Schedule { .. }))
+            .count();
         match function.kind {
             Kind::Http => {
                 let operations = operations(function);
@@ -122,6 +127,19 @@ fn each_function_is_invoked_the_way_its_entry_says() {
                     "{name}: the stream"
                 );
             }
+            Kind::Scheduled => {
+                assert_eq!(
+                    (routes.len(), queues, streams, schedules),
+                    (0, 0, 0, 1),
+                    "{name}: one schedule"
+                );
+            }
+        }
+        if function.kind != Kind::Scheduled {
+            assert_eq!(
+                schedules, 0,
+                "{name}: only scheduled functions have a schedule"
+            );
         }
         if function.kind != Kind::Http {
             assert!(function.openapi.is_none(), "{name}: no operation");

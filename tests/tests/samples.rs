@@ -21,7 +21,7 @@ fn expected_status(binary: &str) -> u16 {
     match binary {
         "create_script" | "register" | "start_session" | "import_fountain" => 201,
         "health" | "openapi_document" | "list_scripts" | "list_events" | "get_me" => 200,
-        "list_config" | "get_config" | "put_config" => 200,
+        "list_config" | "get_config" | "put_config" | "health_history" => 200,
         "list_sessions" | "list_notifications" | "list_generations" => 200,
         "logout" => 204,
         "login" | "refresh_token" => 401,
@@ -86,6 +86,10 @@ async fn each_sample_event_is_handled_by_its_function() {
             Invoker::Stream(handler) => {
                 let response = handler(serde_json::from_str(&payload).unwrap()).await;
                 assert!(response.batch_item_failures.is_empty(), "{binary}");
+            }
+            Invoker::Scheduled(handler) => {
+                let run = handler(serde_json::from_str(&payload).unwrap()).await;
+                assert_eq!(run, Ok(()), "{binary}");
             }
         }
     }

@@ -7,11 +7,9 @@ use fountain_runtime::http_function;
 
 use crate::Deps;
 use crate::config::*;
-use crate::health::*;
 use crate::openapi::*;
 
 pub const FUNCTIONS: &[Function] = &[
-    http_function!(health, without_aws Deps::load),
     http_function!(openapi_document, without_aws Deps::load),
     http_function!(list_config, TableDeps::load),
     http_function!(get_config, TableDeps::load),

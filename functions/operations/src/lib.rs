@@ -1,9 +1,9 @@
-//! Operations: health and the API document (public), and the runtime configuration (admin).
+//! Operations: the API document (public) and the runtime configuration (admin). Health is
+//! its own context (fountain-health).
 
 pub mod functions;
 pub use functions::FUNCTIONS;
 pub mod config;
-pub mod health;
 pub mod openapi;
 
 /// Nothing to configure yet; kept so every function has the same shape.
@@ -11,7 +11,7 @@ pub mod openapi;
 pub struct Deps;
 
 impl Deps {
-    /// Needs nothing of AWS, so `health` and `openapi_document` never load the SDK.
+    /// Needs nothing of AWS, so `openapi_document` never loads the SDK.
     pub fn load(_env: &fountain_runtime::Env) -> Result<Self, fountain_runtime::ConfigError> {
         Ok(Self)
     }

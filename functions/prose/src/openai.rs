@@ -22,6 +22,8 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct OpenAiCompatible {
     client: reqwest::Client,
     endpoint: String,
+    /// `{base_url}/models`: the cheap call the health checker makes.
+    models: String,
     api_key: ApiKey,
     model: String,
     timeout: Duration,
@@ -40,6 +42,7 @@ impl OpenAiCompatible {
         Ok(Self {
             client,
             endpoint: format!("{}/chat/completions", config.base_url),
+            models: format!("{}/models", config.base_url),
             api_key: config.api_key.clone(),
             model: config.model.clone(),
             timeout: config.timeout,
@@ -53,6 +56,25 @@ impl OpenAiCompatible {
 
     pub fn model(&self) -> &str {
         &self.model
+    }
+
+    /// Whether the provider answers: a `GET {base_url}/models` (no tokens spent) within
+    /// `timeout`, classified like a part's failure.
+    pub async fn probe(&self, timeout: Duration) -> Result<(), GenerateError> {
+        let response = self
+            .client
+            .get(&self.models)
+            .bearer_auth(self.api_key.expose())
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(status_error(status, response.headers()))
+        }
     }
 
     fn transport_error(&self, error: &reqwest::Error) -> GenerateError {

@@ -22,6 +22,16 @@ impl Provider {
     }
 }
 
+impl Provider {
+    /// Whether the provider answers within `timeout` (the offline writer always does).
+    pub async fn probe(&self, timeout: std::time::Duration) -> Result<(), GenerateError> {
+        match self {
+            Self::Offline(_) => Ok(()),
+            Self::OpenAi(generator) => generator.probe(timeout).await,
+        }
+    }
+}
+
 impl Generator for Provider {
     fn name(&self) -> &'static str {
         match self {

@@ -7,6 +7,7 @@ pub mod functions;
 pub mod gateway;
 pub mod pollers;
 pub mod provision;
+pub mod schedules;
 mod stack;
 pub mod template;
 

@@ -93,6 +93,7 @@ async fn run(cli: Cli) -> Result<()> {
                 jwt_secret: LOCAL_JWT_SECRET.to_owned(),
                 env_overrides: Default::default(),
                 unpolled: Vec::new(),
+                run_schedules: true,
             });
             // A signal during provisioning stops it too.
             let stack = tokio::select! {

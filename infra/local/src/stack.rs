@@ -18,6 +18,7 @@ use crate::functions::{self, Invoker};
 use crate::gateway::{self, Route};
 use crate::pollers;
 use crate::provision::{Resources, provision};
+use crate::schedules::{self, Schedule};
 use crate::template::{FunctionEvent, Template};
 
 /// The signing secret of local development tokens; never used in AWS, where the JwtSecret
@@ -37,6 +38,9 @@ pub struct StackOptions {
     /// Logical ids of functions whose queues and streams the stack does not poll: a test
     /// drives them itself (their HTTP routes, if any, still work).
     pub unpolled: Vec<String>,
+    /// Whether the runner's clock fires the template's schedules. Tests leave it off and
+    /// fire a schedule when they choose ([`LocalStack::fire`]), so no run races them.
+    pub run_schedules: bool,
 }
 
 impl StackOptions {
@@ -56,6 +60,7 @@ impl StackOptions {
             jwt_secret: LOCAL_JWT_SECRET.to_owned(),
             env_overrides: BTreeMap::new(),
             unpolled: Vec::new(),
+            run_schedules: false,
         }
     }
 }
@@ -149,6 +154,18 @@ impl LocalStack {
                         function: invoker.clone(),
                         public: *public,
                     }),
+                    FunctionEvent::Schedule { expression } => {
+                        let schedule = Schedule::parse(expression)
+                            .with_context(|| format!("{}'s schedule", function.logical_id))?;
+                        if options.run_schedules {
+                            tasks.push(tokio::spawn(schedules::run(
+                                schedule,
+                                invoker.clone(),
+                                format!("{}-{}", options.prefix, function.logical_id),
+                                region(&sdk),
+                            )));
+                        }
+                    }
                     FunctionEvent::Sqs { .. } | FunctionEvent::Stream { .. } if !polled => {}
                     FunctionEvent::Sqs { queue, batch_size } => {
                         let queue = resources
@@ -185,7 +202,12 @@ impl LocalStack {
             .as_ref()
             .and_then(|id| invokers.get(id))
             .cloned();
-        let router = gateway::router(routes, authorizer)?;
+        let router = gateway::router(routes, authorizer)?.merge(local_routes(
+            &template,
+            &invokers,
+            &options.prefix,
+            &region(&sdk),
+        ));
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await
             .with_context(|| format!("bind {}", options.bind))?;
@@ -213,6 +235,17 @@ impl LocalStack {
         self.stream_gate.clone().write_owned().await
     }
 
+    /// Runs the scheduled function `logical_id` once, now, as its schedule would.
+    pub async fn fire(&self, logical_id: &str) -> Result<()> {
+        let function = self
+            .invokers
+            .get(logical_id)
+            .ok_or_else(|| anyhow!("no function {logical_id}"))?;
+        schedules::fire(function, logical_id, &region(&self.sdk))
+            .await
+            .map_err(|e| anyhow!("{logical_id}: {e}"))
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
     }
@@ -238,4 +271,61 @@ impl LocalStack {
     pub fn bus_name(&self, logical_id: &str) -> Option<&str> {
         self.resources.buses.get(logical_id).map(|b| b.0.as_str())
     }
+}
+
+fn region(sdk: &SdkConfig) -> String {
+    sdk.region().map(|r| r.to_string()).unwrap_or_default()
+}
+
+/// Routes only the local runner serves: `POST /_local/schedules/{function}` runs a scheduled
+/// function now (an operator's "run it now", and what docs/operations.md's commands use).
+fn local_routes(
+    template: &Template,
+    invokers: &BTreeMap<String, Invoker>,
+    prefix: &str,
+    region: &str,
+) -> axum::Router {
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    let scheduled: Arc<BTreeMap<String, (Invoker, String)>> = Arc::new(
+        template
+            .functions
+            .iter()
+            .filter(|f| {
+                f.events
+                    .iter()
+                    .any(|e| matches!(e, FunctionEvent::Schedule { .. }))
+            })
+            .filter_map(|f| {
+                let invoker = invokers.get(&f.logical_id)?.clone();
+                Some((
+                    f.logical_id.clone(),
+                    (invoker, format!("{prefix}-{}", f.logical_id)),
+                ))
+            })
+            .collect(),
+    );
+    let region = region.to_owned();
+    axum::Router::new().route(
+        "/_local/schedules/{function}",
+        axum::routing::post(move |Path(function): Path<String>| {
+            let scheduled = scheduled.clone();
+            let region = region.clone();
+            async move {
+                let Some((invoker, name)) = scheduled.get(&function) else {
+                    return (
+                        StatusCode::NOT_FOUND,
+                        format!("{function} is not a scheduled function of the template\n"),
+                    );
+                };
+                match schedules::fire(invoker, name, &region).await {
+                    Ok(()) => (StatusCode::OK, format!("{function} ran\n")),
+                    Err(e) => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        format!("{function}: {e}\n"),
+                    ),
+                }
+            }
+        }),
+    )
 }

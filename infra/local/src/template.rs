@@ -74,6 +74,10 @@ pub enum FunctionEvent {
         table: String,
         batch_size: usize,
     },
+    /// An EventBridge schedule (`Schedule` or `ScheduleV2`): `rate(...)` or `cron(...)`.
+    Schedule {
+        expression: String,
+    },
 }
 
 fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
@@ -289,6 +293,11 @@ fn function(
                     .ok_or_else(|| anyhow!("{logical_id}.{name}: Stream"))?
                     .to_owned(),
                 batch_size,
+            }),
+            "Schedule" | "ScheduleV2" => events.push(FunctionEvent::Schedule {
+                expression: str_at(&props, "ScheduleExpression")
+                    .ok_or_else(|| anyhow!("{logical_id}.{name}: no ScheduleExpression"))?
+                    .to_owned(),
             }),
             other => bail!("{logical_id}.{name}: event type {other} is not run locally"),
         }

@@ -28,6 +28,10 @@ pub fn files() -> Result<Vec<GeneratedFile>, serde_json::Error> {
         path: PathBuf::from("docs/openapi.json"),
         text: crate::openapi::json()? + "\n",
     });
+    files.push(GeneratedFile {
+        path: PathBuf::from("docs/asyncapi.json"),
+        text: fountain_events::asyncapi::render(),
+    });
     // The README is edited by hand around its generated tables.
     let readme = std::fs::read_to_string(repository_root().join("README.md")).unwrap_or_default();
     if let Some(text) = crate::readme::regenerate(&readme) {

@@ -51,6 +51,7 @@ pub const CONTEXTS: &[Context] = &[
         fountain_versions::FUNCTIONS,
     ),
     context("stories", "fountain_stories", fountain_stories::FUNCTIONS),
+    context("health", "fountain_health", fountain_health::FUNCTIONS),
     context("fountain-io", "fountain_io", fountain_io::FUNCTIONS),
     context(
         "sessions",

@@ -53,6 +53,7 @@ fn tables() -> String {
             Kind::Http => continue,
             Kind::Authorizer => "the HTTP API, before every protected route".to_owned(),
             Kind::Stream => "the table's stream (the outbox)".to_owned(),
+            Kind::Scheduled => "its schedule in template.yaml".to_owned(),
             Kind::Consumer {
                 events: Events::Every,
             } => "every event, from its queue".to_owned(),

@@ -54,7 +54,7 @@ pub use generation::{
 };
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use notifications::NotificationCreated;
-pub use operations::ConfigUpdated;
+pub use operations::{ConfigUpdated, ServiceDown, ServiceRecovered};
 pub use paraphrases::{ParaphraseAdded, ParaphraseRemoved, ParaphraseUpdated};
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
 pub use sessions::{ContextUpdated, SessionEnded, SessionStarted};
@@ -130,6 +130,8 @@ event_catalog!(
     UserLoggedIn,
     UserLoggedOut,
     ConfigUpdated,
+    ServiceDown,
+    ServiceRecovered,
     CollaboratorInvited,
     InvitationAccepted,
     InvitationRevoked,

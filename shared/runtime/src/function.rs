@@ -12,6 +12,7 @@ use aws_lambda_events::event::apigw::{
     ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
 };
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+pub use aws_lambda_events::event::eventbridge::EventBridgeEvent as ScheduledEvent;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use lambda_http::{Body, Request, Response};
@@ -35,6 +36,8 @@ pub enum Invoker {
     ),
     Sqs(Handler<SqsEvent, SqsBatchResponse>),
     Stream(Handler<StreamEvent, DynamoDbEventResponse>),
+    /// A run of a schedule; an error fails the invocation (EventBridge Scheduler retries it).
+    Scheduled(Handler<ScheduledEvent, Result<(), String>>),
 }
 
 /// What invokes a function.
@@ -48,6 +51,9 @@ pub enum Kind {
     Consumer { events: Events },
     /// The table's DynamoDB stream.
     Stream,
+    /// A schedule of template.yaml (`rate(...)` or `cron(...)`): EventBridge Scheduler in
+    /// AWS, the local runner's clock locally.
+    Scheduled,
 }
 
 /// One function: its name (the binary and the template's `Binary`), what invokes it, how it
@@ -190,6 +196,37 @@ where
         move |event: lambda_runtime::LambdaEvent<P>| {
             let response = handler(event.payload);
             async move { Ok::<_, lambda_runtime::Error>(response.await) }
+        },
+    ))
+    .await
+}
+
+/// A scheduled handler's outcome in the words an invocation failure carries.
+pub async fn scheduled<E: std::fmt::Display>(
+    run: impl Future<Output = Result<(), E>>,
+) -> Result<(), String> {
+    run.await.map_err(|e| e.to_string())
+}
+
+/// The Lambda main of a scheduled function: a failed run fails the invocation, so Lambda's
+/// `Errors` metric counts it and the scheduler's retry policy applies.
+pub async fn run_scheduled<D, F, Fut>(
+    name: &'static str,
+    load: fn(&Env, &SdkConfig) -> Result<D, ConfigError>,
+    handler: F,
+) -> Result<(), lambda_runtime::Error>
+where
+    D: Send + Sync + 'static,
+    F: Fn(&'static D, ScheduledEvent) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
+    crate::telemetry::init();
+    let deps = load(&Env::process(), &crate::aws::sdk_config().await)?;
+    let handler = bind(name, deps, handler);
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<ScheduledEvent>| {
+            let run = handler(event.payload);
+            async move { run.await.map_err(lambda_runtime::Error::from) }
         },
     ))
     .await
@@ -374,5 +411,41 @@ macro_rules! authorizer_function {
             $handler,
             $($load)::+
         )
+    };
+}
+
+/// A function run by a schedule of template.yaml: `scheduled_function!(handler,
+/// deps_loader)` for `async fn(&Deps, ScheduledEvent) -> Result<(), impl Display>`.
+#[macro_export]
+macro_rules! scheduled_function {
+    ($handler:ident, $($load:ident)::+) => {
+        $crate::function::Function {
+            name: stringify!($handler),
+            kind: $crate::function::Kind::Scheduled,
+            lambda_main: {
+                fn lambda_main() -> $crate::function::MainFuture {
+                    ::std::boxed::Box::pin($crate::function::run_scheduled(
+                        stringify!($handler),
+                        $($load)::+,
+                        |deps, event| $crate::function::scheduled($handler(deps, event)),
+                    ))
+                }
+                lambda_main
+            },
+            invoker: {
+                fn invoker(
+                    env: &$crate::Env,
+                    sdk: &$crate::aws::SdkConfig,
+                ) -> ::std::result::Result<$crate::function::Invoker, $crate::ConfigError> {
+                    Ok($crate::function::Invoker::Scheduled($crate::function::bind(
+                        stringify!($handler),
+                        $($load)::+(env, sdk)?,
+                        |deps, event| $crate::function::scheduled($handler(deps, event)),
+                    )))
+                }
+                invoker
+            },
+            openapi: None,
+        }
     };
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 pub const MAX_STALENESS: Duration = Duration::from_secs(5);
 pub const CONFIG_PK: &str = keys::CONFIG_PK;
 
-/// Every runtime setting: its name, what it means, its bounds and default.
+/// Every runtime setting: its name, what it means, its bounds and default (see [`SPECS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 pub enum SettingKey {
     /// Requests one user may make per minute before 429.
@@ -29,23 +29,107 @@ pub enum SettingKey {
     /// Generation jobs a user on the pro plan may start per UTC day.
     #[serde(rename = "GENERATIONS_PER_DAY_PRO")]
     GenerationsPerDayPro,
+    /// Consecutive failed probes after which a dependency is down.
+    #[serde(rename = "HEALTH_FAILURES_TO_DOWN")]
+    HealthFailuresToDown,
+    /// Consecutive successful probes after which a down dependency is up again.
+    #[serde(rename = "HEALTH_SUCCESSES_TO_UP")]
+    HealthSuccessesToUp,
+    /// Consecutive generator failures in the workers that open the circuit breaker.
+    #[serde(rename = "GENERATOR_BREAKER_FAILURES")]
+    GeneratorBreakerFailures,
 }
 
+/// One setting's name, meaning, inclusive bounds and default.
+struct Spec {
+    key: SettingKey,
+    name: &'static str,
+    description: &'static str,
+    min: u64,
+    max: u64,
+    default: u64,
+}
+
+const SPECS: [Spec; 7] = [
+    Spec {
+        key: SettingKey::MaxRequestsPerMinute,
+        name: "MAX_REQUESTS_PER_MINUTE",
+        description: "Requests one user may make per minute before 429.",
+        min: 1,
+        max: 100_000,
+        default: 600,
+    },
+    Spec {
+        key: SettingKey::MaxLoginFailures,
+        name: "MAX_LOGIN_FAILURES",
+        description: "Consecutive failed logins that lock an account for 15 minutes.",
+        min: 1,
+        max: 100,
+        default: 5,
+    },
+    Spec {
+        key: SettingKey::GenerationsPerDayFree,
+        name: "GENERATIONS_PER_DAY_FREE",
+        description: "Story generation jobs a user on the free plan may start per UTC day.",
+        min: 0,
+        max: 100_000,
+        default: 20,
+    },
+    Spec {
+        key: SettingKey::GenerationsPerDayPro,
+        name: "GENERATIONS_PER_DAY_PRO",
+        description: "Story generation jobs a user on the pro plan may start per UTC day.",
+        min: 0,
+        max: 100_000,
+        default: 500,
+    },
+    Spec {
+        key: SettingKey::HealthFailuresToDown,
+        name: "HEALTH_FAILURES_TO_DOWN",
+        description: "Consecutive failed health probes after which a dependency is down (ServiceDown).",
+        min: 1,
+        max: 20,
+        default: 2,
+    },
+    Spec {
+        key: SettingKey::HealthSuccessesToUp,
+        name: "HEALTH_SUCCESSES_TO_UP",
+        description: "Consecutive successful health probes after which a down dependency is up again (ServiceRecovered).",
+        min: 1,
+        max: 20,
+        default: 2,
+    },
+    Spec {
+        key: SettingKey::GeneratorBreakerFailures,
+        name: "GENERATOR_BREAKER_FAILURES",
+        description: "Consecutive text generator failures in the generation workers that open the circuit breaker (ServiceDown).",
+        min: 1,
+        max: 100,
+        default: 3,
+    },
+];
+
 impl SettingKey {
-    pub const ALL: [SettingKey; 4] = [
+    pub const ALL: [SettingKey; 7] = [
         SettingKey::MaxRequestsPerMinute,
         SettingKey::MaxLoginFailures,
         SettingKey::GenerationsPerDayFree,
         SettingKey::GenerationsPerDayPro,
+        SettingKey::HealthFailuresToDown,
+        SettingKey::HealthSuccessesToUp,
+        SettingKey::GeneratorBreakerFailures,
     ];
 
+    fn spec(self) -> &'static Spec {
+        // SPECS lists every key once (a test checks it), so the fallback is never taken.
+        SPECS
+            .iter()
+            .find(|spec| spec.key == self)
+            .unwrap_or(&SPECS[0])
+    }
+
     pub fn name(self) -> &'static str {
-        match self {
-            SettingKey::MaxRequestsPerMinute => "MAX_REQUESTS_PER_MINUTE",
-            SettingKey::MaxLoginFailures => "MAX_LOGIN_FAILURES",
-            SettingKey::GenerationsPerDayFree => "GENERATIONS_PER_DAY_FREE",
-            SettingKey::GenerationsPerDayPro => "GENERATIONS_PER_DAY_PRO",
-        }
+        self.spec().name
     }
 
     pub fn parse(name: &str) -> Option<Self> {
@@ -53,36 +137,16 @@ impl SettingKey {
     }
 
     pub fn description(self) -> &'static str {
-        match self {
-            SettingKey::MaxRequestsPerMinute => "Requests one user may make per minute before 429.",
-            SettingKey::MaxLoginFailures => {
-                "Consecutive failed logins that lock an account for 15 minutes."
-            }
-            SettingKey::GenerationsPerDayFree => {
-                "Story generation jobs a user on the free plan may start per UTC day."
-            }
-            SettingKey::GenerationsPerDayPro => {
-                "Story generation jobs a user on the pro plan may start per UTC day."
-            }
-        }
+        self.spec().description
     }
 
     /// Inclusive bounds of valid values.
     pub fn bounds(self) -> (u64, u64) {
-        match self {
-            SettingKey::MaxRequestsPerMinute => (1, 100_000),
-            SettingKey::MaxLoginFailures => (1, 100),
-            SettingKey::GenerationsPerDayFree | SettingKey::GenerationsPerDayPro => (0, 100_000),
-        }
+        (self.spec().min, self.spec().max)
     }
 
     pub fn default_value(self) -> u64 {
-        match self {
-            SettingKey::MaxRequestsPerMinute => 600,
-            SettingKey::MaxLoginFailures => 5,
-            SettingKey::GenerationsPerDayFree => 20,
-            SettingKey::GenerationsPerDayPro => 500,
-        }
+        self.spec().default
     }
 
     /// Why `value` is not valid for this key, if it is not.
@@ -179,6 +243,13 @@ mod tests {
         assert!(SettingKey::MaxLoginFailures.check(5).is_ok());
         for key in SettingKey::ALL {
             assert!(key.check(key.default_value()).is_ok());
+            assert_eq!(SPECS.iter().filter(|spec| spec.key == key).count(), 1);
+            assert_eq!(
+                serde_json::to_value(key).unwrap(),
+                serde_json::json!(key.name()),
+                "the serde name is the spec's"
+            );
         }
+        assert_eq!(SPECS.len(), SettingKey::ALL.len());
     }
 }

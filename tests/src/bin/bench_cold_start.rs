@@ -471,6 +471,7 @@ fn kind(spec: &FunctionSpec, template: &Template) -> &'static str {
         Some(FunctionEvent::Http { .. }) => "HTTP",
         Some(FunctionEvent::Sqs { .. }) => "SQS",
         Some(FunctionEvent::Stream { .. }) => "stream",
+        Some(FunctionEvent::Schedule { .. }) => "schedule",
         None => "-",
     }
 }

@@ -12,3 +12,34 @@ pub struct ConfigUpdated {
 }
 domain_event!(ConfigUpdated, source: "fountain.operations", aggregate: "Config", id: key,
     "An administrator changed a runtime setting; functions use it within 5 seconds.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDown {
+    /// `table`, `eventBus`, `queues`, `outputs` or `generator`.
+    pub dependency: String,
+    /// When the failures began: the first failed check of the run that made it down.
+    #[schema(value_type = String, format = DateTime)]
+    pub since: chrono::DateTime<chrono::Utc>,
+    /// The last check's error, in words.
+    pub last_error: String,
+    /// `health_check` (the scheduled probe) or `generation_breaker` (the worker's breaker).
+    pub detected_by: String,
+}
+domain_event!(ServiceDown, source: "fountain.operations", aggregate: "Dependency", id: dependency,
+    "A dependency failed its checks the configured number of times in a row; dependents degrade (the generation worker fails over or holds jobs).");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceRecovered {
+    pub dependency: String,
+    /// When it was found down.
+    #[schema(value_type = String, format = DateTime)]
+    pub down_since: chrono::DateTime<chrono::Utc>,
+    /// When it is up again.
+    #[schema(value_type = String, format = DateTime)]
+    pub since: chrono::DateTime<chrono::Utc>,
+    pub detected_by: String,
+}
+domain_event!(ServiceRecovered, source: "fountain.operations", aggregate: "Dependency", id: dependency,
+    "A down dependency passed its checks the configured number of times in a row; held work resumes.");

@@ -20,6 +20,31 @@ pub const AGGREGATE: &str = "AGG#";
 /// The `gsi2pk` of a correlation id's events (`CORR#<correlationId>`).
 pub const CORRELATION: &str = "CORR#";
 
+/// The partition of the dependencies' health: one item per dependency, the probe item and
+/// the workers' circuit breakers.
+pub const HEALTH_PK: &str = "HEALTH";
+/// A dependency's state in [`HEALTH_PK`] (`DEP#<dependency>`).
+pub const DEPENDENCY: &str = "DEP#";
+/// A circuit breaker's failure count in [`HEALTH_PK`] (`BREAKER#<dependency>`).
+pub const BREAKER: &str = "BREAKER#";
+/// The item the table probe reads and conditionally writes.
+pub const PROBE_SK: &str = "PROBE";
+/// The partition of the health transitions, sorted by time (`<time>#<eventId>`).
+pub const HEALTH_HISTORY_PK: &str = "HEALTH#HISTORY";
+
+pub fn dependency(name: &str) -> String {
+    format!("{DEPENDENCY}{name}")
+}
+
+pub fn breaker(name: &str) -> String {
+    format!("{BREAKER}{name}")
+}
+
+/// A transition's sort key: RFC 3339 time with milliseconds, then the event id.
+pub fn health_transition(time: &str, event_id: &str) -> String {
+    format!("{time}#{event_id}")
+}
+
 pub fn outbox(event_id: &str) -> String {
     format!("{OUTBOX}{event_id}")
 }
@@ -58,5 +83,14 @@ mod tests {
         assert_eq!(EVENT_SK, "EVENT");
         assert_eq!(aggregate("01S"), "AGG#01S");
         assert_eq!(correlation("01C"), "CORR#01C");
+        assert_eq!(HEALTH_PK, "HEALTH");
+        assert_eq!(dependency("generator"), "DEP#generator");
+        assert_eq!(breaker("generator"), "BREAKER#generator");
+        assert_eq!(PROBE_SK, "PROBE");
+        assert_eq!(HEALTH_HISTORY_PK, "HEALTH#HISTORY");
+        assert_eq!(
+            health_transition("2026-12-07T10:00:00.000Z", "01E"),
+            "2026-12-07T10:00:00.000Z#01E"
+        );
     }
 }

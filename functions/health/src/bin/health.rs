@@ -1,3 +1,3 @@
 //! Lambda function `health`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
 
-fountain_runtime::lambda_main!(fountain_operations::FUNCTIONS);
+fountain_runtime::lambda_main!(fountain_health::FUNCTIONS);

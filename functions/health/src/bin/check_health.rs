@@ -1,0 +1,3 @@
+//! Lambda function `check_health`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
+
+fountain_runtime::lambda_main!(fountain_health::FUNCTIONS);

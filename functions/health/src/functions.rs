@@ -1,0 +1,15 @@
+//! The functions of this context, named once: each entry gives a Lambda binary of the same
+//! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
+
+use fountain_http::TableDeps;
+use fountain_runtime::function::Function;
+use fountain_runtime::{http_function, scheduled_function};
+
+use crate::checker::*;
+use crate::routes::*;
+
+pub const FUNCTIONS: &[Function] = &[
+    http_function!(health, HealthDeps::load),
+    http_function!(health_history, TableDeps::load),
+    scheduled_function!(check_health, CheckerDeps::load),
+];
