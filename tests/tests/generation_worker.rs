@@ -128,6 +128,8 @@ impl Rig {
             table: self.table.clone(),
             outputs: self.outputs.clone(),
             generator,
+            backup: None,
+            breaker: None,
             max_receive_count: 3,
             lease,
             attempt_budget: Duration::from_secs(60),

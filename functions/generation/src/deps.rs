@@ -14,6 +14,9 @@ pub struct Deps {
     pub settings: Settings,
     pub outputs: Outputs,
     pub generator: String,
+    /// Whether a backup generator takes over while the generator is down
+    /// (`GENERATOR_BACKUP_URL`): then requests are still accepted.
+    pub backup_configured: bool,
     pub max_body_bytes: usize,
 }
 
@@ -28,6 +31,7 @@ impl Deps {
             table,
             outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
             generator: env.optional("GENERATOR").unwrap_or("offline").to_owned(),
+            backup_configured: env.optional("GENERATOR_BACKUP_URL").is_some(),
             max_body_bytes,
         })
     }

@@ -5,6 +5,7 @@ use fountain_runtime::function::Function;
 use fountain_runtime::{consumer_function, http_function};
 
 use crate::Deps;
+use crate::availability::{self, *};
 use crate::handlers::*;
 use crate::logout::{self, *};
 use crate::worker::*;
@@ -17,4 +18,5 @@ pub const FUNCTIONS: &[Function] = &[
     http_function!(cancel_generation, Deps::load),
     consumer_function!(batch generate_stories, WorkerDeps::load),
     consumer_function!(cancel_generations_on_logout, logout::load_deps),
+    consumer_function!(follow_generator_health, availability::load_deps),
 ];

@@ -2,6 +2,8 @@
 //! writes a story's prose, Fountain text and orchestration files to S3, the daily quota per
 //! plan with usage records, and the cancellation of a user's jobs when they log out.
 
+pub mod availability;
+pub mod breaker;
 pub mod functions;
 pub use functions::FUNCTIONS;
 mod deps;

@@ -16,6 +16,8 @@ use utoipa::ToSchema;
 pub enum JobStatus {
     Queued,
     Running,
+    /// Held while the generator is down (and no backup is configured); resumed when it is up.
+    Waiting,
     Succeeded,
     Failed,
     Cancelled,
@@ -26,15 +28,19 @@ impl JobStatus {
         match self {
             JobStatus::Queued => "queued",
             JobStatus::Running => "running",
+            JobStatus::Waiting => "waiting",
             JobStatus::Succeeded => "succeeded",
             JobStatus::Failed => "failed",
             JobStatus::Cancelled => "cancelled",
         }
     }
 
-    /// Queued and running jobs can still change; the others are final.
+    /// Queued, running and waiting jobs can still change; the others are final.
     pub fn is_active(self) -> bool {
-        matches!(self, JobStatus::Queued | JobStatus::Running)
+        matches!(
+            self,
+            JobStatus::Queued | JobStatus::Running | JobStatus::Waiting
+        )
     }
 }
 
@@ -114,15 +120,22 @@ impl Job {
 
 impl ItemCodec for Job {
     fn to_item(&self) -> Result<Item, StoreError> {
-        keyed_item(
-            self,
-            &[
-                ("pk", &Job::pk(&self.owner_id)),
-                ("sk", &Job::sk(&self.job_id)),
-                ("lsi1sk", &Job::lsi1sk(&self.job_id, self.status)),
-                ("entity", "generation-job"),
-            ],
-        )
+        let (pk, sk) = (Job::pk(&self.owner_id), Job::sk(&self.job_id));
+        let lsi1sk = Job::lsi1sk(&self.job_id, self.status);
+        let mut attributes = vec![
+            ("pk", pk.as_str()),
+            ("sk", sk.as_str()),
+            ("lsi1sk", lsi1sk.as_str()),
+            ("entity", "generation-job"),
+        ];
+        // Held jobs are found across users when the generator is up again.
+        if self.status == JobStatus::Waiting {
+            attributes.extend([
+                ("gsi1pk", keys::HELD_JOBS),
+                ("gsi1sk", self.job_id.as_str()),
+            ]);
+        }
+        keyed_item(self, &attributes)
     }
 
     fn from_item(item: Item) -> Result<Self, StoreError> {

@@ -12,7 +12,7 @@ use fountain_events::catalog::{
 };
 use fountain_events::{DomainEvent, EventContext, EventEnvelope};
 use fountain_http::{ApiError, Principal};
-use fountain_prose::{Document, GenerateError, Generator, plan_parts};
+use fountain_prose::{Document, GenerateError, Generator, Manuscript, Part, plan_parts};
 use fountain_scripts::access::{Permission, authorize};
 use fountain_store::{StoreError, Table};
 use fountain_stories::Story;
@@ -29,6 +29,8 @@ use crate::worker_deps::WorkerDeps;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Completed,
+    /// The generator is down and no backup is configured: the job waits for it.
+    Held,
     /// Nothing (more) to do: the job was cancelled or finished, here or elsewhere.
     Skipped(&'static str),
 }
@@ -53,6 +55,8 @@ enum Failure {
     Permanent(String),
     Retryable(String),
     Stop(&'static str),
+    /// The generator went down during the attempt and there is no backup.
+    Hold,
     Busy,
     Store(StoreError),
 }
@@ -86,13 +90,20 @@ fn envelope<E: DomainEvent>(
     EventEnvelope::new(event, context).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
+/// `failed_over`: the generator is down and the attempt starts on the backup.
 pub async fn run<G: Generator>(
     deps: &WorkerDeps<G>,
     job: Job,
     context: &EventContext,
+    failed_over: bool,
 ) -> Result<Outcome, StepError> {
     if !job.status.is_active() {
         return Ok(Outcome::Skipped("the job is no longer queued or running"));
+    }
+    if job.status == JobStatus::Waiting {
+        return Ok(Outcome::Skipped(
+            "the job is held until the generator is up",
+        ));
     }
     let Some(held) = claim(deps, job, context).await? else {
         return Ok(Outcome::Skipped("the job finished meanwhile"));
@@ -102,10 +113,19 @@ pub async fn run<G: Generator>(
         job: held,
         context,
         started: Instant::now(),
+        failed_over,
     };
     match attempt.steps().await {
         Ok(()) => Ok(Outcome::Completed),
         Err(Failure::Stop(why)) => Ok(Outcome::Skipped(why)),
+        Err(Failure::Hold) => {
+            let attempt_number = attempt.job.attempts;
+            match crate::availability::hold(&deps.table, &attempt.job, Some(attempt_number)).await?
+            {
+                true => Ok(Outcome::Held),
+                false => Ok(Outcome::Skipped("the job moved on before it could be held")),
+            }
+        }
         Err(Failure::Permanent(reason)) => Err(StepError::Permanent(reason)),
         Err(Failure::Retryable(reason)) => Err(StepError::Retryable {
             job: Box::new(attempt.job),
@@ -144,7 +164,11 @@ async fn claim<G>(
         Ok(()) => Ok(Some(held)),
         Err(TransitionError::Moved) => {
             match store::load(&deps.table, &held.owner_id, &held.job_id).await? {
-                Some(current) if current.status.is_active() => Err(StepError::Busy),
+                Some(current)
+                    if matches!(current.status, JobStatus::Queued | JobStatus::Running) =>
+                {
+                    Err(StepError::Busy)
+                }
                 _ => Ok(None),
             }
         }
@@ -172,6 +196,8 @@ struct Attempt<'a, G> {
     job: Job,
     context: &'a EventContext,
     started: Instant,
+    /// Writing with the backup generator (the primary is down).
+    failed_over: bool,
 }
 
 fn percent_of(step: &str) -> u8 {
@@ -264,7 +290,7 @@ impl<G: Generator> Attempt<'_, G> {
         let mut document = Document::new(&manuscript);
         let mut reported = from;
         for part in &parts {
-            document.push_part(&self.deps.generator.write_part(&manuscript, part).await?);
+            document.push_part(&self.write_part(&manuscript, part).await?);
             let done = part.index + 1;
             let percent = from + ((to - from) as usize * done / part.count.max(1)) as u8;
             if percent >= reported + 10 || done == part.count {
@@ -278,6 +304,43 @@ impl<G: Generator> Attempt<'_, G> {
             self.checkpoint("prose", to).await?;
         }
         Ok(document.finish())
+    }
+
+    /// One part, from the primary generator (its failures counted by the breaker) or, once
+    /// the primary is down, from the backup; with neither, the job is held.
+    async fn write_part(
+        &mut self,
+        manuscript: &Manuscript,
+        part: &Part,
+    ) -> Result<String, Failure> {
+        loop {
+            let (generator, on_primary) = match (&self.deps.backup, self.failed_over) {
+                (Some(backup), true) => (backup, false),
+                _ => (&self.deps.generator, true),
+            };
+            match generator.write_part(manuscript, part).await {
+                Ok(text) => {
+                    if let (Some(breaker), true) = (&self.deps.breaker, on_primary) {
+                        breaker.succeeded(self.context).await?;
+                    }
+                    return Ok(text);
+                }
+                Err(error) if error.is_retryable() && on_primary => {
+                    let down = match &self.deps.breaker {
+                        Some(breaker) => breaker.failed(error.reason(), self.context).await?,
+                        None => false,
+                    };
+                    if !down {
+                        return Err(error.into());
+                    }
+                    if self.deps.backup.is_none() {
+                        return Err(Failure::Hold);
+                    }
+                    self.failed_over = true;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     /// Records a finished step with StoryGenerationProgressed; stops when the job is no

@@ -215,7 +215,11 @@ fn assignments(after: &Job, attributes: &[&str]) -> Result<Expression, StoreErro
     let mut update = Expression::new("");
     let mut sets = Vec::new();
     let mut removes = Vec::new();
-    for attribute in attributes.iter().copied().chain(["lsi1sk", "updatedAt"]) {
+    for attribute in attributes
+        .iter()
+        .copied()
+        .chain(["lsi1sk", "gsi1pk", "gsi1sk", "updatedAt"])
+    {
         let name = format!("#{attribute}");
         update = update.name(&name, attribute);
         match item.remove(attribute) {
@@ -265,12 +269,13 @@ async fn transition(
     }
 }
 
-/// The job is still queued or running.
+/// The job is still queued, running or waiting.
 fn active() -> Expression {
-    Expression::new("#status IN (:queued, :running)")
+    Expression::new("#status IN (:queued, :running, :waiting)")
         .name("#status", "status")
         .value(":queued", s(JobStatus::Queued.as_str()))
         .value(":running", s(JobStatus::Running.as_str()))
+        .value(":waiting", s(JobStatus::Waiting.as_str()))
 }
 
 /// The job is running under `attempt`.
@@ -305,21 +310,25 @@ pub async fn claim(
     now_ms: i64,
     event: &EventEnvelope,
 ) -> Result<(), TransitionError> {
-    let free = Expression::new(
+    transition(
+        table,
+        after,
+        &["status", "attempts", "startedAt", "leaseUntil", "lastError"],
+        free(now_ms),
+        &[event],
+    )
+    .await
+}
+
+/// No live attempt holds the job: it is queued, or running with its lease run out.
+fn free(now_ms: i64) -> Expression {
+    Expression::new(
         "#status = :queued OR (#status = :running AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now))",
     )
     .name("#status", "status")
     .value(":queued", s(JobStatus::Queued.as_str()))
     .value(":running", s(JobStatus::Running.as_str()))
-    .value(":now", n(now_ms));
-    transition(
-        table,
-        after,
-        &["status", "attempts", "startedAt", "leaseUntil", "lastError"],
-        free,
-        &[event],
-    )
-    .await
+    .value(":now", n(now_ms))
 }
 
 /// Records a finished step while the attempt still holds the job.
@@ -374,6 +383,59 @@ pub async fn complete(
         events,
     )
     .await
+}
+
+/// Holds a queued or running job while the generator is down (`after` is it waiting, with
+/// the reason); its message is acknowledged, so no delivery is spent on the outage.
+/// `attempt`: the attempt holding it running, or `None` for a job no live attempt holds
+/// (queued, or running with its lease run out).
+pub async fn hold(
+    table: &Table,
+    after: &Job,
+    attempt: Option<u32>,
+    now_ms: i64,
+) -> Result<(), TransitionError> {
+    let condition = match attempt {
+        Some(attempt) => held_by(attempt),
+        None => free(now_ms),
+    };
+    transition(
+        table,
+        after,
+        &["status", "reason", "leaseUntil", "lastError"],
+        condition,
+        &[],
+    )
+    .await
+}
+
+/// Puts a held job back in the queue with its StoryGenerationRequested (`after` is it queued).
+pub async fn resume(
+    table: &Table,
+    after: &Job,
+    event: &EventEnvelope,
+) -> Result<(), TransitionError> {
+    let waiting = Expression::new("#status = :waiting")
+        .name("#status", "status")
+        .value(":waiting", s(JobStatus::Waiting.as_str()));
+    transition(table, after, &["status", "reason"], waiting, &[event]).await
+}
+
+/// Every held job, across users (the index entry exists only while a job waits).
+pub async fn held_jobs(table: &Table) -> Result<Vec<Job>, StoreError> {
+    let query = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .index_name("gsi1")
+        .key_condition_expression("gsi1pk = :held")
+        .expression_attribute_values(":held", s(keys::HELD_JOBS));
+    table
+        .query_all(query)
+        .await?
+        .into_iter()
+        .map(Job::from_item)
+        .collect()
 }
 
 /// Fails a job for good, whatever attempt holds it, while it is still queued or running.

@@ -19,6 +19,7 @@ use fountain_runtime::consumer::{Batch, Delivered, delivered};
 use fountain_store::StoreError;
 use tracing::{Instrument, error, info, info_span, warn};
 
+use crate::availability;
 use crate::lifecycle;
 use crate::model::{Job, JobStatus};
 use crate::pipeline::{self, Outcome, StepError};
@@ -112,7 +113,15 @@ async fn run<G: Generator>(
         return Ok(());
     };
     let context = EventContext::caused_by(envelope);
-    let attempt = pipeline::run(deps, job.clone(), &context);
+    // The generation context's view of the generator, set by ServiceDown / ServiceRecovered.
+    let generator_down = availability::generator_down(&deps.table).await?;
+    if generator_down && deps.backup.is_none() && job.status != JobStatus::Waiting {
+        if availability::hold(&deps.table, &job, None).await? {
+            info!("the generator is down: job held");
+        }
+        return Ok(());
+    }
+    let attempt = pipeline::run(deps, job.clone(), &context, generator_down);
     let outcome = match tokio::time::timeout(deps.attempt_budget, attempt).await {
         Ok(outcome) => outcome,
         Err(_) => out_of_time(deps, &job).await,
@@ -120,6 +129,10 @@ async fn run<G: Generator>(
     match outcome {
         Ok(Outcome::Completed) => {
             info!("job completed");
+            Ok(())
+        }
+        Ok(Outcome::Held) => {
+            info!("the generator went down: job held until it is up");
             Ok(())
         }
         Ok(Outcome::Skipped(why)) => {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
 
+use crate::breaker::Breaker;
 use crate::outputs::Outputs;
 use crate::redelivery::Redelivery;
 
@@ -15,6 +16,10 @@ pub struct WorkerDeps<G> {
     pub table: Table,
     pub outputs: Outputs,
     pub generator: G,
+    /// The generator jobs fail over to while `generator` is down (`GENERATOR_BACKUP_URL`).
+    pub backup: Option<G>,
+    /// Counts the generator's failures and opens on too many in a row (`None`: no breaker).
+    pub breaker: Option<Breaker>,
     /// The queue's `maxReceiveCount`: the delivery on which a failing job is given up.
     pub max_receive_count: u32,
     /// How long a running job is held before another delivery may take it over: the
@@ -41,11 +46,20 @@ impl WorkerDeps<fountain_prose::Provider> {
     pub fn load(env: &Env, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
         let prose = fountain_prose::ProseConfig::from_env(env)?;
         let lease = Duration::from_secs(env.parse_or("JOB_LEASE_SECONDS", 900)?);
+        let table = Table::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            env.required("TABLE_NAME")?,
+        );
+        let backup = match &prose.backup {
+            Some(config) => Some(fountain_prose::Provider::OpenAi(
+                fountain_prose::OpenAiCompatible::new(config)?,
+            )),
+            None => None,
+        };
         Ok(Self {
-            table: Table::new(
-                aws_sdk_dynamodb::Client::new(sdk),
-                env.required("TABLE_NAME")?,
-            ),
+            breaker: Some(Breaker::new(table.clone())),
+            backup,
+            table,
             outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
             generator: fountain_prose::Provider::from_config(&prose.provider)?,
             max_receive_count: env.parse_or("MAX_RECEIVE_COUNT", 3)?,

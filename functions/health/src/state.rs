@@ -216,6 +216,13 @@ pub async fn record(
     let mut last = StoreError::TransactionConflict;
     for _ in 0..ATTEMPTS {
         let previous = state(table, dependency).await?;
+        // A breaker's success with no streak to end changes nothing: no write per call.
+        let quiet = previous
+            .as_ref()
+            .is_none_or(|p| p.status == Status::Up && p.failures == 0);
+        if observer == Observer::GenerationBreaker && outcome.is_ok() && quiet {
+            return Ok(None);
+        }
         let (next, change) = observe(
             previous.as_ref(),
             dependency,

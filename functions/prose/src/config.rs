@@ -9,6 +9,8 @@
 //! | `GENERATOR_MODEL`        | openai: the model name                                    |
 //! | `GENERATOR_TIMEOUT_SECS` | openai: per-request timeout, default 60                   |
 //! | `GENERATOR_PART_CHARS`   | the part budget in characters, default 12000              |
+//! | `GENERATOR_BACKUP_URL`   | optional: a second OpenAI-compatible endpoint to fail over to |
+//! | `GENERATOR_BACKUP_API_KEY`, `GENERATOR_BACKUP_MODEL` | the backup's key and model     |
 
 use std::fmt;
 use std::time::Duration;
@@ -23,6 +25,28 @@ pub const GENERATOR_API_KEY: &str = "GENERATOR_API_KEY";
 pub const GENERATOR_MODEL: &str = "GENERATOR_MODEL";
 pub const GENERATOR_TIMEOUT_SECS: &str = "GENERATOR_TIMEOUT_SECS";
 pub const GENERATOR_PART_CHARS: &str = "GENERATOR_PART_CHARS";
+pub const GENERATOR_BACKUP_URL: &str = "GENERATOR_BACKUP_URL";
+pub const GENERATOR_BACKUP_API_KEY: &str = "GENERATOR_BACKUP_API_KEY";
+pub const GENERATOR_BACKUP_MODEL: &str = "GENERATOR_BACKUP_MODEL";
+
+/// The variables one OpenAI-compatible endpoint is configured by.
+struct Names {
+    url: &'static str,
+    api_key: &'static str,
+    model: &'static str,
+}
+
+const PRIMARY: Names = Names {
+    url: GENERATOR_URL,
+    api_key: GENERATOR_API_KEY,
+    model: GENERATOR_MODEL,
+};
+
+const BACKUP: Names = Names {
+    url: GENERATOR_BACKUP_URL,
+    api_key: GENERATOR_BACKUP_API_KEY,
+    model: GENERATOR_BACKUP_MODEL,
+};
 
 /// Long enough for a model to write a part of a few thousand words, short enough that a
 /// hung connection is retried well within the worker's Lambda timeout.
@@ -34,6 +58,8 @@ pub struct ProseConfig {
     pub provider: ProviderConfig,
     /// Characters per part, see [`crate::plan_parts`].
     pub part_budget: usize,
+    /// The endpoint the worker fails over to while the generator is down.
+    pub backup: Option<OpenAiConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +102,7 @@ impl ProseConfig {
     pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
         let provider = match env.optional(GENERATOR).map(str::trim) {
             None | Some("offline") => ProviderConfig::Offline,
-            Some("openai") => ProviderConfig::OpenAi(OpenAiConfig::from_env(env)?),
+            Some("openai") => ProviderConfig::OpenAi(OpenAiConfig::from_env(env, &PRIMARY)?),
             Some(other) => {
                 return Err(invalid(
                     GENERATOR,
@@ -88,26 +114,31 @@ impl ProseConfig {
         if part_budget == 0 {
             return Err(invalid(GENERATOR_PART_CHARS, "must be at least 1"));
         }
+        let backup = match env.optional(GENERATOR_BACKUP_URL) {
+            Some(_) => Some(OpenAiConfig::from_env(env, &BACKUP)?),
+            None => None,
+        };
         Ok(Self {
             provider,
             part_budget,
+            backup,
         })
     }
 }
 
 impl OpenAiConfig {
-    fn from_env(env: &Env) -> Result<Self, ConfigError> {
-        let base_url = base_url(&env.required(GENERATOR_URL)?)?;
-        let api_key = env.required(GENERATOR_API_KEY)?;
+    fn from_env(env: &Env, names: &Names) -> Result<Self, ConfigError> {
+        let base_url = base_url(names.url, &env.required(names.url)?)?;
+        let api_key = env.required(names.api_key)?;
         // Checked here because reqwest would refuse the header on every request; the
         // message must not quote the key.
         if api_key.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid(
-                GENERATOR_API_KEY,
+                names.api_key,
                 "contains whitespace or control characters",
             ));
         }
-        let model = env.required(GENERATOR_MODEL)?.trim().to_owned();
+        let model = env.required(names.model)?.trim().to_owned();
         let timeout_secs =
             env.parse_or(GENERATOR_TIMEOUT_SECS, DEFAULT_REQUEST_TIMEOUT.as_secs())?;
         if timeout_secs == 0 {
@@ -123,19 +154,18 @@ impl OpenAiConfig {
 }
 
 /// An absolute http(s) URL, without the trailing slash the endpoint path is appended to.
-fn base_url(raw: &str) -> Result<String, ConfigError> {
+fn base_url(name: &str, raw: &str) -> Result<String, ConfigError> {
     let raw = raw.trim();
-    let url =
-        reqwest::Url::parse(raw).map_err(|e| invalid(GENERATOR_URL, format!("not a URL: {e}")))?;
+    let url = reqwest::Url::parse(raw).map_err(|e| invalid(name, format!("not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(GENERATOR_URL, "must be an http or https URL"));
+        return Err(invalid(name, "must be an http or https URL"));
     }
     if !url.username().is_empty() || url.password().is_some() {
         // Credentials in a URL end up in logs; the key belongs in GENERATOR_API_KEY.
-        return Err(invalid(GENERATOR_URL, "must not contain credentials"));
+        return Err(invalid(name, "must not contain credentials"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(GENERATOR_URL, "must not have a query or fragment"));
+        return Err(invalid(name, "must not have a query or fragment"));
     }
     Ok(raw.trim_end_matches('/').to_owned())
 }

@@ -32,6 +32,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("temporarily unavailable: {0}")]
     Unavailable(String),
+    /// A dependency is down: 503 with `Retry-After` (seconds) saying when to try again.
+    #[error("{detail}")]
+    DependencyDown { retry_after: u64, detail: String },
     #[error("too many requests: {detail}")]
     TooManyRequests { retry_after: u64, detail: String },
     #[error("internal error: {0}")]
@@ -57,7 +60,7 @@ impl ApiError {
             Self::TooManyRequests { .. } => 429,
             Self::PreconditionRequired => 428,
             Self::Internal(_) => 500,
-            Self::Unavailable(_) => 503,
+            Self::Unavailable(_) | Self::DependencyDown { .. } => 503,
         }
     }
 
@@ -75,6 +78,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
+            Self::DependencyDown { .. } => ("dependency-down", "A dependency is down"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Internal(_) => ("internal", "Internal error"),
         }

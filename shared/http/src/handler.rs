@@ -185,7 +185,8 @@ fn problem_response(error: &ApiError, correlation_id: &str) -> Response<Body> {
             );
         }
         ApiError::Unavailable(_) => builder = builder.header(http::header::RETRY_AFTER, "1"),
-        ApiError::TooManyRequests { retry_after, .. } => {
+        ApiError::TooManyRequests { retry_after, .. }
+        | ApiError::DependencyDown { retry_after, .. } => {
             builder = builder.header(http::header::RETRY_AFTER, retry_after.to_string());
         }
         _ => {}

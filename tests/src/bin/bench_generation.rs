@@ -46,6 +46,8 @@ async fn main() {
             h.stack.bucket_name("GenerationBucket").unwrap().to_owned(),
         ),
         generator: Provider::Offline(Offline),
+        backup: None,
+        breaker: None,
         max_receive_count: 3,
         lease: Duration::from_secs(900),
         attempt_budget: Duration::from_secs(870),

@@ -10,6 +10,7 @@ use fountain_stories::context::check_session;
 use sha2::{Digest, Sha256};
 
 use crate::Deps;
+use crate::availability;
 use crate::model::{CreateGeneration, Job, JobStatus, JobView, hex};
 use crate::quota::{self, Plan};
 use crate::store::{self, CreateError, IdempotencyKey};
@@ -31,7 +32,8 @@ const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
         (status = 404, body = Problem, description = "The script or session is not visible to the caller"),
         (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, body = Problem, description = "Invalid body, or the Idempotency-Key was used for a different request"),
-        (status = 429, body = Problem, description = "The plan's daily quota is used up; Retry-After says until when")),
+        (status = 429, body = Problem, description = "The plan's daily quota is used up; Retry-After says until when"),
+        (status = 503, body = Problem, description = "The text generator is down and no backup is configured; Retry-After says when to ask again")),
     security(("bearer" = [])))]
 pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
     serve(Access::Authenticated, req, |ctx, req| async move {
@@ -41,6 +43,14 @@ pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
         let key = idempotency_key(&req, &input, &script_id)?;
         let user_id = &ctx.principal.user_id;
         authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
+        if !deps.backup_configured && availability::generator_down(&deps.table).await? {
+            return Err(ApiError::DependencyDown {
+                retry_after: availability::RETRY_AFTER_SECONDS,
+                detail: "The text generator is down; jobs are accepted again when it is back. \
+                         Reading and editing scripts work as usual."
+                    .to_owned(),
+            });
+        }
         if let Some(session_id) = &input.session_id {
             // The same check the story makes: the caller's session, of this script or none;
             // the worker reads its entries when it assembles the story.

@@ -13,6 +13,13 @@ pub const JOB_KEY: &str = "JOBKEY#";
 /// A day's usage counter (`USAGE#<YYYY-MM-DD>`).
 pub const USAGE: &str = "USAGE#";
 
+/// The `gsi1pk` of the jobs held while the generator is down (their `gsi1sk` is the job id).
+pub const HELD_JOBS: &str = "HELD_JOBS";
+/// The generation context's view of its generator: down or up, as the last ServiceDown or
+/// ServiceRecovered it handled said.
+pub const GENERATOR_PK: &str = "GENERATOR";
+pub const GENERATOR_AVAILABILITY_SK: &str = "AVAILABILITY";
+
 pub fn job(job_id: &str) -> String {
     format!("{JOB}{job_id}")
 }
