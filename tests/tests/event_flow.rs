@@ -352,10 +352,15 @@ async fn the_relay_publishes_a_batch_in_order_and_says_where_to_resume_when_the_
         })
         .collect();
     let client = aws_sdk_eventbridge::Client::new(&h.stack.sdk);
+    let table = fountain_store::Table::new(
+        aws_sdk_dynamodb::Client::new(&h.stack.sdk),
+        h.stack.table_name("AppTable").unwrap(),
+    );
 
     let down = fountain_event_store::RelayDeps {
         events: client.clone(),
         bus_name: "no-such-bus".into(),
+        table: table.clone(),
     };
     let failed = fountain_event_store::relay::relay(&down, outbox_stream_event(&envelopes)).await;
     let resume: Vec<_> = failed
@@ -372,6 +377,7 @@ async fn the_relay_publishes_a_batch_in_order_and_says_where_to_resume_when_the_
     let up = fountain_event_store::RelayDeps {
         events: client,
         bus_name: h.stack.bus_name("EventBus").unwrap().into(),
+        table,
     };
     let published = fountain_event_store::relay::relay(&up, outbox_stream_event(&envelopes)).await;
     assert!(published.batch_item_failures.is_empty());

@@ -6,6 +6,7 @@ pub mod functions;
 pub use functions::FUNCTIONS;
 pub mod handlers;
 mod model;
+pub mod reconcile;
 mod store;
 
 pub use fountain_http::TableDeps as Deps;

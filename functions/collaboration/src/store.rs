@@ -87,7 +87,7 @@ pub async fn list_invitations(
     query_page(query, (PK, &partition), limit, cursor).await
 }
 
-fn invitation_key(invitation: &Invitation) -> fountain_store::Item {
+pub(crate) fn invitation_key(invitation: &Invitation) -> fountain_store::Item {
     Table::key(
         Script::pk(&invitation.script_id),
         Invitation::sk(&invitation.invitation_id),
@@ -124,9 +124,20 @@ pub async fn consume(
         .update_item()
         .table_name(&table.name)
         .set_key(Some(invitation_key(invitation)))
-        .update_expression("SET #status = :accepted, acceptedBy = :user")
+        // Until step 2 clears it, the invitation is in the index the reconciler reads.
+        .update_expression(
+            "SET #status = :accepted, acceptedBy = :user, gsi1pk = :accepting, gsi1sk = :since",
+        )
         .condition_expression("#status = :pending AND expiresAtMs > :now")
         .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":accepting", s(keys::ACCEPTING_INVITATIONS))
+        .expression_attribute_values(
+            ":since",
+            s(keys::pending_event(
+                &Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                &invitation.invitation_id,
+            )),
+        )
         .expression_attribute_values(":accepted", s("accepted"))
         .expression_attribute_values(":pending", s("pending"))
         .expression_attribute_values(":user", s(user_id))
@@ -137,20 +148,27 @@ pub async fn consume(
     Ok(())
 }
 
-/// Saga step 2: the membership, with its event; the script must still exist
-/// ([`SCRIPT_GONE`]) and the user must not be a member already ([`ALREADY_MEMBER`]).
+/// Saga step 2: the membership, with its event, and the invitation out of the index of
+/// unfinished accepts; the script must still exist ([`SCRIPT_GONE`]) and the user must not
+/// be a member already ([`ALREADY_MEMBER`]).
 pub async fn join(
     table: &Table,
+    invitation: &Invitation,
     membership: &Membership,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let (key, exists) = script_exists(&membership.script_id);
+    let finished = Expression::new("REMOVE gsi1pk, gsi1sk");
+    let consumed_by_user = Expression::new("acceptedBy = :user")
+        .value(":user", s(&membership.user_id))
+        .labelled(NOT_PENDING);
     Transaction::new()
         .check(key, exists)
         .put(
             membership.to_item()?,
             Some(Expression::absent().labelled(ALREADY_MEMBER)),
         )
+        .update(invitation_key(invitation), finished, Some(consumed_by_user))
         .event(event)?
         .commit(table)
         .await
@@ -167,7 +185,7 @@ pub async fn unconsume(
         .update_item()
         .table_name(&table.name)
         .set_key(Some(invitation_key(invitation)))
-        .update_expression("SET #status = :pending REMOVE acceptedBy")
+        .update_expression("SET #status = :pending REMOVE acceptedBy, gsi1pk, gsi1sk")
         .condition_expression("#status = :accepted AND acceptedBy = :user")
         .expression_attribute_names("#status", "status")
         .expression_attribute_values(":accepted", s("accepted"))

@@ -2,11 +2,12 @@ use aws_config::SdkConfig;
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
 
-/// The relay: the bus it publishes to.
+/// The relay: the bus it publishes to, and the table whose outbox items it marks published.
 #[derive(Debug, Clone)]
 pub struct RelayDeps {
     pub events: aws_sdk_eventbridge::Client,
     pub bus_name: String,
+    pub table: Table,
 }
 
 impl RelayDeps {
@@ -14,6 +15,10 @@ impl RelayDeps {
         Ok(Self {
             events: aws_sdk_eventbridge::Client::new(sdk),
             bus_name: env.required("EVENT_BUS_NAME")?,
+            table: Table::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                env.required("TABLE_NAME")?,
+            ),
         })
     }
 }

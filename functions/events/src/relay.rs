@@ -2,7 +2,9 @@
 //! batch in order, ten per PutEvents call. When a call fails, it reports the first record not
 //! published as the batch item failure, so Lambda retries from there: no event is lost, and
 //! an event can only exist for a change that committed (it is part of the change's transaction).
-//! A retry may publish an event twice; consumers deduplicate by event id.
+//! A retry may publish an event twice; consumers deduplicate by event id. Each published
+//! event's outbox item is marked published (it leaves the pending index), so the reconciler
+//! can re-publish the ones a relay never got to within the stream's 24 hours.
 
 use std::collections::HashMap;
 
@@ -54,15 +56,32 @@ fn outbox_events(event: StreamEvent) -> Vec<Pending> {
 }
 
 fn entry(bus_name: &str, pending: &Pending) -> PutEventsRequestEntry {
+    bus_entry(bus_name, &pending.envelope, &pending.json)
+}
+
+/// The PutEvents entry of an event: its source, its type as the detail type, the envelope
+/// as the detail, and its time.
+pub fn bus_entry(bus_name: &str, envelope: &EventEnvelope, json: &str) -> PutEventsRequestEntry {
     PutEventsRequestEntry::builder()
         .event_bus_name(bus_name)
-        .source(&pending.envelope.source)
-        .detail_type(&pending.envelope.event_type)
-        .detail(&pending.json)
-        .time(DateTime::from_millis(
-            pending.envelope.time.timestamp_millis(),
-        ))
+        .source(&envelope.source)
+        .detail_type(&envelope.event_type)
+        .detail(json)
+        .time(DateTime::from_millis(envelope.time.timestamp_millis()))
         .build()
+}
+
+/// Marks `published` events published; a failure only means the reconciler publishes them
+/// again later (consumers deduplicate), so it is logged, not retried.
+pub async fn mark_published(table: &fountain_store::Table, published: &[&EventEnvelope]) {
+    let marks = published
+        .iter()
+        .map(|envelope| fountain_store::outbox::mark_published(table, &envelope.id));
+    for (envelope, outcome) in published.iter().zip(futures::future::join_all(marks).await) {
+        if let Err(e) = outcome {
+            warn!(event_id = envelope.id, error = %e, "published but not marked; it may be published again");
+        }
+    }
 }
 
 fn failure_at(sequence: &str) -> DynamoDbEventResponse {
@@ -101,6 +120,9 @@ pub async fn relay(deps: &RelayDeps, event: StreamEvent) -> DynamoDbEventRespons
                 .position(|entry| entry.error_code().is_some())
                 .or((output.failed_entry_count() > 0).then_some(0)),
         };
+        let sent = first_failed.unwrap_or(chunk.len());
+        let envelopes: Vec<&EventEnvelope> = chunk[..sent].iter().map(|p| &p.envelope).collect();
+        mark_published(&deps.table, &envelopes).await;
         if let Some(index) = first_failed {
             published += index;
             response = failure_at(&chunk[index].sequence);

@@ -16,6 +16,7 @@ pub mod music;
 pub mod outputs;
 pub mod pipeline;
 pub mod quota;
+pub mod reconcile;
 pub mod redelivery;
 pub mod store;
 pub mod worker;

@@ -101,7 +101,7 @@ pub async fn fail(
         last_error: None,
         ..job.clone()
     };
-    match store::fail(table, &after, &envelope(&event, context)?).await {
+    match store::fail(table, &after, &[&envelope(&event, context)?]).await {
         Ok(()) => Ok(true),
         Err(TransitionError::Moved) => Ok(false),
         Err(TransitionError::Store(error)) => Err(error),

@@ -113,6 +113,14 @@ impl Job {
     /// The index range of a user's queued and running jobs.
     pub const ACTIVE_PREFIX: &'static str = keys::JOB_ACTIVE;
 
+    /// When a running job is stale: its lease is over and it has not changed since (a
+    /// released job's lease ends at once, but its retry is on its way from then on).
+    pub fn stale_after_ms(&self) -> i64 {
+        self.lease_until
+            .unwrap_or(0)
+            .max(self.updated_at.timestamp_millis())
+    }
+
     pub fn location(&self) -> String {
         format!("/generations/{}", self.job_id)
     }
@@ -128,12 +136,20 @@ impl ItemCodec for Job {
             ("lsi1sk", lsi1sk.as_str()),
             ("entity", "generation-job"),
         ];
-        // Held jobs are found across users when the generator is up again.
-        if self.status == JobStatus::Waiting {
-            attributes.extend([
-                ("gsi1pk", keys::HELD_JOBS),
-                ("gsi1sk", self.job_id.as_str()),
-            ]);
+        // Held jobs are found across users when the generator is up again, and running ones
+        // by the reconciler once stale (lease over, and no change since it ended).
+        let running = keys::running_job(self.stale_after_ms(), &self.job_id);
+        match self.status {
+            JobStatus::Waiting => {
+                attributes.extend([
+                    ("gsi1pk", keys::HELD_JOBS),
+                    ("gsi1sk", self.job_id.as_str()),
+                ]);
+            }
+            JobStatus::Running => {
+                attributes.extend([("gsi1pk", keys::RUNNING_JOBS), ("gsi1sk", running.as_str())]);
+            }
+            _ => {}
         }
         keyed_item(self, &attributes)
     }

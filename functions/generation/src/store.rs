@@ -442,16 +442,75 @@ pub async fn held_jobs(table: &Table) -> Result<Vec<Job>, StoreError> {
 pub async fn fail(
     table: &Table,
     after: &Job,
-    event: &EventEnvelope,
+    events: &[&EventEnvelope],
 ) -> Result<(), TransitionError> {
     transition(
         table,
         after,
         &["status", "reason", "finishedAt", "leaseUntil", "lastError"],
         active(),
-        &[event],
+        events,
     )
     .await
+}
+
+/// Running jobs that went stale before `before_ms` (lease over, unchanged since), stalest
+/// first, at most `limit`. The index is eventually consistent: each repair is conditional.
+pub async fn stale_running(
+    table: &Table,
+    before_ms: i64,
+    limit: i32,
+) -> Result<Vec<Job>, StoreError> {
+    let items = table
+        .client
+        .query()
+        .table_name(&table.name)
+        .index_name("gsi1")
+        .key_condition_expression("gsi1pk = :running AND gsi1sk < :before")
+        .expression_attribute_values(":running", s(keys::RUNNING_JOBS))
+        .expression_attribute_values(":before", s(keys::running_job(before_ms, "")))
+        .limit(limit)
+        .send()
+        .await
+        .map_err(StoreError::from_sdk)?
+        .items
+        .unwrap_or_default();
+    items.into_iter().map(Job::from_item).collect()
+}
+
+/// Puts a stale running job back in the queue (`after` is it queued) with its events, if it
+/// is still running under the same attempt and still stale.
+pub async fn requeue(
+    table: &Table,
+    after: &Job,
+    attempt: u32,
+    stale_before_ms: i64,
+    events: &[&EventEnvelope],
+) -> Result<(), TransitionError> {
+    let stale = Expression::new(
+        "#status = :running AND attempts = :attempt AND (attribute_not_exists(leaseUntil) OR leaseUntil < :before)",
+    )
+    .name("#status", "status")
+    .value(":running", s(JobStatus::Running.as_str()))
+    .value(":attempt", n(attempt))
+    .value(":before", n(stale_before_ms));
+    transition(
+        table,
+        after,
+        &["status", "leaseUntil", "lastError"],
+        stale,
+        events,
+    )
+    .await
+}
+
+/// The jobs of `user_id` that count against `day`'s quota.
+pub async fn jobs_counted_on(table: &Table, user_id: &str, day: &str) -> Result<u32, StoreError> {
+    let query = table
+        .query_prefix(&Job::pk(user_id), keys::JOB)
+        .filter_expression("quotaDay = :day")
+        .expression_attribute_values(":day", s(day));
+    Ok(table.query_all(query).await?.len() as u32)
 }
 
 /// The stored outputs of a job, as the event lists them.

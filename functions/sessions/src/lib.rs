@@ -10,6 +10,7 @@ mod deps;
 pub mod handlers;
 mod listing;
 mod model;
+pub mod reconcile;
 /// Public for the tests that race a write against a change of the session.
 pub mod store;
 

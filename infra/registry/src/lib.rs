@@ -52,6 +52,11 @@ pub const CONTEXTS: &[Context] = &[
     ),
     context("stories", "fountain_stories", fountain_stories::FUNCTIONS),
     context("health", "fountain_health", fountain_health::FUNCTIONS),
+    context(
+        "reconciliation",
+        "fountain_reconciliation",
+        fountain_reconciliation::FUNCTIONS,
+    ),
     context("fountain-io", "fountain_io", fountain_io::FUNCTIONS),
     context(
         "sessions",

@@ -54,7 +54,7 @@ pub use generation::{
 };
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use notifications::NotificationCreated;
-pub use operations::{ConfigUpdated, ServiceDown, ServiceRecovered};
+pub use operations::{ConfigUpdated, Reconciled, ServiceDown, ServiceRecovered};
 pub use paraphrases::{ParaphraseAdded, ParaphraseRemoved, ParaphraseUpdated};
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
 pub use sessions::{ContextUpdated, SessionEnded, SessionStarted};
@@ -132,6 +132,7 @@ event_catalog!(
     ConfigUpdated,
     ServiceDown,
     ServiceRecovered,
+    Reconciled,
     CollaboratorInvited,
     InvitationAccepted,
     InvitationRevoked,

@@ -10,7 +10,7 @@ mod cursor;
 mod error;
 pub mod keys;
 mod label;
-mod outbox;
+pub mod outbox;
 mod packed;
 mod table;
 mod transaction;

@@ -60,7 +60,7 @@ pub async fn accept_invitation(deps: &TableDeps, req: Request) -> Response<Body>
             user_id: user_id.clone(),
             role: invitation.role.as_str().into(),
         };
-        let joined = store::join(&deps.table, &membership, &ctx.envelope(&event)?).await;
+        let joined = store::join(&deps.table, &invitation, &membership, &ctx.envelope(&event)?).await;
         let Err(failure) = joined else {
             return json(200, &membership, None);
         };

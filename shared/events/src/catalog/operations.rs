@@ -43,3 +43,20 @@ pub struct ServiceRecovered {
 }
 domain_event!(ServiceRecovered, source: "fountain.operations", aggregate: "Dependency", id: dependency,
     "A down dependency passed its checks the configured number of times in a row; held work resumes.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Reconciled {
+    /// What drifted: `generationJob`, `outbox`, `invitation`, `sessionEntryCount` or
+    /// `usageCount`.
+    pub kind: String,
+    /// The id of what was repaired (job, event, invitation, session; `<userId>/<day>` for a
+    /// usage counter).
+    pub id: String,
+    /// What the repair did: `requeued`, `failed`, `republished`, `reopened`, `recounted`.
+    pub action: String,
+    /// The drift found, in words.
+    pub detail: String,
+}
+domain_event!(Reconciled, source: "fountain.operations", aggregate: "Reconciliation", id: id,
+    "The scheduled reconciler found drift and repaired it, once.");

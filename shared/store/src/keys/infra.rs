@@ -45,6 +45,21 @@ pub fn health_transition(time: &str, event_id: &str) -> String {
     format!("{time}#{event_id}")
 }
 
+/// The `gsi1pk` of outbox items the relay has not recorded as published; their `gsi1sk` is
+/// [`pending_event`].
+pub const OUTBOX_PENDING: &str = "OUTBOX_PENDING";
+/// The `gsi1pk` of invitations consumed (saga step 1) whose membership (step 2) is not
+/// written yet; their `gsi1sk` is [`pending_event`] of the time and invitation id.
+pub const ACCEPTING_INVITATIONS: &str = "ACCEPTING_INVITATIONS";
+/// The item that remembers where the reconciler's sweep of the table stopped.
+pub const RECONCILE_PK: &str = "RECONCILE";
+pub const RECONCILE_CURSOR_SK: &str = "CURSOR";
+
+/// A time-ordered index sort key: RFC 3339 with milliseconds, then an id.
+pub fn pending_event(time: &str, id: &str) -> String {
+    format!("{time}#{id}")
+}
+
 pub fn outbox(event_id: &str) -> String {
     format!("{OUTBOX}{event_id}")
 }

@@ -20,6 +20,16 @@ pub const HELD_JOBS: &str = "HELD_JOBS";
 pub const GENERATOR_PK: &str = "GENERATOR";
 pub const GENERATOR_AVAILABILITY_SK: &str = "AVAILABILITY";
 
+/// The `gsi1pk` of running jobs; their `gsi1sk` is [`running_job`], so the reconciler reads
+/// the ones whose lease ran out longest ago first.
+pub const RUNNING_JOBS: &str = "RUNNING_JOBS";
+
+/// A running job's index sort key: the time (epoch ms, zero-padded) after which it is
+/// stale, then its id.
+pub fn running_job(stale_after_ms: i64, job_id: &str) -> String {
+    format!("{:013}#{job_id}", stale_after_ms.max(0))
+}
+
 pub fn job(job_id: &str) -> String {
     format!("{JOB}{job_id}")
 }
@@ -50,5 +60,7 @@ mod tests {
         assert_eq!(job_state("01J", false), "JOB#done#01J");
         assert_eq!(job_key("ab12"), "JOBKEY#ab12");
         assert_eq!(usage("2026-11-25"), "USAGE#2026-11-25");
+        assert_eq!(running_job(1_795_600_800_000, "01J"), "1795600800000#01J");
+        assert!(running_job(5, "01J") < running_job(1_795_600_800_000, "01J"));
     }
 }

@@ -26,6 +26,11 @@ pub fn user(user_id: &str) -> String {
     format!("{USER}{user_id}")
 }
 
+/// The user id of a user's partition key (`None` for any other partition).
+pub fn user_of(pk: &str) -> Option<&str> {
+    pk.strip_prefix(USER)
+}
+
 pub fn family(family_id: &str) -> String {
     format!("{FAMILY}{family_id}")
 }
