@@ -130,3 +130,37 @@ fn the_readme_layout_names_every_crate() {
         "not in the README's layout: {missing:?}"
     );
 }
+
+#[test]
+fn every_dead_letter_queue_has_an_alarm_and_every_alarm_notifies_the_topic() {
+    let text = std::fs::read_to_string(fountain_local::default_template()).unwrap();
+    let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let resources = root["Resources"].as_mapping().unwrap();
+    let of_type = |kind: &str| -> Vec<(String, serde_yaml_ng::Value)> {
+        resources
+            .iter()
+            .filter(|(_, r)| r["Type"].as_str() == Some(kind))
+            .map(|(id, r)| (id.as_str().unwrap().to_owned(), r.clone()))
+            .collect()
+    };
+    let dead_letter_queues: BTreeSet<String> = template()
+        .queues
+        .iter()
+        .filter_map(|q| q.redrive.as_ref().map(|(dlq, _)| dlq.clone()))
+        .collect();
+    let alarms = of_type("AWS::CloudWatch::Alarm");
+    let watched: BTreeSet<String> = alarms
+        .iter()
+        .filter_map(|(_, alarm)| {
+            let dimension = &alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0];
+            dimension.as_str().map(str::to_owned)
+        })
+        .collect();
+    let unwatched: Vec<_> = dead_letter_queues.difference(&watched).collect();
+    assert!(unwatched.is_empty(), "dead-letter queues without an alarm: {unwatched:?}");
+    for (id, alarm) in &alarms {
+        let actions = &alarm["Properties"]["AlarmActions"]["Fn::If"];
+        assert_eq!(actions[0].as_str(), Some("HasAlarmTopic"), "{id}");
+        assert_eq!(actions[1][0]["Ref"].as_str(), Some("AlarmTopicArn"), "{id}");
+    }
+}
