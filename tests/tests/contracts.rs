@@ -157,7 +157,10 @@ fn every_dead_letter_queue_has_an_alarm_and_every_alarm_notifies_the_topic() {
         })
         .collect();
     let unwatched: Vec<_> = dead_letter_queues.difference(&watched).collect();
-    assert!(unwatched.is_empty(), "dead-letter queues without an alarm: {unwatched:?}");
+    assert!(
+        unwatched.is_empty(),
+        "dead-letter queues without an alarm: {unwatched:?}"
+    );
     for (id, alarm) in &alarms {
         let actions = &alarm["Properties"]["AlarmActions"]["Fn::If"];
         assert_eq!(actions[0].as_str(), Some("HasAlarmTopic"), "{id}");

@@ -7,6 +7,7 @@ use fountain_runtime::http_function;
 
 use crate::Deps;
 use crate::config::*;
+use crate::dead_letters::*;
 use crate::openapi::*;
 
 pub const FUNCTIONS: &[Function] = &[
@@ -14,4 +15,8 @@ pub const FUNCTIONS: &[Function] = &[
     http_function!(list_config, TableDeps::load),
     http_function!(get_config, TableDeps::load),
     http_function!(put_config, TableDeps::load),
+    http_function!(list_dead_letters, DeadLetterDeps::load),
+    http_function!(peek_dead_letters, DeadLetterDeps::load),
+    http_function!(redrive_dead_letters, DeadLetterDeps::load),
+    http_function!(delete_dead_letter, DeadLetterDeps::load),
 ];

@@ -4,6 +4,7 @@
 pub mod functions;
 pub use functions::FUNCTIONS;
 pub mod config;
+pub mod dead_letters;
 pub mod openapi;
 
 /// Nothing to configure yet; kept so every function has the same shape.

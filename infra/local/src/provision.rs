@@ -187,6 +187,10 @@ pub async fn provision(
     let sqs = aws_sdk_sqs::Client::new(sdk);
     let events = aws_sdk_eventbridge::Client::new(sdk);
     let mut resources = Resources::default();
+    // The pseudo parameter functions name their stack's resources by (`<prefix>-<LogicalId>`).
+    resources
+        .parameters
+        .insert("AWS::StackName".to_owned(), prefix.to_owned());
     for (name, default) in &template.parameters {
         if let Some(value) = parameters.get(name).cloned().or_else(|| default.clone()) {
             resources.parameters.insert(name.clone(), value);
