@@ -6,6 +6,7 @@ use fountain_runtime::{consumer_function, http_function, stream_function};
 
 use crate::list::*;
 use crate::relay::*;
+use crate::replay::*;
 use crate::store_event::*;
 use crate::{QueryDeps, RelayDeps, StoreDeps};
 
@@ -13,4 +14,5 @@ pub const FUNCTIONS: &[Function] = &[
     stream_function!(relay, RelayDeps::load),
     consumer_function!(store_event, StoreDeps::load),
     http_function!(list_events, QueryDeps::load),
+    http_function!(replay_events, ReplayDeps::load),
 ];

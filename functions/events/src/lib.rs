@@ -8,6 +8,7 @@ mod deps;
 pub mod list;
 mod record;
 pub mod relay;
+pub mod replay;
 pub mod store_event;
 
 pub use deps::{QueryDeps, RelayDeps, StoreDeps};

@@ -50,6 +50,10 @@ pub struct EventEnvelope {
     pub causation_id: Option<String>,
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
+    /// Set on an event published again by a replay (`POST /admin/replays`): the replay's id.
+    /// Consumers deduplicate by `id`, so a replayed event has no second effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +87,7 @@ impl EventEnvelope {
             correlation_id: context.correlation_id.clone(),
             causation_id: context.causation_id.clone(),
             data: serde_json::to_value(event)?,
+            replay: None,
         })
     }
 

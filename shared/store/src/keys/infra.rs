@@ -19,6 +19,14 @@ pub const EVENT_SK: &str = "EVENT";
 pub const AGGREGATE: &str = "AGG#";
 /// The `gsi2pk` of a correlation id's events (`CORR#<correlationId>`).
 pub const CORRELATION: &str = "CORR#";
+/// The `gsi3pk` of the events of one UTC hour (`EVENTHOUR#<YYYY-MM-DDTHH>`): replays read a
+/// time range hour by hour, and an hour spreads a day's writes over 24 index partitions.
+pub const EVENT_HOUR: &str = "EVENTHOUR#";
+
+/// `hour`: `YYYY-MM-DDTHH`, UTC.
+pub fn event_hour(hour: &str) -> String {
+    format!("{EVENT_HOUR}{hour}")
+}
 
 /// The partition of the dependencies' health: one item per dependency, the probe item and
 /// the workers' circuit breakers.
@@ -98,6 +106,7 @@ mod tests {
         assert_eq!(EVENT_SK, "EVENT");
         assert_eq!(aggregate("01S"), "AGG#01S");
         assert_eq!(correlation("01C"), "CORR#01C");
+        assert_eq!(event_hour("2026-12-07T10"), "EVENTHOUR#2026-12-07T10");
         assert_eq!(HEALTH_PK, "HEALTH");
         assert_eq!(dependency("generator"), "DEP#generator");
         assert_eq!(breaker("generator"), "BREAKER#generator");
