@@ -197,7 +197,7 @@ fn each_consumer_takes_exactly_the_event_types_its_rule_delivers() {
             }
         }
     }
-    assert_eq!(consumers, 9, "the product's nine consumers are checked");
+    assert_eq!(consumers, 11, "the product's eleven consumers are checked");
 }
 
 #[test]

@@ -3,8 +3,9 @@
 
 use crate::Deps;
 use crate::handlers::*;
+use crate::initial_cast::{self, *};
 use fountain_runtime::function::Function;
-use fountain_runtime::http_function;
+use fountain_runtime::{consumer_function, http_function};
 
 pub const FUNCTIONS: &[Function] = &[
     http_function!(create_character, Deps::load),
@@ -12,4 +13,5 @@ pub const FUNCTIONS: &[Function] = &[
     http_function!(get_character, Deps::load),
     http_function!(update_character, Deps::load),
     http_function!(delete_character, Deps::load),
+    consumer_function!(create_initial_cast, initial_cast::load_deps),
 ];

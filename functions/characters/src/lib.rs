@@ -5,6 +5,7 @@ pub mod functions;
 pub use functions::FUNCTIONS;
 mod deps;
 pub mod handlers;
+pub mod initial_cast;
 mod model;
 mod store;
 

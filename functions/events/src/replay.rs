@@ -65,10 +65,28 @@ pub struct ReplayRequest {
     #[schema(value_type = String, format = DateTime)]
     pub to: DateTime<Utc>,
     /// The event types to replay (at least one, each of the catalog).
+    #[schema(schema_with = event_types)]
     pub types: Vec<String>,
     /// One queue of the stack (its name) to deliver to instead of the bus.
     #[schema(schema_with = optional_text::<80>)]
     pub target_queue: Option<String>,
+}
+
+/// At least one type of the catalog.
+fn event_types() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let types: Vec<&str> = fountain_events::catalog::specs()
+        .iter()
+        .map(|spec| spec.event_type)
+        .collect();
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(types)),
+        )
+        .min_items(Some(1))
+        .build()
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -101,6 +101,9 @@ pub async fn import_fountain(deps: &Deps, req: Request) -> Response<Body> {
             revision: script.revision,
             fields: script.fields(),
             comment: script.comment.clone(),
+            // The import writes its characters itself, in the script's transaction.
+            cast: Vec::new(),
+            generate: false,
         };
         let envelope = ctx.envelope(&event)?;
         let items = content_items(&plan, &script_id)?;

@@ -6,6 +6,7 @@ use fountain_runtime::{consumer_function, http_function};
 
 use crate::Deps;
 use crate::availability::{self, *};
+use crate::first_generation::*;
 use crate::handlers::*;
 use crate::logout::{self, *};
 use crate::worker::*;
@@ -19,4 +20,5 @@ pub const FUNCTIONS: &[Function] = &[
     consumer_function!(batch generate_stories, WorkerDeps::load),
     consumer_function!(cancel_generations_on_logout, logout::load_deps),
     consumer_function!(follow_generator_health, availability::load_deps),
+    consumer_function!(start_first_generation, FirstGenerationDeps::load),
 ];

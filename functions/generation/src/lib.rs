@@ -4,6 +4,7 @@
 
 pub mod availability;
 pub mod breaker;
+pub mod first_generation;
 pub mod functions;
 pub use functions::FUNCTIONS;
 mod deps;

@@ -90,11 +90,56 @@ pub struct CreateScript {
     pub description: Option<String>,
     /// Why the caller makes this change; stored with it and carried in the event.
     pub comment: Option<String>,
+    /// Characters to create with the script (by the characters context, reacting to
+    /// ScriptCreated); names equal ignoring case and surrounding blanks are one character.
+    #[schema(schema_with = cast_schema)]
+    pub cast: Option<Vec<String>>,
+    /// `true` queues a first generation job once the script exists (it counts against the
+    /// daily quota like any other).
+    pub generate: Option<bool>,
+}
+
+/// At most this many names in an initial cast.
+pub const MAX_CAST: usize = 50;
+/// A character's name, as the characters context limits it.
+pub const MAX_CAST_NAME_CHARS: usize = 100;
+
+fn cast_schema() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            utoipa::openapi::schema::Type::Array,
+            utoipa::openapi::schema::Type::Null,
+        ]))
+        .items(fountain_http::text_schema::non_blank::<MAX_CAST_NAME_CHARS>())
+        .max_items(Some(MAX_CAST))
+        .build()
 }
 
 impl CreateScript {
+    /// The initial cast: trimmed, each name once ignoring case (the first spelling kept).
+    pub fn cast(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.cast
+            .iter()
+            .flatten()
+            .map(|name| name.trim().to_owned())
+            .filter(|name| seen.insert(name.to_lowercase()))
+            .collect()
+    }
+
     pub fn validate(&self) -> Result<(), fountain_http::ApiError> {
-        Checks::new()
+        let names = self.cast.as_deref().unwrap_or_default();
+        if names.len() > MAX_CAST {
+            return Err(fountain_http::ApiError::field(
+                "cast",
+                format!("at most {MAX_CAST} names"),
+            ));
+        }
+        let mut checks = Checks::new();
+        for (i, name) in names.iter().enumerate() {
+            checks.required(&format!("cast[{i}]"), name, MAX_CAST_NAME_CHARS);
+        }
+        checks
             .required("title", &self.title, MAX_TITLE_CHARS)
             .optional("author", self.author.as_deref(), MAX_AUTHOR_CHARS)
             .optional(

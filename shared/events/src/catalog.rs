@@ -9,15 +9,23 @@ use crate::envelope::{DecodeError, EventEnvelope};
 /// Implements [`DomainEvent`] for a data struct in one line.
 macro_rules! domain_event {
     ($event:ident, source: $source:literal, aggregate: $aggregate:literal, id: $id:ident, $description:literal) => {
+        domain_event!($event, version: 1, upcast: $crate::catalog::current_only::<$event>,
+            source: $source, aggregate: $aggregate, id: $id, $description);
+    };
+    ($event:ident, version: $version:literal, upcast: $upcast:path, source: $source:literal, aggregate: $aggregate:literal, id: $id:ident, $description:literal) => {
         impl $crate::DomainEvent for $event {
             const TYPE: &'static str = stringify!($event);
-            const VERSION: u32 = 1;
+            const VERSION: u32 = $version;
             const SOURCE: &'static str = $source;
             const AGGREGATE_TYPE: &'static str = $aggregate;
             const DESCRIPTION: &'static str = $description;
 
             fn aggregate_id(&self) -> &str {
                 &self.$id
+            }
+
+            fn upcast(version: u32, data: serde_json::Value) -> Option<serde_json::Value> {
+                $upcast(version, data)
             }
         }
 
@@ -29,6 +37,14 @@ macro_rules! domain_event {
             }
         }
     };
+}
+
+/// The upcaster of an event with one version: only that version is readable.
+pub fn current_only<E: DomainEvent>(
+    version: u32,
+    data: serde_json::Value,
+) -> Option<serde_json::Value> {
+    (version == E::VERSION).then_some(data)
 }
 
 mod characters;

@@ -15,7 +15,7 @@ pub trait DomainEvent: Serialize + DeserializeOwned + ToSchema {
     fn aggregate_id(&self) -> &str;
 
     /// Turns the data of an older schema version into the current one (`None`: unreadable).
-    /// Every event is at version 1 so far, so only the current version is readable.
+    /// Events with one version keep this default; ScriptCreated (version 2) reads version 1.
     fn upcast(version: u32, data: serde_json::Value) -> Option<serde_json::Value> {
         (version == Self::VERSION).then_some(data)
     }

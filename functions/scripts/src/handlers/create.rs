@@ -7,7 +7,9 @@ use crate::Deps;
 use crate::model::{CreateScript, Script};
 use crate::store;
 
-/// Creates a script owned by the caller.
+/// Creates a script owned by the caller. With `cast`, its characters are created right
+/// after (by a reaction to ScriptCreated, with the request's correlation id); with
+/// `generate: true`, a first generation job is queued the same way.
 #[utoipa::path(post, path = "/scripts", tag = "scripts", operation_id = "create_script",
     request_body = CreateScript,
     responses(
@@ -21,6 +23,8 @@ pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
         let input: CreateScript = json_body(&req, deps.max_body_bytes)?;
         input.validate()?;
         let now = Utc::now();
+        let cast = input.cast();
+        let generate = input.generate.unwrap_or(false);
         let script = Script {
             script_id: new_id(),
             title: input.title,
@@ -39,6 +43,8 @@ pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
             revision: script.revision,
             fields: script.fields(),
             comment: script.comment.clone(),
+            cast,
+            generate,
         };
         let envelope = ctx.envelope(&event)?;
         store::insert(&deps.table, &script, &envelope).await?;
