@@ -13,7 +13,7 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use aws_sdk_eventbridge::primitives::DateTime;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use fountain_events::EventEnvelope;
-use fountain_runtime::metrics::{Metrics, Unit};
+use fountain_runtime::metrics::{self, Metrics};
 use fountain_store::{AttributeValue, OutboxRecord};
 use tracing::{error, info, warn};
 
@@ -131,12 +131,8 @@ pub async fn relay(deps: &RelayDeps, event: StreamEvent) -> DynamoDbEventRespons
         published += chunk.len();
     }
     info!(published, total = events.len(), "outbox events relayed");
-    metrics.record("EventsPublished", published as f64, Unit::Count);
-    metrics.record(
-        "EventsPending",
-        (events.len() - published) as f64,
-        Unit::Count,
-    );
+    metrics.record(metrics::EVENTS_PUBLISHED, published as f64);
+    metrics.record(metrics::EVENTS_PENDING, (events.len() - published) as f64);
     metrics.flush();
     response
 }

@@ -15,7 +15,7 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsMessa
 use fountain_events::catalog::StoryGenerationRequested;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_prose::Generator;
-use fountain_runtime::consumer::{Batch, Delivered, delivered};
+use fountain_runtime::consumer::{Batch, Delivered, Measured, delivered};
 use fountain_store::StoreError;
 use tracing::{Instrument, error, info, info_span, warn};
 
@@ -50,7 +50,10 @@ pub async fn generate_stories<G: Generator>(
     let mut response = SqsBatchResponse::default();
     for message in batch.event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
-        if let Err(failure) = Box::pin(handle(deps, &message)).await {
+        let measured = Measured::start(&message);
+        let outcome = Box::pin(handle(deps, &message)).await;
+        measured.finish(outcome.is_ok());
+        if let Err(failure) = outcome {
             error!(message_id, error = %failure, "generation message not done; it will be retried");
             if let (Some(redelivery), false) = (&deps.redelivery, failure.is_poison())
                 && let Err(reason) = redelivery.schedule(&message, receive_count(&message)).await

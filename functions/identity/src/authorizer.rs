@@ -19,6 +19,7 @@ use fountain_auth::context::{
     DENIED_KEY, RETRY_AFTER_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY,
 };
 use fountain_auth::{Claims, TokenError, TokenKeys};
+use fountain_runtime::metrics::{self, Metrics};
 use fountain_runtime::settings::{SettingKey, Settings};
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
@@ -99,6 +100,16 @@ pub async fn authorizer(
         denied = verdict.get(USER_ID_KEY).is_none(),
         "authorizer verdict"
     );
+    let mut metrics = Metrics::new(fountain_runtime::function::current_name());
+    let counted = if verdict.get(USER_ID_KEY).is_some() {
+        metrics::AUTHORIZER_ALLOWED
+    } else if verdict.get(RETRY_AFTER_KEY).is_some() {
+        metrics::AUTHORIZER_RATE_LIMITED
+    } else {
+        metrics::AUTHORIZER_DENIED
+    };
+    metrics.record(counted, 1.0);
+    metrics.flush();
     let mut response = ApiGatewayV2CustomAuthorizerSimpleResponse::default();
     response.is_authorized = true;
     response.context = verdict;

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::time::Instant;
 
 use fountain_events::{DomainEvent, EventContext, EventEnvelope, ids::new_id};
-use fountain_runtime::metrics::{Metrics, Unit};
+use fountain_runtime::metrics::{self, Metrics};
 use fountain_runtime::telemetry::take_cold_start;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -145,18 +145,17 @@ where
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         info!(status, elapsed_ms, "request handled");
         let mut metrics = Metrics::new(function);
-        metrics.record("Requests", 1.0, Unit::Count);
-        metrics.record("Latency", elapsed_ms, Unit::Milliseconds);
+        metrics.record(metrics::REQUESTS, 1.0);
+        metrics.record(metrics::LATENCY, elapsed_ms);
         metrics.record(
             if status >= 500 {
-                "ServerErrors"
+                metrics::SERVER_ERRORS
             } else if status >= 400 {
-                "ClientErrors"
+                metrics::CLIENT_ERRORS
             } else {
-                "Successes"
+                metrics::SUCCESSES
             },
             1.0,
-            Unit::Count,
         );
         metrics.flush();
         response

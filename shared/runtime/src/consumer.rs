@@ -12,6 +12,7 @@ use tracing::{Instrument, error, info, info_span, warn};
 
 use crate::config::{ConfigError, Env};
 use crate::idempotency::{Claim, Idempotency};
+use crate::metrics::{self, Metrics};
 
 /// What a consumer of the application table needs: the table (`TABLE_NAME`) and the
 /// claims that deduplicate its events, under the consumer's name.
@@ -188,8 +189,10 @@ where
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
+        let measured = Measured::start(&message);
         // Boxed: the nested SDK futures are otherwise too deep for the compiler's layout queries.
         let outcome = Box::pin(process_one(&message, idempotency, &handler)).await;
+        measured.finish(outcome.is_ok());
         if let Err(failure) = outcome {
             error!(message_id, error = %failure, "event not handled; it will be retried");
             let mut item = BatchItemFailure::default();
@@ -213,6 +216,7 @@ where
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let message_id = message.message_id.clone().unwrap_or_default();
+        let measured = Measured::start(&message);
         let outcome = match delivered::<E>(&message) {
             Ok(Some(delivered)) => {
                 let span = event_span(&delivered.envelope);
@@ -225,6 +229,7 @@ where
             Ok(None) => Ok(()),
             Err(poison) => Err(poison),
         };
+        measured.finish(outcome.is_ok());
         if let Err(failure) = outcome {
             error!(message_id, error = %failure, "event not handled; it will be retried");
             let mut item = BatchItemFailure::default();
@@ -233,6 +238,48 @@ where
         }
     }
     response
+}
+
+/// The metrics of one delivered message, per event type: processed or failed, how long its
+/// handling took and how old the event was when it was handled.
+pub struct Measured {
+    event_type: String,
+    age_ms: Option<f64>,
+    started: std::time::Instant,
+}
+
+impl Measured {
+    pub fn start(message: &SqsMessage) -> Self {
+        let envelope = envelope_of(message).ok();
+        let now = chrono::Utc::now();
+        Self {
+            event_type: envelope
+                .as_ref()
+                .map_or_else(|| "unreadable".to_owned(), |e| e.event_type.clone()),
+            age_ms: envelope.map(|e| (now - e.time).num_milliseconds().max(0) as f64),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    pub fn finish(self, handled: bool) {
+        let mut metrics = Metrics::for_event(crate::function::current_name(), self.event_type);
+        metrics.record(
+            if handled {
+                metrics::EVENTS_PROCESSED
+            } else {
+                metrics::EVENTS_FAILED
+            },
+            1.0,
+        );
+        metrics.record(
+            metrics::EVENT_DURATION,
+            self.started.elapsed().as_secs_f64() * 1000.0,
+        );
+        if let Some(age) = self.age_ms {
+            metrics.record(metrics::EVENT_AGE, age);
+        }
+        metrics.flush();
+    }
 }
 
 fn event_span(envelope: &EventEnvelope) -> tracing::Span {
