@@ -51,7 +51,10 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
             "GENERATIONS_PER_DAY_PRO",
             "HEALTH_FAILURES_TO_DOWN",
             "HEALTH_SUCCESSES_TO_UP",
-            "GENERATOR_BREAKER_FAILURES"
+            "GENERATOR_BREAKER_FAILURES",
+            "GENERATION_JOBS_PER_WORKER",
+            "GENERATION_MIN_CONCURRENCY",
+            "GENERATION_MAX_CONCURRENCY"
         ]
     );
     assert_eq!(list.body["items"][0]["value"], 600);

@@ -159,11 +159,15 @@ async fn a_consumer_that_fails_once_is_retried_and_the_event_is_not_lost() {
             })
         }
     };
+    // One poller, as a mapping at concurrency 1.
+    let (_concurrency, follows) = tokio::sync::watch::channel(1);
     let poller = tokio::spawn(poll_queue(
         h.stack.sdk.clone(),
         queue,
         Invoker::Sqs(Arc::new(handler)),
         10,
+        0,
+        follows,
     ));
     sqs.send_message()
         .queue_url(&url)

@@ -197,7 +197,7 @@ fn each_consumer_takes_exactly_the_event_types_its_rule_delivers() {
             }
         }
     }
-    assert_eq!(consumers, 11, "the product's eleven consumers are checked");
+    assert_eq!(consumers, 12, "the product's twelve consumers are checked");
 }
 
 #[test]

@@ -19,6 +19,7 @@ use fountain_store::{StoreError, Table, keys, s};
 use tracing::{info, warn};
 
 use crate::dependency::Dependency;
+use crate::scaling;
 use crate::state::{self, Observer, Thresholds};
 
 /// The source of the bus probe's event: no rule matches it (the rules match `fountain.`).
@@ -34,6 +35,8 @@ pub struct CheckerDeps {
     pub bus_name: String,
     pub sqs: aws_sdk_sqs::Client,
     pub queue_urls: Vec<String>,
+    /// The generation queue, whose backlog the scaling decision follows.
+    pub generation_queue_url: String,
     pub s3: aws_sdk_s3::Client,
     pub bucket: String,
     pub generator: fountain_prose::Provider,
@@ -60,6 +63,7 @@ impl CheckerDeps {
                 env.required("GENERATION_QUEUE_URL")?,
                 env.required("EVENT_STORE_QUEUE_URL")?,
             ],
+            generation_queue_url: env.required("GENERATION_QUEUE_URL")?,
             s3: aws_sdk_s3::Client::new(sdk),
             bucket: env.required("OUTPUT_BUCKET")?,
             generator: fountain_prose::Provider::from_config(&prose.provider)?,
@@ -130,6 +134,17 @@ pub async fn check_health(deps: &CheckerDeps, _event: ScheduledEvent) -> Result<
                 "health changed"
             );
         }
+    }
+    // The same run measures the generation backlog and decides the worker's concurrency.
+    match scaling::backlog(&deps.sqs, &deps.generation_queue_url).await {
+        Ok(backlog) => {
+            let rule = scaling::Rule::from_settings(&deps.settings).await?;
+            scaling::decide(&deps.table, rule, backlog, &context).await?;
+        }
+        Err(error) => warn!(
+            error,
+            "the generation backlog is unknown; no scaling decision"
+        ),
     }
     Ok(())
 }

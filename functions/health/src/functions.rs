@@ -3,13 +3,15 @@
 
 use fountain_http::TableDeps;
 use fountain_runtime::function::Function;
-use fountain_runtime::{http_function, scheduled_function};
+use fountain_runtime::{consumer_function, http_function, scheduled_function};
 
 use crate::checker::*;
 use crate::routes::*;
+use crate::scaling::*;
 
 pub const FUNCTIONS: &[Function] = &[
     http_function!(health, HealthDeps::load),
     http_function!(health_history, TableDeps::load),
     scheduled_function!(check_health, CheckerDeps::load),
+    consumer_function!(scale_workers, ScalerDeps::load),
 ];

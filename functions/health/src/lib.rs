@@ -9,6 +9,7 @@ pub mod checker;
 pub mod dependency;
 pub mod functions;
 pub mod routes;
+pub mod scaling;
 pub mod state;
 
 pub use dependency::Dependency;

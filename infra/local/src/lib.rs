@@ -5,6 +5,7 @@
 
 pub mod functions;
 pub mod gateway;
+pub mod mappings;
 pub mod pollers;
 pub mod provision;
 pub mod schedules;

@@ -26,14 +26,31 @@ const IDLE: Duration = Duration::from_millis(100);
 /// SQS's longest wait, which Lambda's event source mapping uses too.
 const LONG_POLL_SECONDS: i32 = 20;
 
-/// Polls `queue` forever, invoking `function` with batches of up to `batch_size` messages.
-pub async fn poll_queue(sdk: SdkConfig, queue: Queue, function: Invoker, batch_size: usize) {
+/// The most concurrent pollers of one queue (the ceiling of a mapping's concurrency).
+pub const MAX_CONCURRENCY: u32 = 64;
+
+/// Polls `queue` forever as the `index`-th of its concurrent pollers, invoking `function`
+/// with batches of up to `batch_size` messages, while `concurrency` (the mapping's
+/// `MaximumConcurrency`) is above `index`; below, it waits for a change.
+pub async fn poll_queue(
+    sdk: SdkConfig,
+    queue: Queue,
+    function: Invoker,
+    batch_size: usize,
+    index: u32,
+    mut concurrency: tokio::sync::watch::Receiver<u32>,
+) {
     let Invoker::Sqs(function) = function else {
         return;
     };
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
     loop {
+        while index >= *concurrency.borrow_and_update() {
+            if concurrency.changed().await.is_err() {
+                return;
+            }
+        }
         let messages = match receive_waiting(&sqs, &queue, batch_size, LONG_POLL_SECONDS).await {
             Ok(messages) => messages,
             Err(e) => {

@@ -31,6 +31,8 @@ pub struct Resources {
     /// Bucket names by logical id.
     pub buckets: HashMap<String, String>,
     pub parameters: BTreeMap<String, String>,
+    /// The functions' names: locally, a function is named by its logical id.
+    pub functions: std::collections::BTreeSet<String>,
 }
 
 impl Resources {
@@ -59,7 +61,8 @@ impl Resources {
                 .or_else(|| self.tables.get(id).map(|t| t.0.clone()))
                 .or_else(|| self.queues.get(id).map(|q| q.url.clone()))
                 .or_else(|| self.buses.get(id).map(|b| b.0.clone()))
-                .or_else(|| self.buckets.get(id).cloned()),
+                .or_else(|| self.buckets.get(id).cloned())
+                .or_else(|| self.functions.get(id).cloned()),
             Some("Arn") => self
                 .queues
                 .get(id)
@@ -191,6 +194,11 @@ pub async fn provision(
     resources
         .parameters
         .insert("AWS::StackName".to_owned(), prefix.to_owned());
+    resources.functions = template
+        .functions
+        .iter()
+        .map(|f| f.logical_id.clone())
+        .collect();
     for (name, default) in &template.parameters {
         if let Some(value) = parameters.get(name).cloned().or_else(|| default.clone()) {
             resources.parameters.insert(name.clone(), value);

@@ -16,6 +16,7 @@ use tracing::info;
 
 use crate::functions::{self, Invoker};
 use crate::gateway::{self, Route};
+use crate::mappings::{Mapping, Mappings};
 use crate::pollers;
 use crate::provision::{Resources, provision};
 use crate::schedules::{self, Schedule};
@@ -99,6 +100,7 @@ pub struct LocalStack {
     invokers: BTreeMap<String, Invoker>,
     tasks: Vec<JoinHandle<()>>,
     stream_gate: Arc<RwLock<()>>,
+    mappings: Mappings,
 }
 
 impl Drop for LocalStack {
@@ -117,6 +119,11 @@ impl LocalStack {
         let template = Template::parse(&text)?;
         let parameters = BTreeMap::from([("JwtSecret".to_owned(), options.jwt_secret.clone())]);
         let resources = provision(&sdk, &template, &options.prefix, &parameters).await?;
+        // Bound first: the functions are told where the runner's own APIs are.
+        let listener = tokio::net::TcpListener::bind(options.bind)
+            .await
+            .with_context(|| format!("bind {}", options.bind))?;
+        let address = listener.local_addr()?;
 
         let mut invokers = BTreeMap::new();
         for function in &template.functions {
@@ -127,6 +134,7 @@ impl LocalStack {
                     .ok_or_else(|| anyhow!("{}: cannot resolve {name}", function.logical_id))?;
                 vars.insert(name.clone(), resolved);
             }
+            vars.insert("LAMBDA_ENDPOINT".to_owned(), format!("http://{address}"));
             vars.extend(options.env_overrides.clone());
             let invoker = functions::build(&function.binary, &Env::from_map(vars), &sdk)
                 .with_context(|| format!("configure {}", function.logical_id))?;
@@ -135,6 +143,7 @@ impl LocalStack {
 
         let mut routes = Vec::new();
         let mut tasks = Vec::new();
+        let mut mappings = Vec::new();
         let stream_gate = Arc::new(RwLock::new(()));
         for function in &template.functions {
             let invoker = invokers
@@ -173,12 +182,25 @@ impl LocalStack {
                             .get(queue)
                             .cloned()
                             .ok_or_else(|| anyhow!("unknown queue {queue}"))?;
-                        tasks.push(tokio::spawn(pollers::poll_queue(
-                            sdk.clone(),
-                            queue,
-                            invoker.clone(),
-                            *batch_size,
-                        )));
+                        // Locally a queue starts with one poller; the scaler may raise it.
+                        let (concurrency, follows) = tokio::sync::watch::channel(1);
+                        for index in 0..pollers::MAX_CONCURRENCY {
+                            tasks.push(tokio::spawn(pollers::poll_queue(
+                                sdk.clone(),
+                                queue.clone(),
+                                invoker.clone(),
+                                *batch_size,
+                                index,
+                                follows.clone(),
+                            )));
+                        }
+                        mappings.push(Mapping {
+                            uuid: format!("{}-{}", function.logical_id, queue.name),
+                            function: function.logical_id.clone(),
+                            queue_arn: queue.arn.clone(),
+                            batch_size: *batch_size,
+                            concurrency,
+                        });
                     }
                     FunctionEvent::Stream { table, batch_size } => {
                         let stream = resources
@@ -202,16 +224,15 @@ impl LocalStack {
             .as_ref()
             .and_then(|id| invokers.get(id))
             .cloned();
-        let router = gateway::router(routes, authorizer)?.merge(local_routes(
-            &template,
-            &invokers,
-            &options.prefix,
-            &region(&sdk),
-        ));
-        let listener = tokio::net::TcpListener::bind(options.bind)
-            .await
-            .with_context(|| format!("bind {}", options.bind))?;
-        let address = listener.local_addr()?;
+        let mappings = Mappings(Arc::new(mappings));
+        let router = gateway::router(routes, authorizer)?
+            .merge(local_routes(
+                &template,
+                &invokers,
+                &options.prefix,
+                &region(&sdk),
+            ))
+            .merge(mappings.routes(&region(&sdk)));
         tasks.push(tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
                 tracing::error!(error = %e, "HTTP server stopped");
@@ -226,7 +247,13 @@ impl LocalStack {
             invokers,
             tasks,
             stream_gate,
+            mappings,
         })
+    }
+
+    /// The current `MaximumConcurrency` of the queue mapping of the function `logical_id`.
+    pub fn concurrency(&self, logical_id: &str) -> Option<u32> {
+        self.mappings.concurrency(logical_id)
     }
 
     /// Stops reading the tables' streams until the guard is dropped, once the batch in flight

@@ -70,7 +70,7 @@ pub use generation::{
 };
 pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
 pub use notifications::NotificationCreated;
-pub use operations::{ConfigUpdated, Reconciled, ServiceDown, ServiceRecovered};
+pub use operations::{ConfigUpdated, Reconciled, ScaleRequested, ServiceDown, ServiceRecovered};
 pub use paraphrases::{ParaphraseAdded, ParaphraseRemoved, ParaphraseUpdated};
 pub use scripts::{ScriptCreated, ScriptDeleted, ScriptFields, ScriptUpdated};
 pub use sessions::{ContextUpdated, SessionEnded, SessionStarted};
@@ -149,6 +149,7 @@ event_catalog!(
     ServiceDown,
     ServiceRecovered,
     Reconciled,
+    ScaleRequested,
     CollaboratorInvited,
     InvitationAccepted,
     InvitationRevoked,

@@ -38,6 +38,15 @@ pub enum SettingKey {
     /// Consecutive generator failures in the workers that open the circuit breaker.
     #[serde(rename = "GENERATOR_BREAKER_FAILURES")]
     GeneratorBreakerFailures,
+    /// Generation jobs per worker the scaler aims at.
+    #[serde(rename = "GENERATION_JOBS_PER_WORKER")]
+    GenerationJobsPerWorker,
+    /// The generation worker's concurrency with no backlog.
+    #[serde(rename = "GENERATION_MIN_CONCURRENCY")]
+    GenerationMinConcurrency,
+    /// The most generation workers the scaler allows.
+    #[serde(rename = "GENERATION_MAX_CONCURRENCY")]
+    GenerationMaxConcurrency,
 }
 
 /// One setting's name, meaning, inclusive bounds and default.
@@ -50,7 +59,7 @@ struct Spec {
     default: u64,
 }
 
-const SPECS: [Spec; 7] = [
+const SPECS: [Spec; 10] = [
     Spec {
         key: SettingKey::MaxRequestsPerMinute,
         name: "MAX_REQUESTS_PER_MINUTE",
@@ -107,10 +116,34 @@ const SPECS: [Spec; 7] = [
         max: 100,
         default: 3,
     },
+    Spec {
+        key: SettingKey::GenerationJobsPerWorker,
+        name: "GENERATION_JOBS_PER_WORKER",
+        description: "Generation jobs waiting or running per worker the scaler aims at: a backlog of 40 at 5 asks for 8 workers.",
+        min: 1,
+        max: 1_000,
+        default: 5,
+    },
+    Spec {
+        key: SettingKey::GenerationMinConcurrency,
+        name: "GENERATION_MIN_CONCURRENCY",
+        description: "The generation worker's maximum concurrency with no backlog (SQS event sources allow 2 or more).",
+        min: 2,
+        max: 1_000,
+        default: 2,
+    },
+    Spec {
+        key: SettingKey::GenerationMaxConcurrency,
+        name: "GENERATION_MAX_CONCURRENCY",
+        description: "The ceiling the scaler raises the generation worker's maximum concurrency to.",
+        min: 2,
+        max: 1_000,
+        default: 20,
+    },
 ];
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 7] = [
+    pub const ALL: [SettingKey; 10] = [
         SettingKey::MaxRequestsPerMinute,
         SettingKey::MaxLoginFailures,
         SettingKey::GenerationsPerDayFree,
@@ -118,6 +151,9 @@ impl SettingKey {
         SettingKey::HealthFailuresToDown,
         SettingKey::HealthSuccessesToUp,
         SettingKey::GeneratorBreakerFailures,
+        SettingKey::GenerationJobsPerWorker,
+        SettingKey::GenerationMinConcurrency,
+        SettingKey::GenerationMaxConcurrency,
     ];
 
     fn spec(self) -> &'static Spec {

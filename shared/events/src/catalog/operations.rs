@@ -60,3 +60,20 @@ pub struct Reconciled {
 }
 domain_event!(Reconciled, source: "fountain.operations", aggregate: "Reconciliation", id: id,
     "The scheduled reconciler found drift and repaired it, once.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleRequested {
+    /// What is scaled: `generationWorker` (the generation worker's maximum concurrency).
+    pub resource: String,
+    pub from: u32,
+    pub to: u32,
+    /// Why, in words (the backlog and the rule that applied).
+    pub reason: String,
+    /// Jobs waiting or in flight when it was decided.
+    pub backlog: u64,
+    /// The decision's number; the scaler applies only the latest.
+    pub revision: u64,
+}
+domain_event!(ScaleRequested, source: "fountain.operations", aggregate: "Scaling", id: resource,
+    "The generation backlog crossed its threshold (or was gone): the worker's maximum concurrency is to change.");

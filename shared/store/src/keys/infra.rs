@@ -35,6 +35,9 @@ pub const HEALTH_PK: &str = "HEALTH";
 pub const DEPENDENCY: &str = "DEP#";
 /// A circuit breaker's failure count in [`HEALTH_PK`] (`BREAKER#<dependency>`).
 pub const BREAKER: &str = "BREAKER#";
+/// The partition of the scaling decisions: one item per scaled resource (its name is the
+/// sort key).
+pub const SCALE_PK: &str = "SCALE";
 /// The item the table probe reads and conditionally writes.
 pub const PROBE_SK: &str = "PROBE";
 /// The partition of the health transitions, sorted by time (`<time>#<eventId>`).
