@@ -22,7 +22,7 @@ fn expected_status(binary: &str) -> u16 {
         "create_script" | "register" | "start_session" | "import_fountain" => 201,
         "health" | "openapi_document" | "list_scripts" | "list_events" | "get_me" => 200,
         "list_config" | "get_config" | "put_config" | "health_history" => 200,
-        "list_dead_letters" => 200,
+        "list_dead_letters" | "stream_events" => 200,
         "list_sessions" | "list_notifications" | "list_generations" => 200,
         "logout" => 204,
         "login" | "refresh_token" => 401,

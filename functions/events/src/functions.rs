@@ -5,6 +5,7 @@ use fountain_runtime::function::Function;
 use fountain_runtime::{consumer_function, http_function, stream_function};
 
 use crate::list::*;
+use crate::monitor::*;
 use crate::relay::*;
 use crate::replay::*;
 use crate::store_event::*;
@@ -14,5 +15,6 @@ pub const FUNCTIONS: &[Function] = &[
     stream_function!(relay, RelayDeps::load),
     consumer_function!(store_event, StoreDeps::load),
     http_function!(list_events, QueryDeps::load),
+    http_function!(stream_events, QueryDeps::load),
     http_function!(replay_events, ReplayDeps::load),
 ];

@@ -6,6 +6,7 @@ pub mod functions;
 pub use functions::FUNCTIONS;
 mod deps;
 pub mod list;
+pub mod monitor;
 mod record;
 pub mod relay;
 pub mod replay;
