@@ -262,7 +262,7 @@ impl Measured {
     }
 
     pub fn finish(self, handled: bool) {
-        let mut metrics = Metrics::for_event(crate::function::current_name(), self.event_type);
+        let mut metrics = Metrics::for_event(crate::invocation::current_name(), self.event_type);
         metrics.record(
             if handled {
                 metrics::EVENTS_PROCESSED

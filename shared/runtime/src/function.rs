@@ -113,14 +113,7 @@ pub fn start(lambda_main: fn() -> MainFuture) -> Result<(), lambda_runtime::Erro
         .block_on(lambda_main())
 }
 
-tokio::task_local! {
-    static FUNCTION_NAME: &'static str;
-}
-
-/// The name of the function handling the current request (for logs and metrics).
-pub fn current_name() -> &'static str {
-    FUNCTION_NAME.try_with(|name| *name).unwrap_or("unnamed")
-}
+pub use crate::invocation::current_name;
 
 /// Binds a handler to dependencies that live as long as the process, as in Lambda.
 pub fn bind<D, P, R, F, Fut>(name: &'static str, deps: D, handler: F) -> Handler<P, R>
@@ -130,7 +123,7 @@ where
     Fut: Future<Output = R> + Send + 'static,
 {
     let deps: &'static D = Box::leak(Box::new(deps));
-    Arc::new(move |payload| Box::pin(FUNCTION_NAME.scope(name, handler(deps, payload))))
+    Arc::new(move |payload| Box::pin(crate::invocation::scope(name, handler(deps, payload))))
 }
 
 /// The Lambda main of an HTTP function: dependencies from the environment, then the runtime

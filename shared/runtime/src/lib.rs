@@ -7,6 +7,7 @@ mod config;
 pub mod consumer;
 pub mod function;
 mod idempotency;
+pub mod invocation;
 pub mod metrics;
 pub mod settings;
 pub mod telemetry;
