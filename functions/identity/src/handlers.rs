@@ -69,3 +69,21 @@ pub(crate) fn next_token(
     };
     Ok((record, pair))
 }
+
+/// 200 with a token pair, never to be cached or stored by a proxy or the client
+/// (RFC 6749 section 5.1).
+pub(crate) fn token_response(
+    pair: &TokenPair,
+) -> Result<lambda_http::Response<lambda_http::Body>, ApiError> {
+    let mut response = fountain_http::json(200, pair, None)?;
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    headers.insert(
+        http::header::PRAGMA,
+        http::HeaderValue::from_static("no-cache"),
+    );
+    Ok(response)
+}

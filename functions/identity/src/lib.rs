@@ -11,12 +11,13 @@ mod model;
 pub mod password;
 mod rate_limit;
 pub mod sessions;
-mod store;
+/// Public for the tests that race a logout against a refresh at the store.
+pub mod store;
 pub mod tokens;
 
 pub use authorizer::{AuthorizerDeps, authorizer};
 pub use deps::IdentityDeps;
-pub use model::{Login, Me, Refresh, Register, TokenPair, UserView};
+pub use model::{Login, Me, Refresh, RefreshRecord, Register, TokenPair, UserView};
 
 /// The account email of `user_id`, for other contexts (an invitation is for an email).
 /// `None` for principals without an account (local development tokens).

@@ -126,7 +126,12 @@ pub async fn load_family(
 /// The refresh token was exchanged (or revoked) already.
 pub const TOKEN_USED: Label = Label::new("refresh token used");
 
-/// Exchanges `old` for `new`: refused with [`TOKEN_USED`] when `old` was used already.
+/// The user logged out (or a theft was detected) after the family began.
+pub const FAMILY_REVOKED: Label = Label::new("family revoked by a later logout");
+
+/// Exchanges `old` for `new`: refused with [`TOKEN_USED`] when `old` was used already, and
+/// with [`FAMILY_REVOKED`] when a logout committed after the family began, even one that
+/// raced this exchange (the bound is checked in the same transaction).
 pub async fn rotate(
     table: &Table,
     old: &RefreshRecord,
@@ -138,8 +143,15 @@ pub async fn rotate(
     let active = Expression::new("#status = :active")
         .value(":active", s("active"))
         .labelled(TOKEN_USED);
+    let not_revoked = Expression::new("attribute_not_exists(pk) OR revokedBefore <= :started")
+        .value(":started", n(old.family_started))
+        .labelled(FAMILY_REVOKED);
     Transaction::new()
         .update(Table::key(&old.pk, &old.sk), used, Some(active))
+        .check(
+            Table::key(User::pk(&old.user_id), keys::REVOCATION_SK),
+            not_revoked,
+        )
         .create(to_item(new)?)
         .commit(table)
         .await

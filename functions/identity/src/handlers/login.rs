@@ -1,7 +1,7 @@
 use chrono::{Duration, Utc};
 use fountain_events::catalog::UserLoggedIn;
 use fountain_events::ids::new_id;
-use fountain_http::{Access, ApiError, Body, Problem, Request, Response, json, json_body, serve};
+use fountain_http::{Access, ApiError, Body, Problem, Request, Response, json_body, serve};
 use fountain_runtime::settings::SettingKey;
 use tracing::info;
 
@@ -59,7 +59,7 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
             session_id: family_id,
         })?;
         store::start_session(&deps.table, &user, &family, &refresh, &envelope).await?;
-        json(200, &pair, None)
+        super::token_response(&pair)
     })
     .await
 }
