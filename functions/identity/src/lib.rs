@@ -4,6 +4,7 @@
 
 pub mod functions;
 pub use functions::FUNCTIONS;
+pub mod attempts;
 pub mod authorizer;
 mod deps;
 pub mod handlers;

@@ -22,12 +22,6 @@ pub struct User {
     #[serde(default)]
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
-    /// Consecutive failed logins since the last success or lock.
-    #[serde(default)]
-    pub failed_logins: u32,
-    /// While set and in the future, logins are refused (epoch milliseconds).
-    #[serde(default)]
-    pub locked_until: Option<i64>,
 }
 
 impl User {

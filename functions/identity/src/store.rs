@@ -59,33 +59,8 @@ pub async fn find(table: &Table, user_id: &str) -> Result<Option<User>, StoreErr
     table.get_as::<User>(&User::pk(user_id), User::SK).await
 }
 
-/// Counts a failed login; at `lock_at` failures the account locks until `locked_until`.
-pub async fn record_failed_login(
-    table: &Table,
-    user: &User,
-    lock_at: u32,
-    locked_until: i64,
-) -> Result<(), StoreError> {
-    let update = table
-        .client
-        .update_item()
-        .table_name(&table.name)
-        .set_key(Some(Table::key(User::pk(&user.user_id), User::SK)));
-    let update = if user.failed_logins + 1 >= lock_at {
-        update
-            .update_expression("SET failedLogins = :zero, lockedUntil = :until")
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":until", n(locked_until))
-    } else {
-        update
-            .update_expression("ADD failedLogins :one")
-            .expression_attribute_values(":one", n(1))
-    };
-    update.send().await.map_err(StoreError::from_sdk)?;
-    Ok(())
-}
-
-/// A successful login: clears failures, starts a token family with its first refresh token.
+/// A successful login: starts a token family with its first refresh token (and drops the
+/// failure count and lock an account item kept before decision 46).
 pub async fn start_session(
     table: &Table,
     user: &User,
@@ -93,7 +68,7 @@ pub async fn start_session(
     refresh: &RefreshRecord,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let reset = Expression::new("SET failedLogins = :zero REMOVE lockedUntil").value(":zero", n(0));
+    let reset = Expression::new("REMOVE failedLogins, lockedUntil");
     Transaction::new()
         .update(
             Table::key(User::pk(&user.user_id), User::SK),

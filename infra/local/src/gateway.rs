@@ -142,7 +142,7 @@ impl Gateway {
                 "method": parts.method.as_str(),
                 "path": parts.uri.path(),
                 "protocol": "HTTP/1.1",
-                "sourceIp": "127.0.0.1",
+                "sourceIp": source_ip(&parts.headers),
                 "userAgent": parts.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default(),
             },
             "requestId": request_id,
@@ -223,6 +223,18 @@ impl Gateway {
         *out.headers_mut() = parts.headers;
         out
     }
+}
+
+/// The address API Gateway would see the connection come from. Every local client is
+/// 127.0.0.1, so tests that play clients at different addresses say which with
+/// `x-local-source-ip` (the local runner's header alone; API Gateway takes the TCP peer).
+fn source_ip(headers: &HeaderMap) -> String {
+    headers
+        .get("x-local-source-ip")
+        .and_then(|v| v.to_str().ok())
+        .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned()
 }
 
 #[cfg(test)]

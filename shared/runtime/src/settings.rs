@@ -20,7 +20,7 @@ pub enum SettingKey {
     /// Requests one user may make per minute before 429.
     #[serde(rename = "MAX_REQUESTS_PER_MINUTE")]
     MaxRequestsPerMinute,
-    /// Consecutive failed logins that lock an account.
+    /// Wrong passwords in a row from one client for one email before that client waits.
     #[serde(rename = "MAX_LOGIN_FAILURES")]
     MaxLoginFailures,
     /// Generation jobs a user on the free plan may start per UTC day.
@@ -71,7 +71,7 @@ const SPECS: [Spec; 10] = [
     Spec {
         key: SettingKey::MaxLoginFailures,
         name: "MAX_LOGIN_FAILURES",
-        description: "Consecutive failed logins that lock an account for 15 minutes.",
+        description: "Wrong passwords in a row from one client for one email before that client waits (5 s, doubling up to 15 minutes); no account is locked.",
         min: 1,
         max: 100,
         default: 5,

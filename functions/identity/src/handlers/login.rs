@@ -1,4 +1,4 @@
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use fountain_events::catalog::UserLoggedIn;
 use fountain_events::ids::new_id;
 use fountain_http::{Access, ApiError, Body, Problem, Request, Response, json_body, serve};
@@ -7,11 +7,10 @@ use tracing::info;
 
 use super::new_session;
 use crate::IdentityDeps;
+use crate::attempts::{self, Attempt};
+use crate::model::email_key;
 use crate::model::{Login, TokenPair};
 use crate::{password, store};
-
-/// How long an account stays locked after MAX_LOGIN_FAILURES consecutive failures.
-pub const LOCK_MINUTES: i64 = 15;
 
 fn wrong_credentials() -> ApiError {
     ApiError::Unauthorized("the email address or the password is wrong".into())
@@ -22,34 +21,39 @@ fn wrong_credentials() -> ApiError {
     request_body = Login,
     responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem),
-        (status = 429, body = Problem, description = "Locked after repeated failures; see Retry-After")))]
+        (status = 429, body = Problem, description = "Too many attempts from this client for this email (or from this client at all); see Retry-After")))]
 pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
     serve(Access::Public, req, |ctx, req| async move {
         let input: Login = json_body(&req, deps.max_body_bytes)?;
         input.validate()?;
-        let Some(user) = store::find_by_email(&deps.table, &input.email).await? else {
-            // As slow as a wrong password, so the answer does not tell which emails exist.
-            password::verify(&input.password, password::decoy());
-            return Err(wrong_credentials());
-        };
-        let now = Utc::now();
-        if let Some(until) = user
-            .locked_until
-            .filter(|until| *until > now.timestamp_millis())
+        // Reserved before the password is verified: one attempt at a time per email and
+        // client, and a growing wait after repeated failures (decision 46).
+        let attempt = Attempt::new(&email_key(&input.email), &client_ip(&req));
+        let threshold = u32::try_from(deps.settings.get(SettingKey::MaxLoginFailures).await?)
+            .unwrap_or(u32::MAX);
+        if let Err(seconds) =
+            attempts::reserve(&deps.table, &attempt, threshold, Utc::now()).await?
         {
-            let seconds = ((until - now.timestamp_millis()) / 1000).max(1);
             return Err(ApiError::TooManyRequests {
-                retry_after: seconds as u64,
-                detail: "the account is locked after repeated failed logins".into(),
+                retry_after: seconds,
+                detail: "too many sign-in attempts from here; wait before trying again".into(),
             });
         }
-        if !password::verify(&input.password, &user.password_hash) {
-            let until = (now + Duration::minutes(LOCK_MINUTES)).timestamp_millis();
-            let lock_at = deps.settings.get(SettingKey::MaxLoginFailures).await?;
-            store::record_failed_login(&deps.table, &user, lock_at as u32, until).await?;
-            info!(user_id = user.user_id, "failed login");
+        let user = store::find_by_email(&deps.table, &input.email).await?;
+        // An unknown email costs a verification too, so the answer does not tell which exist.
+        let verified = match &user {
+            Some(user) => password::verify(&input.password, &user.password_hash),
+            None => {
+                password::verify(&input.password, password::decoy());
+                false
+            }
+        };
+        let (Some(user), true) = (user, verified) else {
+            attempts::failed(&deps.table, &attempt, threshold, Utc::now()).await?;
+            info!("failed login");
             return Err(wrong_credentials());
-        }
+        };
+        attempts::succeeded(&deps.table, &attempt).await?;
         let family_id = new_id();
         let (family, refresh, pair) = new_session(deps, &user, &family_id)?;
         let mut event_ctx = ctx.clone();
@@ -62,4 +66,15 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
         super::token_response(&pair)
     })
     .await
+}
+
+/// The caller's address as API Gateway saw the connection (never a client-set header).
+fn client_ip(req: &Request) -> String {
+    use lambda_http::RequestExt;
+    use lambda_http::request::RequestContext;
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+        _ => None,
+    }
+    .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -25,8 +25,6 @@ pub async fn register(deps: &IdentityDeps, req: Request) -> Response<Body> {
                 .map_err(|e| ApiError::Internal(e.to_string()))?,
             roles: Vec::new(),
             created_at: Utc::now(),
-            failed_logins: 0,
-            locked_until: None,
         };
         let mut event_ctx = ctx.clone();
         event_ctx.principal.user_id = user.user_id.clone();

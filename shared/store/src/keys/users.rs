@@ -21,6 +21,15 @@ pub const REFRESH: &str = "REFRESH#";
 pub const REFRESH_SK: &str = "REFRESH";
 /// The partition of a user's rate counters (`RATE#<userId>`), one item per minute.
 pub const RATE: &str = "RATE#";
+/// Sign-in attempts of one email from one client (`LOGIN#pair#<hash>`) or of one client
+/// (`LOGIN#client#<hash>`); the sort key is [`LOGIN_SK`].
+pub const LOGIN: &str = "LOGIN#";
+pub const LOGIN_SK: &str = "ATTEMPTS";
+
+/// `scope`: `pair` or `client`; `hash`: the SHA-256 of what the scope counts by.
+pub fn login_attempts(scope: &str, hash: &str) -> String {
+    format!("{LOGIN}{scope}#{hash}")
+}
 
 pub fn user(user_id: &str) -> String {
     format!("{USER}{user_id}")
@@ -55,6 +64,8 @@ mod tests {
     #[test]
     fn every_identity_key_has_its_format() {
         assert_eq!(user("alice"), "USER#alice");
+        assert_eq!(login_attempts("pair", "ab"), "LOGIN#pair#ab");
+        assert_eq!(LOGIN_SK, "ATTEMPTS");
         assert_eq!(PROFILE_SK, "PROFILE");
         assert_eq!(REVOCATION_SK, "REVOCATION");
         assert_eq!(family("01F"), "FAMILY#01F");
