@@ -167,3 +167,48 @@ fn every_dead_letter_queue_has_an_alarm_and_every_alarm_notifies_the_topic() {
         assert_eq!(actions[1][0]["Ref"].as_str(), Some("AlarmTopicArn"), "{id}");
     }
 }
+
+#[test]
+fn the_api_is_throttled_and_the_argon2_functions_cannot_starve_the_rest() {
+    let text = std::fs::read_to_string(fountain_local::default_template()).unwrap();
+    let root: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let api = &root["Resources"]["HttpApi"]["Properties"];
+    assert_eq!(
+        api["DefaultRouteSettings"]["ThrottlingRateLimit"]["Ref"].as_str(),
+        Some("ApiThrottleRate")
+    );
+    for route in [
+        "POST /auth/register",
+        "POST /auth/login",
+        "POST /auth/refresh",
+    ] {
+        let settings = &api["RouteSettings"][route];
+        assert_eq!(
+            settings["ThrottlingRateLimit"]["Ref"].as_str(),
+            Some("SignInThrottleRate"),
+            "{route}"
+        );
+        assert!(settings["ThrottlingBurstLimit"].is_mapping(), "{route}");
+    }
+    let routed: BTreeSet<String> = template()
+        .routes()
+        .into_iter()
+        .map(|(method, path, _, _)| format!("{method} {path}"))
+        .collect();
+    for route in api["RouteSettings"].as_mapping().unwrap().keys() {
+        assert!(
+            routed.contains(route.as_str().unwrap()),
+            "{route:?} is a route"
+        );
+    }
+    for function in ["RegisterFunction", "LoginFunction"] {
+        let reserved =
+            &root["Resources"][function]["Properties"]["ReservedConcurrentExecutions"]["Fn::If"];
+        assert_eq!(reserved[0].as_str(), Some("ReservesSignIn"), "{function}");
+        assert_eq!(
+            reserved[1]["Ref"].as_str(),
+            Some("SignInReservedConcurrency"),
+            "{function}"
+        );
+    }
+}
