@@ -54,7 +54,9 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
             "GENERATOR_BREAKER_FAILURES",
             "GENERATION_JOBS_PER_WORKER",
             "GENERATION_MIN_CONCURRENCY",
-            "GENERATION_MAX_CONCURRENCY"
+            "GENERATION_MAX_CONCURRENCY",
+            "SIGN_IN_REQUESTS_PER_MINUTE_PER_CLIENT",
+            "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL"
         ]
     );
     assert_eq!(list.body["items"][0]["value"], 600);

@@ -124,3 +124,74 @@ async fn an_exchange_racing_a_logout_is_refused_at_the_store() {
         "{refused}"
     );
 }
+
+async fn set(h: &Harness, key: &str, value: u64) {
+    let reply = Harness::send(
+        h.request(
+            Method::PUT,
+            &format!("/config/{key}"),
+            Some(fountain_e2e::ADMIN),
+        )
+        .json(&json!({ "value": value })),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+}
+
+async fn from(h: &Harness, ip: &str, path: &str, body: Value) -> fountain_e2e::Reply {
+    Harness::send(
+        h.request(Method::POST, path, None)
+            .header("x-local-source-ip", ip)
+            .json(&body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_public_routes_are_limited_per_client_address_and_per_email() {
+    let h = Harness::start("sign-in-limits").await;
+    set(&h, "SIGN_IN_REQUESTS_PER_MINUTE_PER_CLIENT", 3).await;
+    set(&h, "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL", 3).await;
+    tokio::time::sleep(fountain_runtime::settings::MAX_STALENESS).await;
+
+    // One address, many accounts: eight in a row cannot all pass (at most one minute
+    // boundary falls among them, and each minute allows three).
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let body = json!({ "email": format!("flood{i}@example.org"), "password": PASSWORD });
+        let reply = from(&h, "203.0.113.50", "/auth/register", body).await;
+        if reply.status == 429 {
+            assert!(reply.header("retry-after").is_some());
+        }
+        statuses.push(reply.status);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let elsewhere = from(
+        &h,
+        "198.51.100.50",
+        "/auth/register",
+        json!({ "email": "calm@example.org", "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!(elsewhere.status, 201, "another address is not limited");
+
+    // One email from many addresses: the email's own limit.
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let body = json!({ "email": "target@example.org", "password": "a wrong passphrase" });
+        statuses.push(
+            from(&h, &format!("192.0.2.{i}"), "/auth/login", body)
+                .await
+                .status,
+        );
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let refresh = from(
+        &h,
+        "203.0.113.50",
+        "/auth/refresh",
+        json!({ "refreshToken": "made-up" }),
+    )
+    .await;
+    assert!([401, 429].contains(&refresh.status), "{}", refresh.status);
+}

@@ -10,6 +10,7 @@ mod deps;
 pub mod handlers;
 mod model;
 pub mod password;
+mod public_limits;
 mod rate_limit;
 pub mod sessions;
 /// Public for the tests that race a logout against a refresh at the store.

@@ -47,6 +47,12 @@ pub enum SettingKey {
     /// The most generation workers the scaler allows.
     #[serde(rename = "GENERATION_MAX_CONCURRENCY")]
     GenerationMaxConcurrency,
+    /// Sign-in requests (register, login, refresh) one client address may make per minute.
+    #[serde(rename = "SIGN_IN_REQUESTS_PER_MINUTE_PER_CLIENT")]
+    SignInRequestsPerMinutePerClient,
+    /// Register and login requests for one email per minute.
+    #[serde(rename = "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL")]
+    SignInRequestsPerMinutePerEmail,
 }
 
 /// One setting's name, meaning, inclusive bounds and default.
@@ -59,7 +65,7 @@ struct Spec {
     default: u64,
 }
 
-const SPECS: [Spec; 10] = [
+const SPECS: [Spec; 12] = [
     Spec {
         key: SettingKey::MaxRequestsPerMinute,
         name: "MAX_REQUESTS_PER_MINUTE",
@@ -140,10 +146,26 @@ const SPECS: [Spec; 10] = [
         max: 1_000,
         default: 20,
     },
+    Spec {
+        key: SettingKey::SignInRequestsPerMinutePerClient,
+        name: "SIGN_IN_REQUESTS_PER_MINUTE_PER_CLIENT",
+        description: "Register, login and refresh requests one client address may make per clock minute before 429.",
+        min: 1,
+        max: 100_000,
+        default: 60,
+    },
+    Spec {
+        key: SettingKey::SignInRequestsPerMinutePerEmail,
+        name: "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL",
+        description: "Register and login requests for one email address per clock minute before 429, from any address.",
+        min: 1,
+        max: 100_000,
+        default: 20,
+    },
 ];
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 10] = [
+    pub const ALL: [SettingKey; 12] = [
         SettingKey::MaxRequestsPerMinute,
         SettingKey::MaxLoginFailures,
         SettingKey::GenerationsPerDayFree,
@@ -154,6 +176,8 @@ impl SettingKey {
         SettingKey::GenerationJobsPerWorker,
         SettingKey::GenerationMinConcurrency,
         SettingKey::GenerationMaxConcurrency,
+        SettingKey::SignInRequestsPerMinutePerClient,
+        SettingKey::SignInRequestsPerMinutePerEmail,
     ];
 
     fn spec(self) -> &'static Spec {

@@ -10,6 +10,7 @@ use crate::IdentityDeps;
 use crate::attempts::{self, Attempt};
 use crate::model::email_key;
 use crate::model::{Login, TokenPair};
+use crate::public_limits::{self, client_ip};
 use crate::{password, store};
 
 fn wrong_credentials() -> ApiError {
@@ -28,7 +29,9 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
         input.validate()?;
         // Reserved before the password is verified: one attempt at a time per email and
         // client, and a growing wait after repeated failures (decision 46).
-        let attempt = Attempt::new(&email_key(&input.email), &client_ip(&req));
+        let email = email_key(&input.email);
+        public_limits::admit(deps, &req, Some(&email)).await?;
+        let attempt = Attempt::new(&email, &client_ip(&req));
         let threshold = u32::try_from(deps.settings.get(SettingKey::MaxLoginFailures).await?)
             .unwrap_or(u32::MAX);
         if let Err(seconds) =
@@ -66,15 +69,4 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
         super::token_response(&pair)
     })
     .await
-}
-
-/// The caller's address as API Gateway saw the connection (never a client-set header).
-fn client_ip(req: &Request) -> String {
-    use lambda_http::RequestExt;
-    use lambda_http::request::RequestContext;
-    match req.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
-        _ => None,
-    }
-    .unwrap_or_else(|| "unknown".to_owned())
 }

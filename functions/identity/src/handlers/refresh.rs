@@ -38,10 +38,12 @@ fn refused() -> ApiError {
 #[utoipa::path(post, path = "/auth/refresh", tag = "identity", operation_id = "refresh_token",
     request_body = Refresh,
     responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 401, body = Problem),
-        (status = 415, body = Problem), (status = 422, body = Problem)))]
+        (status = 415, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many sign-in requests from this address this minute; see Retry-After")))]
 pub async fn refresh_token(deps: &IdentityDeps, req: Request) -> Response<Body> {
     serve(Access::Public, req, |ctx, req| async move {
         let input: Refresh = json_body(&req, deps.max_body_bytes)?;
+        crate::public_limits::admit(deps, &req, None).await?;
         let Some(record) =
             store::load_refresh(&deps.table, &tokens::hash(&input.refresh_token)).await?
         else {

@@ -6,18 +6,22 @@ use fountain_http::{
 };
 
 use crate::IdentityDeps;
+use crate::model::email_key;
 use crate::model::{Register, User, UserView};
+use crate::public_limits;
 use crate::{password, store};
 
 /// Registers an account. Emails are unique regardless of case.
 #[utoipa::path(post, path = "/auth/register", tag = "identity", operation_id = "register",
     request_body = Register,
     responses((status = 201, body = UserView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Email registered already"),
-        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many sign-in requests from this address or for this email this minute; see Retry-After")))]
 pub async fn register(deps: &IdentityDeps, req: Request) -> Response<Body> {
     serve(Access::Public, req, |ctx, req| async move {
         let input: Register = json_body(&req, deps.max_body_bytes)?;
         input.validate()?;
+        public_limits::admit(deps, &req, Some(&email_key(&input.email))).await?;
         let user = User {
             user_id: new_id(),
             email: input.email.trim().to_owned(),
