@@ -297,3 +297,37 @@ async fn an_enum_given_a_number_and_a_body_that_is_no_object_are_422_naming_the_
     .await;
     assert_eq!(deleted.status, 204, "{:?}", deleted.body);
 }
+
+#[tokio::test]
+async fn a_crafted_cursor_is_400_and_a_failing_dependency_a_generic_503() {
+    use base64::Engine;
+    let h = Harness::start("bad-cursor").await;
+    // Decodes, names the right partition, but is no key this query could have returned.
+    let crafted = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::json!({ "gsi1pk": fountain_store::keys::aggregate("x") }).to_string());
+    let reply = h
+        .get(
+            &format!("/events?aggregateId=x&cursor={crafted}"),
+            fountain_e2e::ADMIN,
+        )
+        .await;
+    assert_eq!(reply.status, 400, "{:?}", reply.body);
+
+    let mut options = fountain_local::StackOptions::for_test("bad-dependency");
+    options
+        .env_overrides
+        .insert("TABLE_NAME".to_owned(), "no-such-table".to_owned());
+    let broken = Harness::start_with(options).await;
+    let login = Harness::send(
+        broken
+            .request(reqwest::Method::POST, "/auth/login", None)
+            .json(&serde_json::json!({ "email": "a@example.org", "password": "a long and fine passphrase" })),
+    )
+    .await;
+    assert_eq!(login.status, 503, "{:?}", login.body);
+    let detail = login.body["detail"].as_str().unwrap();
+    for leak in ["ResourceNotFound", "table", "no-such-table", "Exception"] {
+        assert!(!detail.contains(leak), "{detail}");
+    }
+    assert!(login.header("retry-after").is_some());
+}

@@ -98,6 +98,11 @@ impl ApiError {
                 "This change needs an If-Match header with the ETag of the resource.".to_owned()
             }
             Self::NotFound(what) => format!("No {what} with this id is visible to you."),
+            // The cause (an SDK's error text) is logged, never sent.
+            Self::Unavailable(_) => {
+                "A service the API depends on is briefly unavailable; retry after Retry-After seconds."
+                    .to_owned()
+            }
             other => other.to_string(),
         };
         Problem {

@@ -101,6 +101,10 @@ impl Cursor {
         if plain.get(partition_name).map(String::as_str) != Some(partition_value) {
             return Err(CursorError);
         }
+        // Every LastEvaluatedKey holds the table's keys, whatever index it was read from.
+        if !plain.contains_key(crate::PK) || !plain.contains_key(crate::SK) {
+            return Err(CursorError);
+        }
         Ok(plain
             .into_iter()
             .map(|(name, value)| (name, AttributeValue::S(value)))
@@ -128,12 +132,19 @@ pub async fn query_page<T: ItemCodec>(
     let start = cursor
         .map(|c| Cursor::decode(c, partition.0, partition.1))
         .transpose()?;
-    let output = query
+    let given = start.is_some();
+    let output = match query
         .limit(limit)
         .set_exclusive_start_key(start)
         .send()
         .await
-        .map_err(StoreError::from_sdk)?;
+        .map_err(StoreError::from_sdk)
+    {
+        Ok(output) => output,
+        // DynamoDB refuses a start key that is not one of this query's: a crafted cursor.
+        Err(StoreError::Invalid(_)) if given => return Err(CursorError.into()),
+        Err(e) => return Err(e.into()),
+    };
     let items = output
         .items
         .unwrap_or_default()
