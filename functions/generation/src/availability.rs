@@ -4,7 +4,7 @@
 //! backup or holds jobs; on ServiceRecovered the held jobs go back to the queue.
 
 use chrono::{DateTime, Utc};
-use fountain_events::catalog::{ServiceDown, ServiceRecovered, StoryGenerationRequested};
+use fountain_events::catalog::{ServiceDown, ServiceRecovered};
 use fountain_events::{EventContext, EventEnvelope, one_of};
 use fountain_health::Dependency;
 use fountain_runtime::consumer::{ConsumerDeps, Delivered};
@@ -141,14 +141,7 @@ pub async fn resume_held(table: &Table, context: &EventContext) -> Result<usize,
             updated_at: Utc::now(),
             ..job
         };
-        let requested = StoryGenerationRequested {
-            job_id: after.job_id.clone(),
-            owner_id: after.owner_id.clone(),
-            script_id: after.script_id.clone(),
-            session_id: after.session_id.clone(),
-            generator: after.generator.clone(),
-            comment: after.comment.clone(),
-        };
+        let requested = after.requested();
         let event = EventEnvelope::new(&requested, context)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         match store::resume(table, &after, &event).await {

@@ -5,7 +5,7 @@
 //! idempotency key is derived from the script, so a redelivery finds the job made.
 
 use chrono::{Duration, Utc};
-use fountain_events::catalog::{ScriptCreated, StoryGenerationRequested, UsageLimitReached};
+use fountain_events::catalog::{ScriptCreated, UsageLimitReached};
 use fountain_events::ids::new_id;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_runtime::consumer::{ConsumerDeps, Delivered};
@@ -94,17 +94,7 @@ pub async fn start_first_generation(
         )),
         fingerprint: "script-created".to_owned(),
     };
-    let requested = envelope(
-        &StoryGenerationRequested {
-            job_id: job.job_id.clone(),
-            owner_id: job.owner_id.clone(),
-            script_id: job.script_id.clone(),
-            session_id: None,
-            generator: job.generator.clone(),
-            comment: job.comment.clone(),
-        },
-        &context,
-    )?;
+    let requested = envelope(&job.requested(), &context)?;
     match store::create(table, &job, Some(&key), limit, now, &requested).await {
         Ok(()) => info!(job_id = job.job_id, "first generation queued"),
         Err(CreateError::KeyUsed { job_id, .. }) => {

@@ -113,6 +113,18 @@ impl Job {
     /// The index range of a user's queued and running jobs.
     pub const ACTIVE_PREFIX: &'static str = keys::JOB_ACTIVE;
 
+    /// The event that queues this job for the worker (a new job, or one queued again).
+    pub fn requested(&self) -> fountain_events::catalog::StoryGenerationRequested {
+        fountain_events::catalog::StoryGenerationRequested {
+            job_id: self.job_id.clone(),
+            owner_id: self.owner_id.clone(),
+            script_id: self.script_id.clone(),
+            session_id: self.session_id.clone(),
+            generator: self.generator.clone(),
+            comment: self.comment.clone(),
+        }
+    }
+
     /// When a running job is stale: its lease is over and it has not changed since (a
     /// released job's lease ends at once, but its retry is on its way from then on).
     pub fn stale_after_ms(&self) -> i64 {

@@ -7,7 +7,7 @@
 //! - A day's usage counter that disagrees with the jobs counted on that day: recounted.
 
 use chrono::Utc;
-use fountain_events::catalog::{Reconciled, StoryGenerationFailed, StoryGenerationRequested};
+use fountain_events::catalog::{Reconciled, StoryGenerationFailed};
 use fountain_events::{DomainEvent, EventContext, EventEnvelope};
 use fountain_store::{Expression, StoreError, Table, Transaction, keys, n};
 
@@ -90,17 +90,7 @@ async fn repair_job(
             updated_at: now,
             ..job
         };
-        let requested = envelope(
-            &StoryGenerationRequested {
-                job_id: after.job_id.clone(),
-                owner_id: after.owner_id.clone(),
-                script_id: after.script_id.clone(),
-                session_id: after.session_id.clone(),
-                generator: after.generator.clone(),
-                comment: after.comment.clone(),
-            },
-            context,
-        )?;
+        let requested = envelope(&after.requested(), context)?;
         (after, requested, "requeued")
     };
     let repair = Reconciled {

@@ -1,5 +1,5 @@
 use chrono::Utc;
-use fountain_events::catalog::{StoryGenerationRequested, UsageLimitReached};
+use fountain_events::catalog::UsageLimitReached;
 use fountain_events::ids::new_id;
 use fountain_http::{
     Access, ApiError, Body, Ctx, Problem, Request, Response, json, optional_json_body, path_param,
@@ -82,14 +82,7 @@ pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
             finished_at: None,
             lease_until: None,
         };
-        let event = ctx.envelope(&StoryGenerationRequested {
-            job_id: job.job_id.clone(),
-            owner_id: job.owner_id.clone(),
-            script_id: job.script_id.clone(),
-            session_id: job.session_id.clone(),
-            generator: job.generator.clone(),
-            comment: job.comment.clone(),
-        })?;
+        let event = ctx.envelope(&job.requested())?;
         match store::create(&deps.table, &job, key.as_ref(), limit, now, &event).await {
             Ok(()) => accepted(deps, job, false).await,
             Err(CreateError::KeyUsed {

@@ -207,6 +207,16 @@ pub async fn move_back(
     queue: &DeadLetterQueue,
     message: &Message,
 ) -> Result<(), ApiError> {
+    send_to_source(deps, queue, message).await?;
+    delete(deps, queue, message).await
+}
+
+/// A copy of `message` in the queue it failed in.
+async fn send_to_source(
+    deps: &DeadLetterDeps,
+    queue: &DeadLetterQueue,
+    message: &Message,
+) -> Result<(), ApiError> {
     deps.sqs
         .send_message()
         .queue_url(&queue.source_url)
@@ -214,7 +224,7 @@ pub async fn move_back(
         .send()
         .await
         .map_err(sqs_error)?;
-    delete(deps, queue, message).await
+    Ok(())
 }
 
 pub async fn delete(
@@ -288,13 +298,7 @@ pub async fn redrive_all(
             break;
         }
         for message in &batch {
-            deps.sqs
-                .send_message()
-                .queue_url(&queue.source_url)
-                .message_body(message.body().unwrap_or_default())
-                .send()
-                .await
-                .map_err(sqs_error)?;
+            send_to_source(deps, queue, message).await?;
         }
         let entries: Vec<DeleteMessageBatchRequestEntry> = batch
             .iter()
