@@ -7,6 +7,7 @@ pub mod seed;
 
 use std::time::{Duration, Instant};
 
+use fountain_local::emails::SentEmail;
 use fountain_local::{LocalStack, StackOptions, dev_token};
 use reqwest::Method;
 use serde_json::Value;
@@ -29,6 +30,13 @@ pub struct Account {
 
 /// The password every test account uses.
 pub const PASSWORD: &str = "a long and fine passphrase";
+
+/// The token in an email's link.
+pub fn token_in(mail: &SentEmail) -> String {
+    fountain_mail::messages::token_in(mail.text.as_deref().unwrap_or_default())
+        .unwrap_or_else(|| panic!("no token in {mail:?}"))
+        .to_owned()
+}
 
 /// A response, read whole.
 #[derive(Debug)]
@@ -116,6 +124,11 @@ impl Harness {
         Self::send(self.request(Method::POST, path, Some(user)).json(&body)).await
     }
 
+    /// A POST without a token (the public routes).
+    pub async fn post_public(&self, path: &str, body: Value) -> Reply {
+        Self::send(self.request(Method::POST, path, None).json(&body)).await
+    }
+
     pub async fn patch(&self, path: &str, user: &str, etag: &str, body: Value) -> Reply {
         Self::send(
             self.request(Method::PATCH, path, Some(user))
@@ -129,7 +142,7 @@ impl Harness {
         Self::send(self.request(Method::DELETE, path, Some(user))).await
     }
 
-    /// Registers `email` and logs in.
+    /// Registers `email` and logs in (the address stays unverified).
     pub async fn account(&self, email: &str) -> Account {
         let body = serde_json::json!({ "email": email, "password": PASSWORD });
         let registered = Self::send(
@@ -137,14 +150,77 @@ impl Harness {
                 .json(&body),
         )
         .await;
-        assert_eq!(registered.status, 201, "{:?}", registered.body);
+        assert_eq!(registered.status, 202, "{:?}", registered.body);
         let tokens = Self::send(self.request(Method::POST, "/auth/login", None).json(&body)).await;
         assert_eq!(tokens.status, 200, "{:?}", tokens.body);
+        let token = tokens.body["accessToken"].as_str().unwrap().to_owned();
+        let me = Self::send(self.http.get(self.url("/me")).bearer_auth(&token)).await;
+        assert_eq!(me.status, 200, "{:?}", me.body);
         Account {
-            user_id: registered.body["userId"].as_str().unwrap().to_owned(),
+            user_id: me.body["userId"].as_str().unwrap().to_owned(),
             email: email.to_owned(),
-            token: tokens.body["accessToken"].as_str().unwrap().to_owned(),
+            token,
         }
+    }
+
+    /// Registers `email`, verifies it with the token of the verification email, and logs in.
+    pub async fn verified_account(&self, email: &str) -> Account {
+        let account = self.account(email).await;
+        let mail = self.email(email, "Verify your email address", 1).await;
+        let verified = Self::send(
+            self.request(Method::POST, "/auth/verify-email", None)
+                .json(&serde_json::json!({ "token": token_in(&mail) })),
+        )
+        .await;
+        assert_eq!(verified.status, 200, "{:?}", verified.body);
+        account
+    }
+
+    /// Makes the account's last email look older than a minute, so that a request may send it
+    /// another (an account gets at most one a minute).
+    pub async fn age_last_email(&self, user_id: &str) {
+        let table = self.stack.table_name("AppTable").unwrap();
+        aws_sdk_dynamodb::Client::new(&self.stack.sdk)
+            .update_item()
+            .table_name(table)
+            .key("pk", fountain_store::s(fountain_store::keys::user(user_id)))
+            .key("sk", fountain_store::s(fountain_store::keys::PROFILE_SK))
+            .update_expression("SET mailedAt = :old")
+            .expression_attribute_values(
+                ":old",
+                fountain_store::n(chrono::Utc::now().timestamp_millis() - 61_000),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// The emails this stack sent to `address` (their links name this stack), oldest first.
+    pub async fn emails(&self, address: &str) -> Vec<SentEmail> {
+        let stack = self.stack.url();
+        fountain_local::emails::sent_to(address)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.text.as_deref().is_some_and(|t| t.contains(&stack)))
+            .collect()
+    }
+
+    /// Waits until this stack has sent `count` emails to `address` with `subject`, and
+    /// returns the last.
+    pub async fn email(&self, address: &str, subject: &str, count: usize) -> SentEmail {
+        let mut matching =
+            Self::eventually(15, &format!("email {subject:?} to {address}"), || async {
+                let found: Vec<SentEmail> = self
+                    .emails(address)
+                    .await
+                    .into_iter()
+                    .filter(|m| m.subject.as_deref().is_some_and(|s| s.starts_with(subject)))
+                    .collect();
+                (found.len() >= count).then_some(found)
+            })
+            .await;
+        matching.pop().unwrap()
     }
 
     /// A request with `account`'s token and an optional JSON body.
@@ -166,20 +242,59 @@ impl Harness {
         .await
     }
 
-    /// `owner` invites `invitee` to `script_id` with `role`, and `invitee` accepts.
+    /// `owner` invites `invitee` (whose address is verified) to `script_id` with `role`, and
+    /// `invitee` accepts with the token of the invitation email.
     pub async fn join(&self, owner: &Account, invitee: &Account, script_id: &str, role: &str) {
+        let (_, token) = self.invite(owner, &invitee.email, script_id, role).await;
+        let accepted = self.accept(invitee, &token).await;
+        assert_eq!(accepted.status, 200, "{:?}", accepted.body);
+    }
+
+    /// `owner` invites `address` to `script_id` with `role`: the 201 reply and the token of
+    /// the invitation email that follows.
+    pub async fn invite(
+        &self,
+        owner: &Account,
+        address: &str,
+        script_id: &str,
+        role: &str,
+    ) -> (Reply, String) {
+        let before = self.invitations_sent(address).await;
         let invitation = self
             .call(
                 owner,
                 Method::POST,
                 &format!("/scripts/{script_id}/invitations"),
-                Some(serde_json::json!({ "email": invitee.email, "role": role })),
+                Some(serde_json::json!({ "email": address, "role": role })),
             )
             .await;
         assert_eq!(invitation.status, 201, "{:?}", invitation.body);
-        let accept = invitation.body["acceptUrl"].as_str().unwrap();
-        let accepted = self.call(invitee, Method::POST, accept, None).await;
-        assert_eq!(accepted.status, 200, "{:?}", accepted.body);
+        let mail = self.email(address, "You are invited", before + 1).await;
+        (invitation, token_in(&mail))
+    }
+
+    /// How many invitation emails this stack has sent to `address`.
+    pub async fn invitations_sent(&self, address: &str) -> usize {
+        self.emails(address)
+            .await
+            .iter()
+            .filter(|m| {
+                m.subject
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("You are invited"))
+            })
+            .count()
+    }
+
+    /// `invitee` accepts the invitation of `token`.
+    pub async fn accept(&self, invitee: &Account, token: &str) -> Reply {
+        self.call(
+            invitee,
+            Method::POST,
+            "/invitations/accept",
+            Some(serde_json::json!({ "token": token })),
+        )
+        .await
     }
 
     /// Creates a script as `user`; returns its id and ETag.

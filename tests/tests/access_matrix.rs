@@ -97,8 +97,8 @@ fn expect(who: Who, allowed_from: Who, success: u16) -> u16 {
 async fn every_endpoint_answers_each_role_as_it_must() {
     let h = Harness::start("matrix").await;
     let owner = h.account("owner@matrix.org").await;
-    let viewer = h.account("viewer@matrix.org").await;
-    let editor = h.account("editor@matrix.org").await;
+    let viewer = h.verified_account("viewer@matrix.org").await;
+    let editor = h.verified_account("editor@matrix.org").await;
     let stranger = h.account("stranger@matrix.org").await;
     let script = h
         .call(

@@ -2,7 +2,7 @@
 //! revokes or removes; a failure after the invitation was consumed is compensated.
 #![allow(clippy::unwrap_used)]
 
-use fountain_e2e::Harness;
+use fountain_e2e::{Harness, token_in};
 use reqwest::Method;
 use serde_json::json;
 
@@ -38,7 +38,18 @@ async fn an_invitee_joins_with_the_invited_role_once() {
     .await;
     assert_eq!(invited.status, 201, "{:?}", invited.body);
     assert_eq!(invited.body["status"], "pending");
-    let accept = invited.body["acceptUrl"].as_str().unwrap().to_owned();
+    assert!(
+        invited.body.get("token").is_none() && invited.body.get("acceptUrl").is_none(),
+        "the token goes only to the invitee's inbox: {:?}",
+        invited.body
+    );
+    let mail = h.email("editor@example.org", "You are invited", 1).await;
+    assert_eq!(
+        mail.subject.as_deref(),
+        Some("You are invited to co-write \"Shared\"")
+    );
+    assert!(mail.text.as_deref().unwrap().contains("as an editor"));
+    let token = token_in(&mail);
     assert_eq!(
         h.call(
             &owner,
@@ -58,19 +69,33 @@ async fn an_invitee_joins_with_the_invited_role_once() {
             .status,
         404
     );
-    assert_eq!(
-        h.call(&stranger, Method::POST, &accept, None).await.status,
-        403
+    assert_eq!(h.accept(&stranger, &token).await.status, 403);
+    // Anyone could have registered the address: until its reader verifies it, no joining.
+    let unverified = h.accept(&editor, &token).await;
+    assert_eq!(unverified.status, 403, "{:?}", unverified.body);
+    assert!(
+        unverified.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("verify your email")
     );
+    let verification = h
+        .email("Editor@Example.org", "Verify your email address", 1)
+        .await;
+    let verified = h
+        .post_public(
+            "/auth/verify-email",
+            json!({ "token": token_in(&verification) }),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "{:?}", verified.body);
 
-    let accepted = h.call(&editor, Method::POST, &accept, None).await;
+    let accepted = h.accept(&editor, &token).await;
     assert_eq!(accepted.status, 200, "{:?}", accepted.body);
     assert_eq!(accepted.body["role"], "editor");
-    assert_eq!(
-        h.call(&editor, Method::POST, &accept, None).await.status,
-        409,
-        "single use"
-    );
+    assert_eq!(h.accept(&editor, &token).await.status, 409, "single use");
+    let unknown = h.accept(&editor, "not-a-token").await;
+    assert_eq!(unknown.status, 404, "{:?}", unknown.body);
     assert_eq!(
         h.call(&editor, Method::GET, &format!("/scripts/{script}"), None)
             .await
@@ -140,11 +165,7 @@ async fn an_invitee_joins_with_the_invited_role_once() {
     assert_eq!(invited_event["correlationId"], "invite-editor");
     assert_eq!(invited_event["data"]["comment"], "co-writer");
     assert!(
-        !events.iter().any(|e| e.to_string().contains(
-            accept
-                .trim_start_matches("/invitations/")
-                .trim_end_matches("/accept")
-        )),
+        !events.iter().any(|e| e.to_string().contains(&token)),
         "no token in events"
     );
 }
@@ -153,7 +174,7 @@ async fn an_invitee_joins_with_the_invited_role_once() {
 async fn a_revoked_invitation_cannot_be_accepted() {
     let h = Harness::start("revoke").await;
     let owner = h.account("o@example.org").await;
-    let viewer = h.account("v@example.org").await;
+    let viewer = h.verified_account("v@example.org").await;
     let script = h
         .call(
             &owner,
@@ -166,14 +187,7 @@ async fn a_revoked_invitation_cannot_be_accepted() {
         .as_str()
         .unwrap()
         .to_owned();
-    let invited = h
-        .call(
-            &owner,
-            Method::POST,
-            &format!("/scripts/{script}/invitations"),
-            Some(json!({ "email": "v@example.org", "role": "viewer" })),
-        )
-        .await;
+    let (invited, token) = h.invite(&owner, "v@example.org", &script, "viewer").await;
     let id = invited.body["invitationId"].as_str().unwrap();
     let path = format!("/scripts/{script}/invitations/{id}");
     assert_eq!(
@@ -189,17 +203,7 @@ async fn a_revoked_invitation_cannot_be_accepted() {
         h.call(&owner, Method::DELETE, &path, None).await.status,
         409
     );
-    assert_eq!(
-        h.call(
-            &viewer,
-            Method::POST,
-            invited.body["acceptUrl"].as_str().unwrap(),
-            None
-        )
-        .await
-        .status,
-        409
-    );
+    assert_eq!(h.accept(&viewer, &token).await.status, 409);
     let listed = h
         .call(
             &owner,
@@ -223,7 +227,7 @@ async fn when_the_membership_write_fails_after_the_invitation_was_consumed_nothi
  {
     let h = Harness::start("saga").await;
     let owner = h.account("so@example.org").await;
-    let member = h.account("sm@example.org").await;
+    let member = h.verified_account("sm@example.org").await;
     let script = h
         .call(
             &owner,
@@ -240,19 +244,13 @@ async fn when_the_membership_write_fails_after_the_invitation_was_consumed_nothi
 
     // A second invitation for someone who is a member already: step 1 consumes it, step 2
     // (the membership write) fails its condition, and the compensation must undo step 1.
-    let second = h
-        .call(
-            &owner,
-            Method::POST,
-            &format!("/scripts/{script}/invitations"),
-            Some(json!({ "email": "sm@example.org", "role": "editor" })),
-        )
-        .await;
+    let (second, token) = h.invite(&owner, "sm@example.org", &script, "editor").await;
     let accepted = Harness::send(
         h.http
-            .post(h.url(second.body["acceptUrl"].as_str().unwrap()))
+            .post(h.url("/invitations/accept"))
             .bearer_auth(&member.token)
-            .header("x-correlation-id", "saga-fails"),
+            .header("x-correlation-id", "saga-fails")
+            .json(&json!({ "token": token })),
     )
     .await;
     assert_eq!(accepted.status, 409, "{:?}", accepted.body);
@@ -311,14 +309,7 @@ async fn when_the_membership_write_fails_after_the_invitation_was_consumed_nothi
         .status,
         204
     );
-    let retried = h
-        .call(
-            &member,
-            Method::POST,
-            second.body["acceptUrl"].as_str().unwrap(),
-            None,
-        )
-        .await;
+    let retried = h.accept(&member, &token).await;
     assert_eq!(retried.status, 200);
     assert_eq!(retried.body["role"], "editor");
 }

@@ -188,7 +188,7 @@ async fn the_login_lockout_threshold_is_a_setting() {
         )
         .await
         .status,
-        201
+        202
     );
     assert_eq!(
         put(&h, "MAX_LOGIN_FAILURES", json!({ "value": 2 }))

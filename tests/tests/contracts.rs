@@ -181,6 +181,9 @@ fn the_api_is_throttled_and_the_argon2_functions_cannot_starve_the_rest() {
         "POST /auth/register",
         "POST /auth/login",
         "POST /auth/refresh",
+        "POST /auth/verify-email",
+        "POST /auth/forgot-password",
+        "POST /auth/reset-password",
     ] {
         let settings = &api["RouteSettings"][route];
         assert_eq!(
@@ -201,7 +204,7 @@ fn the_api_is_throttled_and_the_argon2_functions_cannot_starve_the_rest() {
             "{route:?} is a route"
         );
     }
-    for function in ["RegisterFunction", "LoginFunction"] {
+    for function in ["RegisterFunction", "LoginFunction", "ResetPasswordFunction"] {
         let reserved =
             &root["Resources"][function]["Properties"]["ReservedConcurrentExecutions"]["Fn::If"];
         assert_eq!(reserved[0].as_str(), Some("ReservesSignIn"), "{function}");

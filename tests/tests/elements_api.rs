@@ -331,7 +331,7 @@ async fn bad_elements_and_bad_moves_are_refused_and_write_nothing() {
 
     // A viewer reads but does not write; a stranger sees nothing.
     let owner = h.account("owner@example.com").await;
-    let viewer = h.account("viewer@example.com").await;
+    let viewer = h.verified_account("viewer@example.com").await;
     let (script, _) = h.create_script(&owner.user_id, "Shared").await;
     h.join(&owner, &viewer, &script, "viewer").await;
     let section = h

@@ -607,8 +607,8 @@ async fn a_target_deleted_between_the_read_and_the_write_refuses_the_write_whole
 async fn viewers_read_editors_write_and_strangers_see_nothing() {
     let h = Harness::start("paraphrase-roles").await;
     let owner = h.account("owner@paraphrases.org").await;
-    let viewer = h.account("viewer@paraphrases.org").await;
-    let editor = h.account("editor@paraphrases.org").await;
+    let viewer = h.verified_account("viewer@paraphrases.org").await;
+    let editor = h.verified_account("editor@paraphrases.org").await;
     let s = scene(&h, &owner.user_id, "Shared").await;
     h.join(&owner, &viewer, &s.script, "viewer").await;
     h.join(&owner, &editor, &s.script, "editor").await;

@@ -197,7 +197,10 @@ fn each_consumer_takes_exactly_the_event_types_its_rule_delivers() {
             }
         }
     }
-    assert_eq!(consumers, 12, "the product's twelve consumers are checked");
+    assert_eq!(
+        consumers, 13,
+        "the product's thirteen consumers are checked"
+    );
 }
 
 #[test]

@@ -581,7 +581,7 @@ async fn context_values_round_trip_exactly_and_keys_are_unique_per_scope() {
 async fn a_character_scope_names_a_character_of_the_sessions_script_visible_to_its_owner() {
     let h = Harness::start("session-characters").await;
     let owner = h.account("owner@sessions.org").await;
-    let viewer = h.account("viewer@sessions.org").await;
+    let viewer = h.verified_account("viewer@sessions.org").await;
     let (script, mara, ben) = script_with_cast(&h, &owner.user_id, "Cast").await;
     let (elsewhere, stranger_character, _) =
         script_with_cast(&h, &owner.user_id, "Elsewhere").await;

@@ -26,7 +26,7 @@ async fn signed_in(h: &Harness, email: &str) -> Value {
     let body = json!({ "email": email, "password": PASSWORD });
     assert_eq!(
         public_post(h, "/auth/register", body.clone()).await.status,
-        201
+        202
     );
     let login = public_post(h, "/auth/login", body).await;
     assert_eq!(login.status, 200);
@@ -111,7 +111,7 @@ async fn an_exchange_racing_a_logout_is_refused_at_the_store() {
     .await;
     assert_eq!(logout.status, 204);
     // ...before the exchange: it must not mint a token that survives the logout.
-    let (_, next_hash) = fountain_identity::tokens::new_refresh_token();
+    let (_, next_hash) = fountain_identity::tokens::new_token();
     let next = fountain_identity::RefreshRecord {
         pk: fountain_identity::RefreshRecord::pk(&next_hash),
         ..record.clone()
@@ -173,7 +173,7 @@ async fn the_public_routes_are_limited_per_client_address_and_per_email() {
         json!({ "email": "calm@example.org", "password": PASSWORD }),
     )
     .await;
-    assert_eq!(elsewhere.status, 201, "another address is not limited");
+    assert_eq!(elsewhere.status, 202, "another address is not limited");
 
     // One email from many addresses: the email's own limit.
     let mut statuses = Vec::new();

@@ -345,7 +345,7 @@ async fn a_version_is_read_back_compared_and_restored() {
 async fn versions_refuse_what_they_must_and_a_restore_keeps_writers_out() {
     let h = Harness::start("versions-refusals").await;
     let owner = h.account("owner@example.com").await;
-    let viewer = h.account("viewer@example.com").await;
+    let viewer = h.verified_account("viewer@example.com").await;
     let d = draft(&h, &owner.user_id).await;
     h.join(&owner, &viewer, &d.script, "viewer").await;
     let version = h.post(&d.versions(), &owner.user_id, json!({})).await;

@@ -10,4 +10,8 @@ pub mod reconcile;
 mod store;
 
 pub use fountain_http::TableDeps as Deps;
-pub use model::{CreateInvitation, CreatedInvitation, InvitationPage, InvitationView, MemberList};
+pub mod invitation_tokens;
+
+pub use model::{
+    AcceptInvitation, CreateInvitation, Invitation, InvitationPage, InvitationView, MemberList,
+};

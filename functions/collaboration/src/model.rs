@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use fountain_http::text_schema::non_blank;
 use fountain_http::{ApiError, Checks, FieldError, MAX_EMAIL_CHARS};
 use fountain_scripts::access::{Membership, Role};
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keyed_item, keys};
@@ -8,8 +9,10 @@ use utoipa::ToSchema;
 /// How long an invitation can be accepted.
 pub const INVITATION_DAYS: i64 = 7;
 
-/// An invitation (`SCRIPT#<id>` / `INVITE#<invitationId>`); the token is stored only as a
-/// hash, in a lookup item `INVITETOKEN#<hash>`.
+/// An invitation (`SCRIPT#<id>` / `INVITE#<invitationId>`). Its token is minted by the
+/// mailer, which emails it to the invitee (decision 47), and stored only as a hash: in a
+/// lookup item `INVITETOKEN#<hash>` and in `tokenHash`, so a token sent again replaces the
+/// earlier one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Invitation {
@@ -26,6 +29,10 @@ pub struct Invitation {
     #[serde(rename = "expiresAtMs")]
     pub expires_at: i64,
     pub accepted_by: Option<String>,
+    /// The hash of the token last emailed; absent until the email is sent (and on
+    /// invitations made before decision 47, whose lookup alone holds the hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_hash: Option<String>,
 }
 
 impl Invitation {
@@ -133,15 +140,13 @@ pub struct InvitationView {
     pub expires_at: i64,
 }
 
-/// A new invitation with its single-use token, shown this once (deliver it to the invitee).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatedInvitation {
-    #[serde(flatten)]
-    pub invitation: InvitationView,
+/// `POST /invitations/accept`: the token of the invitation email, in the body so that it
+/// never appears in a path (and so in no access log).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AcceptInvitation {
+    #[schema(schema_with = non_blank::<{ fountain_identity::MAX_TOKEN_CHARS }>)]
     pub token: String,
-    /// Where the invitee accepts: `POST` with their bearer token.
-    pub accept_url: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

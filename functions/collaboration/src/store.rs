@@ -30,20 +30,50 @@ fn script_exists(script_id: &str) -> (fountain_store::Item, Condition) {
 pub async fn insert_invitation(
     table: &Table,
     invitation: &Invitation,
-    token_hash: &str,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let mut lookup = Table::key(Invitation::token_pk(token_hash), keys::INVITE_TOKEN_SK);
-    lookup.insert("scriptId".into(), s(&invitation.script_id));
-    lookup.insert("invitationId".into(), s(&invitation.invitation_id));
     let (key, exists) = script_exists(&invitation.script_id);
     Transaction::new()
         .check(key, exists)
         .create(invitation.to_item()?)
-        .create(lookup)
         .event(event)?
         .commit(table)
         .await
+}
+
+/// The invitation's token was replaced meanwhile, or it is no longer pending.
+pub const TOKEN_REPLACED: Label = Label::new("invitation token replaced or not pending");
+
+/// Stores `token_hash` as the pending invitation's token: its lookup, and the hash on the
+/// invitation, replacing (and deleting the lookup of) the token sent before.
+pub async fn replace_token(
+    table: &Table,
+    invitation: &Invitation,
+    token_hash: &str,
+) -> Result<(), StoreError> {
+    let mut lookup = Table::key(Invitation::token_pk(token_hash), keys::INVITE_TOKEN_SK);
+    lookup.insert("scriptId".into(), s(&invitation.script_id));
+    lookup.insert("invitationId".into(), s(&invitation.invitation_id));
+    let set = Expression::new("SET tokenHash = :hash").value(":hash", s(token_hash));
+    let unchanged = match &invitation.token_hash {
+        Some(earlier) => Expression::new("#status = :pending AND tokenHash = :earlier")
+            .value(":earlier", s(earlier)),
+        None => Expression::new("#status = :pending AND attribute_not_exists(tokenHash)"),
+    }
+    .name("#status", "status")
+    .value(":pending", s("pending"))
+    .labelled(TOKEN_REPLACED);
+    let mut transaction =
+        Transaction::new()
+            .create(lookup)
+            .update(invitation_key(invitation), set, Some(unchanged));
+    if let Some(earlier) = &invitation.token_hash {
+        transaction = transaction.delete(
+            Table::key(Invitation::token_pk(earlier), keys::INVITE_TOKEN_SK),
+            None,
+        );
+    }
+    transaction.commit(table).await
 }
 
 pub async fn load_invitation(
@@ -73,7 +103,10 @@ pub async fn find_by_token(
             .cloned()
             .unwrap_or_default()
     };
-    load_invitation(table, &field("scriptId"), &field("invitationId")).await
+    let invitation = load_invitation(table, &field("scriptId"), &field("invitationId")).await?;
+    // A token sent again replaced this one (its lookup is deleted with the replacement; the
+    // check covers a read that raced it).
+    Ok(invitation.filter(|i| i.token_hash.as_deref().is_none_or(|h| h == token_hash)))
 }
 
 pub async fn list_invitations(

@@ -15,5 +15,9 @@ pub const FUNCTIONS: &[Function] = &[
     http_function!(refresh_token, IdentityDeps::load),
     http_function!(logout, IdentityDeps::load),
     http_function!(get_me, IdentityDeps::load),
+    http_function!(verify_email, IdentityDeps::load),
+    http_function!(request_email_verification, IdentityDeps::load),
+    http_function!(forgot_password, IdentityDeps::load),
+    http_function!(reset_password, IdentityDeps::load),
     consumer_function!(end_sessions, sessions::load_deps),
 ];

@@ -5,19 +5,23 @@ mod logout;
 mod me;
 mod refresh;
 mod register;
+mod reset_password;
+mod verify_email;
 
 pub use login::*;
 pub use logout::*;
 pub use me::*;
 pub use refresh::*;
 pub use register::*;
+pub use reset_password::*;
+pub use verify_email::*;
 
 use chrono::Utc;
 use fountain_http::ApiError;
 
 use crate::IdentityDeps;
 use crate::model::{FamilyRecord, RefreshRecord, TokenPair, User};
-use crate::tokens::new_refresh_token;
+use crate::tokens::new_token;
 
 /// The refresh-token family and first token of a new login, and the pair to hand out.
 pub(crate) fn new_session(
@@ -46,7 +50,7 @@ pub(crate) fn next_token(
     roles: &[String],
     family: &FamilyRecord,
 ) -> Result<(RefreshRecord, TokenPair), ApiError> {
-    let (token, hash) = new_refresh_token();
+    let (token, hash) = new_token();
     let record = RefreshRecord {
         pk: RefreshRecord::pk(&hash),
         sk: RefreshRecord::SK.into(),

@@ -8,6 +8,7 @@ pub mod attempts;
 pub mod authorizer;
 mod deps;
 pub mod handlers;
+pub mod mail_tokens;
 mod model;
 pub mod password;
 mod public_limits;
@@ -19,7 +20,10 @@ pub mod tokens;
 
 pub use authorizer::{AuthorizerDeps, authorizer};
 pub use deps::IdentityDeps;
-pub use model::{Login, Me, Refresh, RefreshRecord, Register, TokenPair, UserView};
+pub use model::{
+    ForgotPassword, Login, MailAccepted, Me, Refresh, RefreshRecord, Register,
+    RegistrationAccepted, ResetPassword, TokenPair, VerifyEmail,
+};
 
 /// The account email of `user_id`, for other contexts (an invitation is for an email).
 /// `None` for principals without an account (local development tokens).
@@ -30,4 +34,16 @@ pub async fn account_email(
     Ok(store::find(table, user_id).await?.map(|user| user.email))
 }
 
-pub use model::email_key;
+/// The account's email address once verified (decision 47): `None` while unverified, and for
+/// principals without an account.
+pub async fn verified_email(
+    table: &fountain_store::Table,
+    user_id: &str,
+) -> Result<Option<String>, fountain_store::StoreError> {
+    Ok(store::find(table, user_id)
+        .await?
+        .filter(|user| user.email_verified)
+        .map(|user| user.email))
+}
+
+pub use model::{MAX_TOKEN_CHARS, email_key};

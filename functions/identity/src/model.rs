@@ -22,6 +22,16 @@ pub struct User {
     #[serde(default)]
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// A verification token sent to `email` came back (decision 47).
+    #[serde(default)]
+    pub email_verified: bool,
+    /// When the password was last set by a reset (epoch ms): older reset tokens are void.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_changed_at: Option<i64>,
+    /// When the account was last sent an email it asked for, or that someone asked for on
+    /// its behalf (epoch ms): at most one a minute (invitations aside).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailed_at: Option<i64>,
 }
 
 impl User {
@@ -183,13 +193,61 @@ pub struct TokenPair {
     pub refresh_expires_in: i64,
 }
 
-/// A registered user as the API shows them.
+/// The answer to a registration: the same whether or not the address had an account
+/// already (what follows is said by email).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct UserView {
-    pub user_id: String,
+pub struct RegistrationAccepted {
+    /// Always `check your email`.
+    pub status: &'static str,
+    pub detail: &'static str,
+}
+
+impl RegistrationAccepted {
+    pub const ANSWER: RegistrationAccepted = RegistrationAccepted {
+        status: "check your email",
+        detail: "if the address can be registered, a message to verify it is on its way; \
+                 sign in once you have your password",
+    };
+}
+
+/// `POST /auth/verify-email`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerifyEmail {
+    /// The token of the verification email.
+    #[schema(schema_with = non_blank::<{ MAX_TOKEN_CHARS }>)]
+    pub token: String,
+}
+
+/// `POST /auth/forgot-password`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ForgotPassword {
+    #[schema(schema_with = non_blank::<MAX_EMAIL_CHARS>)]
     pub email: String,
-    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /auth/reset-password`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResetPassword {
+    /// The token of the password reset email.
+    #[schema(schema_with = non_blank::<{ MAX_TOKEN_CHARS }>)]
+    pub token: String,
+    /// 12 to 128 characters, at least 5 different ones, not the email address.
+    #[schema(schema_with = password::schema)]
+    pub password: String,
+}
+
+/// Tokens are 43 characters; a longer one is not ours.
+pub const MAX_TOKEN_CHARS: usize = 128;
+
+/// The answer to an accepted request whose outcome goes by email.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MailAccepted {
+    pub detail: &'static str,
 }
 
 /// `GET /me`: the caller. `email` is absent for principals without an account (local
@@ -201,6 +259,8 @@ pub struct Me {
     pub email: Option<String>,
     pub roles: Vec<String>,
     pub created_at: Option<DateTime<Utc>>,
+    /// Whether the account's email address is verified (false without an account).
+    pub email_verified: bool,
 }
 
 impl ItemCodec for RefreshRecord {

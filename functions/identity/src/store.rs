@@ -6,6 +6,7 @@ use fountain_store::{
     n, s, to_item,
 };
 
+use crate::mail_tokens::MailToken;
 use crate::model::{FamilyRecord, RefreshRecord, User};
 
 #[derive(Debug, thiserror::Error)]
@@ -19,7 +20,7 @@ pub enum RegisterError {
 /// Another account holds the email.
 const EMAIL_TAKEN: Label = Label::new("email taken");
 /// The user was deleted meanwhile.
-const USER_GONE: Label = Label::new("user gone");
+pub const USER_GONE: Label = Label::new("user gone");
 
 pub async fn register(
     table: &Table,
@@ -198,4 +199,98 @@ pub async fn revoked_before(table: &Table, user_id: &str) -> Result<Option<i64>,
                 .and_then(|v| v.as_n().ok())
                 .and_then(|v| v.parse().ok())
         }))
+}
+
+/// The account was sent an email less than a minute ago.
+pub const MAILED_RECENTLY: Label = Label::new("mailed less than a minute ago");
+
+/// How often an account can be sent an email that a request asked for.
+pub const MAIL_INTERVAL_MS: i64 = 60_000;
+
+/// Publishes `event`, which makes the mailer write to the account, unless it was written to
+/// less than a minute ago: `Ok(false)` then, and nothing is written.
+pub async fn mail_once_a_minute(
+    table: &Table,
+    user_id: &str,
+    now_ms: i64,
+    event: &EventEnvelope,
+) -> Result<bool, StoreError> {
+    let stamp = Expression::new("SET mailedAt = :now").value(":now", n(now_ms));
+    let due = Expression::new(
+        "attribute_exists(pk) AND (attribute_not_exists(mailedAt) OR mailedAt < :due)",
+    )
+    .value(":due", n(now_ms - MAIL_INTERVAL_MS))
+    .labelled(MAILED_RECENTLY);
+    let sent = Transaction::new()
+        .update(Table::key(User::pk(user_id), User::SK), stamp, Some(due))
+        .event(event)?
+        .commit(table)
+        .await;
+    match sent {
+        Ok(()) => Ok(true),
+        Err(e) if e.refused(MAILED_RECENTLY) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Marks the account's email verified and spends the token, with EmailVerified.
+pub async fn verify_email(
+    table: &Table,
+    token: &MailToken,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let (spent, unspent) = token.spend();
+    let verified =
+        Expression::new("SET emailVerified = :yes").value(":yes", AttributeValue::Bool(true));
+    Transaction::new()
+        .delete(spent, Some(unspent))
+        .update(
+            Table::key(User::pk(&token.user_id), User::SK),
+            verified,
+            Some(Expression::new("attribute_exists(pk)").labelled(USER_GONE)),
+        )
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+/// The password changed after the reset token was minted.
+pub const TOKEN_SUPERSEDED: Label = Label::new("password changed since the token was minted");
+
+/// Sets a new password with a reset token: spends the token, stores the hash and revokes
+/// every token of the user issued before `revoked_before` (which also ends every refresh
+/// family: a refresh checks the bound), with the events, in one transaction.
+pub async fn reset_password(
+    table: &Table,
+    token: &MailToken,
+    password_hash: &str,
+    revoked_before: i64,
+    events: &[EventEnvelope],
+) -> Result<(), StoreError> {
+    let (spent, unspent) = token.spend();
+    let set = Expression::new("SET passwordHash = :hash, passwordChangedAt = :now")
+        .value(":hash", s(password_hash))
+        .value(":now", n(revoked_before));
+    let not_superseded = Expression::new(
+        "attribute_exists(pk) AND (attribute_not_exists(passwordChangedAt) OR passwordChangedAt < :issued)",
+    )
+    .value(":issued", n(token.issued_at))
+    .labelled(TOKEN_SUPERSEDED);
+    let mut bound = Table::key(User::pk(&token.user_id), keys::REVOCATION_SK);
+    bound.insert("revokedBefore".into(), n(revoked_before));
+    let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
+        .value(":before", n(revoked_before))
+        .labelled(REVOKED_LATER);
+    let mut transaction = Transaction::new()
+        .delete(spent, Some(unspent))
+        .update(
+            Table::key(User::pk(&token.user_id), User::SK),
+            set,
+            Some(not_superseded),
+        )
+        .put(bound, Some(later));
+    for event in events {
+        transaction = transaction.event(event)?;
+    }
+    transaction.commit(table).await
 }

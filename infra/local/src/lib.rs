@@ -3,6 +3,7 @@
 //! API the way API Gateway does (authorizer first, API Gateway v2 payloads), and plays
 //! Lambda's event source mappings for the queues and the table's stream.
 
+pub mod emails;
 pub mod functions;
 pub mod gateway;
 pub mod mappings;
@@ -13,7 +14,8 @@ mod stack;
 pub mod template;
 
 pub use stack::{
-    LOCAL_JWT_SECRET, LocalStack, StackOptions, default_template, emulator_sdk_config,
+    LOCAL_JWT_SECRET, LOCAL_MAIL_FROM, LocalStack, StackOptions, default_template,
+    emulator_sdk_config,
 };
 
 /// A development token for `user_id`, signed with the local secret.

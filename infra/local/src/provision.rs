@@ -272,6 +272,19 @@ pub async fn provision(
         resources.buckets.insert(bucket.clone(), name);
     }
 
+    // The emulator's SES, like SES, sends only from a verified identity.
+    let ses = aws_sdk_sesv2::Client::new(sdk);
+    for identity in &template.mail_identities {
+        let address = resources
+            .resolve(identity)
+            .ok_or_else(|| anyhow!("cannot resolve an EmailIdentity"))?;
+        ses.create_email_identity()
+            .email_identity(&address)
+            .send()
+            .await
+            .with_context(|| format!("create email identity {address}"))?;
+    }
+
     for bus in &template.buses {
         let name = format!("{prefix}-{bus}");
         let arn = events

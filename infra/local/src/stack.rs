@@ -25,6 +25,8 @@ use crate::template::{FunctionEvent, Template};
 /// The signing secret of local development tokens; never used in AWS, where the JwtSecret
 /// parameter has no default.
 pub const LOCAL_JWT_SECRET: &str = "fountainai-local-development-secret-do-not-deploy";
+/// The sender of the local stack's emails (the emulator's SES keeps them).
+pub const LOCAL_MAIL_FROM: &str = "no-reply@fountain.local";
 
 #[derive(Debug, Clone)]
 pub struct StackOptions {
@@ -117,13 +119,19 @@ impl LocalStack {
         let text = std::fs::read_to_string(&options.template)
             .with_context(|| format!("read {}", options.template.display()))?;
         let template = Template::parse(&text)?;
-        let parameters = BTreeMap::from([("JwtSecret".to_owned(), options.jwt_secret.clone())]);
-        let resources = provision(&sdk, &template, &options.prefix, &parameters).await?;
         // Bound first: the functions are told where the runner's own APIs are.
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await
             .with_context(|| format!("bind {}", options.bind))?;
         let address = listener.local_addr()?;
+        let parameters = BTreeMap::from([
+            ("JwtSecret".to_owned(), options.jwt_secret.clone()),
+            ("MailFromAddress".to_owned(), LOCAL_MAIL_FROM.to_owned()),
+            // No web app runs locally: the links of emails name the API's address, and the
+            // tokens are read from the emails (`GET /_local/emails`).
+            ("AppUrl".to_owned(), format!("http://{address}")),
+        ]);
+        let resources = provision(&sdk, &template, &options.prefix, &parameters).await?;
 
         let mut invokers = BTreeMap::new();
         for function in &template.functions {
@@ -304,8 +312,31 @@ fn region(sdk: &SdkConfig) -> String {
     sdk.region().map(|r| r.to_string()).unwrap_or_default()
 }
 
+/// `GET /_local/emails?to=<address>`: the emails sent to an address, oldest first (no inbox
+/// exists locally; the emulator's SES keeps what was sent).
+async fn emails_route(
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let to = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "to")
+        .map(|(_, value)| value.into_owned());
+    let Some(to) = to else {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            "name the address: /_local/emails?to=<address>\n",
+        )
+            .into_response();
+    };
+    match crate::emails::sent_to(&to).await {
+        Ok(emails) => axum::Json(emails).into_response(),
+        Err(e) => (axum::http::StatusCode::BAD_GATEWAY, format!("{e:#}\n")).into_response(),
+    }
+}
+
 /// Routes only the local runner serves: `POST /_local/schedules/{function}` runs a scheduled
-/// function now (an operator's "run it now", and what docs/operations.md's commands use).
+/// function now (an operator's "run it now", and what docs/operations.md's commands use), and
+/// `GET /_local/emails` lists what the stack emailed.
 fn local_routes(
     template: &Template,
     invokers: &BTreeMap<String, Invoker>,
@@ -333,26 +364,28 @@ fn local_routes(
             .collect(),
     );
     let region = region.to_owned();
-    axum::Router::new().route(
-        "/_local/schedules/{function}",
-        axum::routing::post(move |Path(function): Path<String>| {
-            let scheduled = scheduled.clone();
-            let region = region.clone();
-            async move {
-                let Some((invoker, name)) = scheduled.get(&function) else {
-                    return (
-                        StatusCode::NOT_FOUND,
-                        format!("{function} is not a scheduled function of the template\n"),
-                    );
-                };
-                match schedules::fire(invoker, name, &region).await {
-                    Ok(()) => (StatusCode::OK, format!("{function} ran\n")),
-                    Err(e) => (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        format!("{function}: {e}\n"),
-                    ),
+    axum::Router::new()
+        .route("/_local/emails", axum::routing::get(emails_route))
+        .route(
+            "/_local/schedules/{function}",
+            axum::routing::post(move |Path(function): Path<String>| {
+                let scheduled = scheduled.clone();
+                let region = region.clone();
+                async move {
+                    let Some((invoker, name)) = scheduled.get(&function) else {
+                        return (
+                            StatusCode::NOT_FOUND,
+                            format!("{function} is not a scheduled function of the template\n"),
+                        );
+                    };
+                    match schedules::fire(invoker, name, &region).await {
+                        Ok(()) => (StatusCode::OK, format!("{function} ran\n")),
+                        Err(e) => (
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            format!("{function}: {e}\n"),
+                        ),
+                    }
                 }
-            }
-        }),
-    )
+            }),
+        )
 }

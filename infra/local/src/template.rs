@@ -21,6 +21,8 @@ pub struct Template {
     pub authorizer: Option<String>,
     /// `Globals.Function.Environment.Variables`, unresolved.
     pub global_env: BTreeMap<String, Value>,
+    /// The SES identities (`EmailIdentity`, unresolved) the functions send email from.
+    pub mail_identities: Vec<Value>,
 }
 
 /// Lambda's default function timeout.
@@ -157,6 +159,11 @@ impl Template {
                 "AWS::SQS::Queue" => template.queues.push(queue(id, &properties)?),
                 "AWS::Events::EventBus" => template.buses.push(id),
                 "AWS::S3::Bucket" => template.buckets.push(id),
+                "AWS::SES::EmailIdentity" => template.mail_identities.push(
+                    get(&properties, "EmailIdentity")
+                        .cloned()
+                        .ok_or_else(|| anyhow!("{id}: no EmailIdentity"))?,
+                ),
                 "AWS::Events::Rule" => template.rules.push(rule(id, &properties)?),
                 "AWS::Serverless::Function" => template.functions.push(function(
                     id,

@@ -78,6 +78,7 @@ pub const CONTEXTS: &[Context] = &[
         "fountain_collaboration",
         fountain_collaboration::FUNCTIONS,
     ),
+    context("mail", "fountain_mail", fountain_mail::FUNCTIONS),
     context(
         "events",
         "fountain_event_store",

@@ -3,7 +3,8 @@
 DynamoDB and DynamoDB Streams requests are served one at a time because moto's backends are
 not safe across threads (a transaction's rollback would race a concurrent write); every other
 service (SQS long polls included) stays concurrent. GET /_fountain/dynamodb-calls answers the
-counts of capacity.py, GET /_fountain/memory what the emulator holds (memory.py).
+counts of capacity.py, GET /_fountain/memory what the emulator holds (memory.py), GET
+/_fountain/ses/messages the emails SES accepted (mail.py).
 """
 
 import io
@@ -14,13 +15,14 @@ import threading
 import moto.server
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from . import capacity, memory, streams
+from . import capacity, mail, memory, streams
 
 _dynamodb = threading.Lock()
 # The emulator's own reports, read under the DynamoDB lock so they see no call half done.
 _REPORTS = {
     "/_fountain/dynamodb-calls": capacity.snapshot,
     "/_fountain/memory": memory.census,
+    "/_fountain/ses/messages": mail.sent,
 }
 # FOUNTAIN_TRACE_DYNAMODB=1 prints each DynamoDB call (operation and request) to stderr, to
 # see what one API request reads and writes.

@@ -68,7 +68,10 @@ pub use generation::{
     StoryGenerationProgressed, StoryGenerationRequested, StoryGenerationStarted, UsageLimitReached,
     UsageRecorded,
 };
-pub use identity::{UserLoggedIn, UserLoggedOut, UserRegistered};
+pub use identity::{
+    EmailVerificationRequested, EmailVerified, PasswordReset, PasswordResetRequested,
+    RegistrationRepeated, UserLoggedIn, UserLoggedOut, UserRegistered,
+};
 pub use notifications::NotificationCreated;
 pub use operations::{ConfigUpdated, Reconciled, ScaleRequested, ServiceDown, ServiceRecovered};
 pub use paraphrases::{ParaphraseAdded, ParaphraseRemoved, ParaphraseUpdated};
@@ -145,6 +148,11 @@ event_catalog!(
     UserRegistered,
     UserLoggedIn,
     UserLoggedOut,
+    RegistrationRepeated,
+    EmailVerificationRequested,
+    EmailVerified,
+    PasswordResetRequested,
+    PasswordReset,
     ConfigUpdated,
     ServiceDown,
     ServiceRecovered,

@@ -204,7 +204,19 @@ impl Api {
                 Body::Json(credentials.clone()),
             )
             .await;
-        must(&registered, 201)?;
+        must(&registered, 202)?;
+        let verification = self.email(email, "Verify your email address", 1).await?;
+        let verified = self
+            .send(
+                "auth_verify_email",
+                Method::POST,
+                "/auth/verify-email",
+                None,
+                &[],
+                Body::Json(json!({ "token": verification })),
+            )
+            .await;
+        must(&verified, 200)?;
         let login = self
             .send(
                 "auth_login",
@@ -224,6 +236,46 @@ impl Api {
                 Instant::now(),
             )),
         })
+    }
+
+    /// The token of the `count`-th email to `address` whose subject starts with `subject`,
+    /// read from the local stack's `GET /_local/emails` (the soak runs against one).
+    pub async fn email(&self, address: &str, subject: &str, count: usize) -> Result<String> {
+        let path = format!(
+            "/_local/emails?to={}",
+            address.replace('@', "%40").replace('+', "%2B")
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let inbox = self
+                .send("setup_inbox", Method::GET, &path, None, &[], Body::Empty)
+                .await;
+            must(&inbox, 200)?;
+            let tokens: Vec<String> = inbox
+                .body
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|m| {
+                    m["subject"]
+                        .as_str()
+                        .is_some_and(|s| s.starts_with(subject))
+                })
+                .filter_map(|m| {
+                    m["text"]
+                        .as_str()
+                        .and_then(fountain_mail::messages::token_in)
+                })
+                .map(str::to_owned)
+                .collect();
+            if tokens.len() >= count {
+                return tokens.last().cloned().ok_or_else(|| "no token".into());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("no email {subject:?} to {address} within 30 s").into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// Refreshes `account`'s tokens once they are 10 minutes old.

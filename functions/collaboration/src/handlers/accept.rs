@@ -1,39 +1,48 @@
 use chrono::Utc;
 use fountain_events::catalog::InvitationAccepted;
 use fountain_http::{
-    Access, ApiError, Body, Problem, Request, Response, TableDeps, json, path_param, serve,
+    Access, ApiError, Body, Problem, Request, Response, TableDeps, json, json_body, serve,
 };
-use fountain_identity::{account_email, email_key, tokens};
+use fountain_identity::{account_email, email_key, tokens, verified_email};
 use fountain_scripts::access::Membership;
 use fountain_store::StoreError;
 use tracing::{error, warn};
 
+use crate::model::AcceptInvitation;
 use crate::store;
 
 /// How often the compensation is tried before the failure is left to an operator.
 const COMPENSATION_ATTEMPTS: u32 = 3;
 
-/// Accepts an invitation: the caller, signed in with the invited email, becomes a member.
+/// Accepts an invitation with the token of its email: the caller, signed in with the
+/// invited address verified, becomes a member.
 ///
 /// A saga: (1) the invitation is consumed (pending -> accepted, once); (2) the membership is
 /// written with its event. When (2) fails (the script is gone, the caller is a member
 /// already, the store fails) the compensation of (1) puts the invitation back to pending.
-#[utoipa::path(post, path = "/invitations/{token}/accept", tag = "collaboration", operation_id = "accept_invitation",
-    params(("token" = String, Path, description = "The invitation's token")),
-    responses((status = 200, body = Membership), (status = 401, body = Problem),
-        (status = 403, body = Problem, description = "The invitation is for another email address"),
+#[utoipa::path(post, path = "/invitations/accept", tag = "collaboration", operation_id = "accept_invitation",
+    request_body = AcceptInvitation,
+    responses((status = 200, body = Membership), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "The invitation is for another email address, or the caller's address is not verified yet"),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "Used, revoked, expired, or a member already")),
     security(("bearer" = [])))]
 pub async fn accept_invitation(deps: &TableDeps, req: Request) -> Response<Body> {
     serve(Access::Authenticated, req, |ctx, req| async move {
-        let token = path_param(&req, "token")?;
+        let input: AcceptInvitation = json_body(&req, deps.max_body_bytes)?;
         let user_id = ctx.principal.user_id.clone();
-        let invitation = store::find_by_token(&deps.table, &tokens::hash(&token))
+        let invitation = store::find_by_token(&deps.table, &tokens::hash(&input.token))
             .await?
             .ok_or(ApiError::NotFound("invitation"))?;
         let email = account_email(&deps.table, &user_id).await?;
         if email.as_deref().map(email_key) != Some(email_key(&invitation.email)) {
             return Err(ApiError::Forbidden("the invitation is for another email address".into()));
+        }
+        // Anyone can register any address; only its reader can verify it (decision 47).
+        if verified_email(&deps.table, &user_id).await?.is_none() {
+            return Err(ApiError::Forbidden(
+                "verify your email address first (the verification email, or POST /me/email-verification)".into(),
+            ));
         }
         if invitation.status != "pending" || invitation.expires_at <= Utc::now().timestamp_millis() {
             return Err(ApiError::Conflict("the invitation was used, revoked or has expired".into()));

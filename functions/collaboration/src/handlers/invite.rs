@@ -6,19 +6,17 @@ use fountain_http::{
     Access, ApiError, Body, Checks, Problem, Request, Response, TableDeps, created, etag, json,
     json_body, no_content, optional_json_body, page_limit, path_param, query_param, serve,
 };
-use fountain_identity::tokens::new_refresh_token;
 use fountain_scripts::access::{Permission, authorize};
 
-use crate::model::{
-    CreateInvitation, CreatedInvitation, INVITATION_DAYS, Invitation, InvitationPage,
-};
+use crate::model::{CreateInvitation, INVITATION_DAYS, Invitation, InvitationPage, InvitationView};
 use crate::store;
 
-/// Invites someone by email (owner only): a single-use token that expires in 7 days.
+/// Invites someone by email (owner only). The invitee receives an email with a single-use
+/// token that expires in 7 days, and accepts it signed in with that verified address.
 #[utoipa::path(post, path = "/scripts/{scriptId}/invitations", tag = "collaboration", operation_id = "create_invitation",
     params(("scriptId" = String, Path)),
     request_body = CreateInvitation,
-    responses((status = 201, body = CreatedInvitation), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 201, body = InvitationView), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_invitation(deps: &TableDeps, req: Request) -> Response<Body> {
@@ -38,9 +36,8 @@ pub async fn create_invitation(deps: &TableDeps, req: Request) -> Response<Body>
             created_at: now,
             expires_at: (now + Duration::days(INVITATION_DAYS)).timestamp_millis(),
             accepted_by: None,
+            token_hash: None,
         };
-        // The same unguessable, hashed-at-rest token as refresh tokens.
-        let (token, token_hash) = new_refresh_token();
         let event = CollaboratorInvited {
             script_id: invitation.script_id.clone(),
             invitation_id: invitation.invitation_id.clone(),
@@ -49,25 +46,16 @@ pub async fn create_invitation(deps: &TableDeps, req: Request) -> Response<Body>
             expires_at: invitation.expires_at,
             comment: input.comment,
         };
-        store::insert_invitation(
-            &deps.table,
-            &invitation,
-            &token_hash,
-            &ctx.envelope(&event)?,
-        )
-        .await
-        .map_err(|e| {
-            if e.refused(store::SCRIPT_GONE) {
-                ApiError::NotFound("script")
-            } else {
-                e.into()
-            }
-        })?;
-        let body = CreatedInvitation {
-            invitation: invitation.view(),
-            accept_url: format!("/invitations/{token}/accept"),
-            token,
-        };
+        store::insert_invitation(&deps.table, &invitation, &ctx.envelope(&event)?)
+            .await
+            .map_err(|e| {
+                if e.refused(store::SCRIPT_GONE) {
+                    ApiError::NotFound("script")
+                } else {
+                    e.into()
+                }
+            })?;
+        let body = invitation.view();
         let location = format!(
             "/scripts/{}/invitations/{}",
             invitation.script_id, invitation.invitation_id

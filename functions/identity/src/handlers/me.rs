@@ -15,7 +15,8 @@ pub async fn get_me(deps: &IdentityDeps, req: Request) -> Response<Body> {
             user_id: ctx.principal.user_id.clone(),
             email: user.as_ref().map(|u| u.email.clone()),
             roles: ctx.principal.roles.clone(),
-            created_at: user.map(|u| u.created_at),
+            created_at: user.as_ref().map(|u| u.created_at),
+            email_verified: user.is_some_and(|u| u.email_verified),
         };
         json(200, &me, None)
     })

@@ -29,3 +29,46 @@ pub struct UserLoggedOut {
 }
 domain_event!(UserLoggedOut, source: "fountain.identity", aggregate: "User", id: user_id,
     "A user logged out: all their tokens stop working at once and their sessions end.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationRepeated {
+    /// The account that holds the email address someone tried to register again.
+    pub user_id: String,
+}
+domain_event!(RegistrationRepeated, source: "fountain.identity", aggregate: "User", id: user_id,
+    "Someone tried to register an email address that has an account: its owner is told by email (the answer to the request was the same as for a new address).");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailVerificationRequested {
+    pub user_id: String,
+}
+domain_event!(EmailVerificationRequested, source: "fountain.identity", aggregate: "User", id: user_id,
+    "A user asked for a new verification email.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailVerified {
+    pub user_id: String,
+}
+domain_event!(EmailVerified, source: "fountain.identity", aggregate: "User", id: user_id,
+    "A user proved they read the account's email address (a verification token came back).");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetRequested {
+    pub user_id: String,
+}
+domain_event!(PasswordResetRequested, source: "fountain.identity", aggregate: "User", id: user_id,
+    "Someone asked to reset the account's password: a single-use token goes to its email address.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordReset {
+    pub user_id: String,
+    /// Every token of the user issued before this instant (epoch milliseconds) is revoked.
+    pub revoked_before: i64,
+}
+domain_event!(PasswordReset, source: "fountain.identity", aggregate: "User", id: user_id,
+    "A user set a new password with a reset token: every token and refresh family of theirs is revoked.");

@@ -19,6 +19,10 @@ pub const EMAIL_SK: &str = "EMAIL";
 pub const REFRESH: &str = "REFRESH#";
 /// The sort key of a refresh token.
 pub const REFRESH_SK: &str = "REFRESH";
+/// The partition of a single-use token sent by email (`MAILTOKEN#<purpose>#<hash>`).
+pub const MAIL_TOKEN: &str = "MAILTOKEN#";
+/// The sort key of a token sent by email.
+pub const MAIL_TOKEN_SK: &str = "MAILTOKEN";
 /// The partition of a user's rate counters (`RATE#<userId>`), one item per minute.
 pub const RATE: &str = "RATE#";
 /// Sign-in attempts of one email from one client (`LOGIN#pair#<hash>`) or of one client
@@ -53,6 +57,11 @@ pub fn refresh(token_hash: &str) -> String {
     format!("{REFRESH}{token_hash}")
 }
 
+/// `purpose`: what the token may do (`verify`, `reset`); `token_hash`: its SHA-256.
+pub fn mail_token(purpose: &str, token_hash: &str) -> String {
+    format!("{MAIL_TOKEN}{purpose}#{token_hash}")
+}
+
 pub fn rate(user_id: &str) -> String {
     format!("{RATE}{user_id}")
 }
@@ -74,5 +83,7 @@ mod tests {
         assert_eq!(refresh("ab12"), "REFRESH#ab12");
         assert_eq!(REFRESH_SK, "REFRESH");
         assert_eq!(rate("alice"), "RATE#alice");
+        assert_eq!(mail_token("reset", "ab12"), "MAILTOKEN#reset#ab12");
+        assert_eq!(MAIL_TOKEN_SK, "MAILTOKEN");
     }
 }
