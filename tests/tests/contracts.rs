@@ -215,3 +215,69 @@ fn the_api_is_throttled_and_the_argon2_functions_cannot_starve_the_rest() {
         );
     }
 }
+
+/// The parsed template.yaml, as YAML.
+fn template_yaml() -> serde_yaml_ng::Value {
+    let text = std::fs::read_to_string(fountain_local::default_template()).unwrap();
+    serde_yaml_ng::from_str(&text).unwrap()
+}
+
+/// The resources of the template of one type, by logical id.
+fn resources_of(root: &serde_yaml_ng::Value, kind: &str) -> Vec<(String, serde_yaml_ng::Value)> {
+    root["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, resource)| resource["Type"].as_str() == Some(kind))
+        .map(|(id, resource)| (id.as_str().unwrap().to_owned(), resource.clone()))
+        .collect()
+}
+
+#[test]
+fn queues_are_encrypted_buckets_take_tls_only_and_the_api_logs_access() {
+    let root = template_yaml();
+    let queues = resources_of(&root, "AWS::SQS::Queue");
+    assert!(queues.len() > 20);
+    for (id, queue) in &queues {
+        assert_eq!(
+            queue["Properties"]["SqsManagedSseEnabled"].as_bool(),
+            Some(true),
+            "{id} is encrypted at rest"
+        );
+    }
+    let policies = resources_of(&root, "AWS::S3::BucketPolicy");
+    for (bucket, _) in resources_of(&root, "AWS::S3::Bucket") {
+        let tls_only = policies.iter().any(|(_, policy)| {
+            let properties = &policy["Properties"];
+            properties["Bucket"]["Ref"].as_str() == Some(bucket.as_str())
+                && properties["PolicyDocument"]["Statement"]
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .any(|statement| {
+                        statement["Effect"].as_str() == Some("Deny")
+                            && statement["Condition"]["Bool"]["aws:SecureTransport"].as_str()
+                                == Some("false")
+                    })
+        });
+        assert!(tls_only, "{bucket} refuses requests without TLS");
+    }
+    let logs = &root["Resources"]["HttpApi"]["Properties"]["AccessLogSettings"];
+    assert_eq!(
+        logs["DestinationArn"]["Fn::GetAtt"][0].as_str(),
+        Some("ApiAccessLogs")
+    );
+    let format = logs["Format"].as_str().unwrap();
+    assert!(format.contains("$context.routeKey") && !format.contains("$context.path"));
+    for parameter in ["GeneratorUrl", "GeneratorBackupUrl"] {
+        assert_eq!(
+            root["Parameters"][parameter]["AllowedPattern"].as_str(),
+            Some("^(https://\\S+)?$"),
+            "{parameter} is https"
+        );
+    }
+    assert_eq!(
+        root["Resources"]["EventArchive"]["Properties"]["RetentionDays"]["Ref"].as_str(),
+        Some("EventArchiveRetentionDays")
+    );
+}

@@ -129,6 +129,10 @@ impl ProseConfig {
 impl OpenAiConfig {
     fn from_env(env: &Env, names: &Names) -> Result<Self, ConfigError> {
         let base_url = base_url(names.url, &env.required(names.url)?)?;
+        // The key and the story travel to it: never in clear text outside the local stack.
+        if env.in_aws() && !base_url.starts_with("https://") {
+            return Err(invalid(names.url, "must be an https URL in AWS"));
+        }
         let api_key = env.required(names.api_key)?;
         // Checked here because reqwest would refuse the header on every request; the
         // message must not quote the key.

@@ -97,3 +97,26 @@ fn errors_and_debug_never_show_the_key() {
         ProseConfig::from_env(&openai_env().with("GENERATOR_API_KEY", bad_key)).unwrap_err();
     assert!(!error.to_string().contains(KEY), "{error}");
 }
+
+#[test]
+fn in_aws_the_generator_is_reached_over_https_only() {
+    let plain = |url: &str| openai_env().with("GENERATOR_URL", url);
+    // The local stack (no AWS_LAMBDA_FUNCTION_NAME) may use a local http fake.
+    assert!(ProseConfig::from_env(&plain("http://127.0.0.1:8080/v1")).is_ok());
+    let in_aws = |env: Env| env.with("AWS_LAMBDA_FUNCTION_NAME", "fountain-generate_stories");
+    assert_eq!(
+        invalid_name(ProseConfig::from_env(&in_aws(plain(
+            "http://api.example.com/v1"
+        )))),
+        "GENERATOR_URL"
+    );
+    assert!(ProseConfig::from_env(&in_aws(openai_env())).is_ok());
+    let backup = in_aws(openai_env())
+        .with("GENERATOR_BACKUP_URL", "http://backup.example.com/v1")
+        .with("GENERATOR_BACKUP_API_KEY", KEY)
+        .with("GENERATOR_BACKUP_MODEL", "gpt-test");
+    assert_eq!(
+        invalid_name(ProseConfig::from_env(&backup)),
+        "GENERATOR_BACKUP_URL"
+    );
+}

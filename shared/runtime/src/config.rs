@@ -36,6 +36,12 @@ impl Env {
         self
     }
 
+    /// Whether this process runs in AWS Lambda (which sets `AWS_LAMBDA_FUNCTION_NAME`; the
+    /// local runner does not), where local-only conveniences are refused.
+    pub fn in_aws(&self) -> bool {
+        self.optional("AWS_LAMBDA_FUNCTION_NAME").is_some()
+    }
+
     pub fn optional(&self, name: &str) -> Option<&str> {
         self.vars
             .get(name)
