@@ -18,6 +18,9 @@ pub struct IdentityDeps {
     pub refresh_lifetime: Duration,
     /// Runtime settings (MAX_LOGIN_FAILURES).
     pub settings: Settings,
+    /// `FIRST_ADMIN_EMAIL`: the account that becomes the first administrator when it
+    /// verifies its address (once per deployment).
+    pub first_admin_email: Option<String>,
 }
 
 /// The signing keys from `JWT_SECRET`, refused when weak.
@@ -42,6 +45,7 @@ impl IdentityDeps {
             max_body_bytes: env.parse_or("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
             access_lifetime: Duration::minutes(env.parse_or("ACCESS_TOKEN_MINUTES", 15)?),
             refresh_lifetime: Duration::days(env.parse_or("REFRESH_TOKEN_DAYS", 30)?),
+            first_admin_email: env.optional("FIRST_ADMIN_EMAIL").map(str::to_owned),
         })
     }
 }

@@ -19,5 +19,6 @@ pub const FUNCTIONS: &[Function] = &[
     http_function!(request_email_verification, IdentityDeps::load),
     http_function!(forgot_password, IdentityDeps::load),
     http_function!(reset_password, IdentityDeps::load),
+    http_function!(set_roles, IdentityDeps::load),
     consumer_function!(end_sessions, sessions::load_deps),
 ];

@@ -6,6 +6,7 @@ mod me;
 mod refresh;
 mod register;
 mod reset_password;
+mod roles;
 mod verify_email;
 
 pub use login::*;
@@ -14,6 +15,7 @@ pub use me::*;
 pub use refresh::*;
 pub use register::*;
 pub use reset_password::*;
+pub use roles::*;
 pub use verify_email::*;
 
 use chrono::Utc;

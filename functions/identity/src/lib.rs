@@ -22,7 +22,7 @@ pub use authorizer::{AuthorizerDeps, authorizer};
 pub use deps::IdentityDeps;
 pub use model::{
     ForgotPassword, Login, MailAccepted, Me, Refresh, RefreshRecord, Register,
-    RegistrationAccepted, ResetPassword, TokenPair, VerifyEmail,
+    RegistrationAccepted, ResetPassword, SetRoles, TokenPair, UserRoles, VerifyEmail,
 };
 
 /// The account email of `user_id`, for other contexts (an invitation is for an email).

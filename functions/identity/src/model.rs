@@ -240,6 +240,59 @@ pub struct ResetPassword {
     pub password: String,
 }
 
+/// The roles an account can hold.
+pub const KNOWN_ROLES: &[&str] = &["admin"];
+
+/// `PUT /admin/users/{userId}/roles`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetRoles {
+    /// The whole set of roles the user holds afterwards (`admin`, or none).
+    #[schema(schema_with = role_list)]
+    pub roles: Vec<String>,
+    pub comment: Option<String>,
+}
+
+fn role_list() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(
+            utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .enum_values(Some(KNOWN_ROLES.iter().copied())),
+        )
+        .max_items(Some(KNOWN_ROLES.len()))
+        .unique_items(true)
+        .build()
+}
+
+impl SetRoles {
+    /// The roles, each known and once, sorted.
+    pub fn validate(&self) -> Result<Vec<String>, ApiError> {
+        Checks::new().comment(self.comment.as_deref()).finish()?;
+        let mut roles = self.roles.clone();
+        if let Some(unknown) = roles.iter().find(|r| !KNOWN_ROLES.contains(&r.as_str())) {
+            return Err(ApiError::field(
+                "roles",
+                format!(
+                    "'{unknown}' is not a role; the roles are {}",
+                    KNOWN_ROLES.join(", ")
+                ),
+            ));
+        }
+        roles.sort();
+        roles.dedup();
+        Ok(roles)
+    }
+}
+
+/// A user's roles, as `PUT /admin/users/{userId}/roles` answers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRoles {
+    pub user_id: String,
+    pub roles: Vec<String>,
+}
+
 /// Tokens are 43 characters; a longer one is not ours.
 pub const MAX_TOKEN_CHARS: usize = 128;
 

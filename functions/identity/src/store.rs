@@ -233,22 +233,91 @@ pub async fn mail_once_a_minute(
     }
 }
 
-/// Marks the account's email verified and spends the token, with EmailVerified.
+/// The deployment's first administrator was granted already.
+pub const FIRST_ADMIN_TAKEN: Label = Label::new("first administrator granted already");
+
+/// Marks the account's email verified and spends the token, with EmailVerified. With
+/// `first_admin` (the account is the deployment's FirstAdminEmail: its roles and their
+/// RolesChanged), it also becomes an administrator, once per deployment
+/// ([`FIRST_ADMIN_TAKEN`] otherwise).
 pub async fn verify_email(
     table: &Table,
     token: &MailToken,
     event: &EventEnvelope,
+    first_admin: Option<(&[String], &EventEnvelope)>,
 ) -> Result<(), StoreError> {
     let (spent, unspent) = token.spend();
-    let verified =
+    let mut transaction = Transaction::new().delete(spent, Some(unspent));
+    let mut verified =
         Expression::new("SET emailVerified = :yes").value(":yes", AttributeValue::Bool(true));
-    Transaction::new()
-        .delete(spent, Some(unspent))
+    if let Some((roles, granted)) = first_admin {
+        let mut marker = Table::key(keys::FIRST_ADMIN_PK, keys::FIRST_ADMIN_SK);
+        marker.insert("userId".into(), s(&token.user_id));
+        transaction = transaction
+            .put(
+                marker,
+                Some(Expression::absent().labelled(FIRST_ADMIN_TAKEN)),
+            )
+            .event(granted)?;
+        verified = Expression::new("SET emailVerified = :yes, #roles = :roles")
+            .value(":yes", AttributeValue::Bool(true))
+            .name("#roles", "roles")
+            .value(":roles", role_list(roles));
+    }
+    transaction
         .update(
             Table::key(User::pk(&token.user_id), User::SK),
             verified,
             Some(Expression::new("attribute_exists(pk)").labelled(USER_GONE)),
         )
+        .event(event)?
+        .commit(table)
+        .await
+}
+
+fn role_list(roles: &[String]) -> AttributeValue {
+    AttributeValue::L(roles.iter().map(|r| s(r.as_str())).collect())
+}
+
+/// The user's roles changed meanwhile.
+pub const ROLES_CHANGED: Label = Label::new("roles changed meanwhile");
+
+/// Sets the user's roles (if they are still `previous`) and revokes their tokens issued
+/// before `revoked_before`, with RolesChanged.
+pub async fn set_roles(
+    table: &Table,
+    user_id: &str,
+    previous: &[String],
+    roles: &[String],
+    revoked_before: i64,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let set = Expression::new("SET #roles = :roles")
+        .name("#roles", "roles")
+        .value(":roles", role_list(roles));
+    let unchanged = if previous.is_empty() {
+        Expression::new(
+            "attribute_exists(pk) AND (attribute_not_exists(#roles) OR size(#roles) = :none)",
+        )
+        .value(":none", n(0))
+    } else {
+        Expression::new("attribute_exists(pk) AND #roles = :previous")
+            .value(":previous", role_list(previous))
+    }
+    .name("#roles", "roles")
+    .labelled(ROLES_CHANGED);
+    let mut bound = Table::key(User::pk(user_id), keys::REVOCATION_SK);
+    bound.insert("revokedBefore".into(), n(revoked_before));
+    let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
+        .value(":before", n(revoked_before))
+        .labelled(REVOKED_LATER);
+    Transaction::new()
+        .update(
+            Table::key(User::pk(user_id), User::SK),
+            set,
+            Some(unchanged),
+        )
+        .put(bound, Some(later))
         .event(event)?
         .commit(table)
         .await

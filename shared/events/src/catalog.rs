@@ -70,7 +70,7 @@ pub use generation::{
 };
 pub use identity::{
     EmailVerificationRequested, EmailVerified, PasswordReset, PasswordResetRequested,
-    RegistrationRepeated, UserLoggedIn, UserLoggedOut, UserRegistered,
+    RegistrationRepeated, RolesChanged, UserLoggedIn, UserLoggedOut, UserRegistered,
 };
 pub use notifications::NotificationCreated;
 pub use operations::{ConfigUpdated, Reconciled, ScaleRequested, ServiceDown, ServiceRecovered};
@@ -153,6 +153,7 @@ event_catalog!(
     EmailVerified,
     PasswordResetRequested,
     PasswordReset,
+    RolesChanged,
     ConfigUpdated,
     ServiceDown,
     ServiceRecovered,

@@ -1,10 +1,10 @@
 use chrono::Utc;
-use fountain_events::catalog::{EmailVerificationRequested, EmailVerified};
+use fountain_events::catalog::{EmailVerificationRequested, EmailVerified, RolesChanged};
 use fountain_http::{Access, ApiError, Body, Problem, Request, Response, json, json_body, serve};
 
 use crate::IdentityDeps;
 use crate::mail_tokens::{self, Purpose, TOKEN_SPENT};
-use crate::model::{MailAccepted, Me, VerifyEmail};
+use crate::model::{MailAccepted, Me, VerifyEmail, email_key};
 use crate::{public_limits, store};
 
 fn unusable() -> ApiError {
@@ -27,14 +27,44 @@ pub async fn verify_email(deps: &IdentityDeps, req: Request) -> Response<Body> {
         let token = mail_tokens::find(&deps.table, Purpose::VerifyEmail, &input.token, Utc::now())
             .await?
             .ok_or_else(unusable)?;
+        let user = store::find(&deps.table, &token.user_id)
+            .await?
+            .ok_or_else(unusable)?;
         let mut event_ctx = ctx.clone();
         event_ctx.principal.user_id = token.user_id.clone();
         let envelope = event_ctx.envelope(&EmailVerified {
             user_id: token.user_id.clone(),
         })?;
-        match store::verify_email(&deps.table, &token, &envelope).await {
-            Err(e) if e.refused(TOKEN_SPENT) => return Err(unusable()),
-            Err(e) if e.refused(store::USER_GONE) => return Err(unusable()),
+        let first_admin = deps
+            .first_admin_email
+            .as_deref()
+            .is_some_and(|first| email_key(first) == email_key(&user.email));
+        let admin = vec!["admin".to_owned()];
+        let granted = event_ctx.envelope(&RolesChanged {
+            user_id: user.user_id.clone(),
+            roles: admin.clone(),
+            previous_roles: user.roles.clone(),
+            granted_by: "first-admin".into(),
+            revoked_before: None,
+            comment: Some("the deployment's FirstAdminEmail verified its address".into()),
+        })?;
+        let grant = first_admin.then_some((admin.as_slice(), &granted));
+        match store::verify_email(&deps.table, &token, &envelope, grant).await {
+            Err(e) if e.refused(TOKEN_SPENT) || e.refused(store::USER_GONE) => {
+                return Err(unusable());
+            }
+            // Granted once per deployment: the address is verified without it.
+            Err(e) if e.refused(store::FIRST_ADMIN_TAKEN) => {
+                store::verify_email(&deps.table, &token, &envelope, None)
+                    .await
+                    .map_err(|e| {
+                        if e.refused(TOKEN_SPENT) || e.refused(store::USER_GONE) {
+                            unusable()
+                        } else {
+                            e.into()
+                        }
+                    })?;
+            }
             other => other?,
         }
         let user = store::find(&deps.table, &token.user_id)

@@ -72,3 +72,21 @@ pub struct PasswordReset {
 }
 domain_event!(PasswordReset, source: "fountain.identity", aggregate: "User", id: user_id,
     "A user set a new password with a reset token: every token and refresh family of theirs is revoked.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RolesChanged {
+    pub user_id: String,
+    pub roles: Vec<String>,
+    pub previous_roles: Vec<String>,
+    /// `first-admin` when the deployment's FirstAdminEmail verified its address, else `admin`
+    /// (an administrator's `PUT /admin/users/{userId}/roles`; the actor says who).
+    pub granted_by: String,
+    /// The user's tokens issued before this instant (epoch ms) are revoked, so the next ones
+    /// carry the new roles; absent for the first administrator's grant (older tokens only
+    /// lack the role).
+    pub revoked_before: Option<i64>,
+    pub comment: Option<String>,
+}
+domain_event!(RolesChanged, source: "fountain.identity", aggregate: "User", id: user_id,
+    "A user's roles changed (the audit of every grant and revocation of admin); their older tokens stop working.");

@@ -19,6 +19,10 @@ pub const EMAIL_SK: &str = "EMAIL";
 pub const REFRESH: &str = "REFRESH#";
 /// The sort key of a refresh token.
 pub const REFRESH_SK: &str = "REFRESH";
+/// The item that records the deployment's first administrator (`ADMIN` / `FIRST`): written
+/// once, so the FirstAdminEmail parameter grants admin once.
+pub const FIRST_ADMIN_PK: &str = "ADMIN";
+pub const FIRST_ADMIN_SK: &str = "FIRST";
 /// The partition of a single-use token sent by email (`MAILTOKEN#<purpose>#<hash>`).
 pub const MAIL_TOKEN: &str = "MAILTOKEN#";
 /// The sort key of a token sent by email.
