@@ -149,17 +149,30 @@ fn forge(payload: serde_json::Value, header: serde_json::Value) -> String {
     )
 }
 
-/// A token with any header and claims, HMAC-SHA256-signed with the real local secret.
+/// A token with any header and claims, signed (as `alg` says, EdDSA or HS256) with the local
+/// development key: for HS256, with its public half as the HMAC secret, the classic
+/// algorithm confusion.
 fn signed(payload: serde_json::Value, header: serde_json::Value) -> String {
     let message = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(payload.to_string())
     );
-    let key = jsonwebtoken::EncodingKey::from_secret(fountain_local::LOCAL_JWT_SECRET.as_bytes());
-    let signature =
-        jsonwebtoken::crypto::sign(message.as_bytes(), &key, jsonwebtoken::Algorithm::HS256)
-            .unwrap();
+    let local = fountain_auth::SigningKeySet::local_development();
+    let (key, algorithm) = if header["alg"] == "HS256" {
+        let public = serde_json::to_value(local.public().unwrap()).unwrap();
+        let x = public["keys"][0]["x"].as_str().unwrap().to_owned();
+        (
+            jsonwebtoken::EncodingKey::from_secret(x.as_bytes()),
+            jsonwebtoken::Algorithm::HS256,
+        )
+    } else {
+        (
+            jsonwebtoken::EncodingKey::from_ed_der(&local.keys[0].der().unwrap()),
+            jsonwebtoken::Algorithm::EdDSA,
+        )
+    };
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, algorithm).unwrap();
     format!("{message}.{signature}")
 }
 
@@ -179,33 +192,44 @@ async fn missing_tampered_expired_foreign_and_confused_tokens_are_401() {
     );
     let tampered = parts.join(".");
     let expired = fountain_local::dev_token("alice", &[], -10).unwrap();
-    let foreign = fountain_auth::TokenKeys::new(b"some-other-secret-some-other-secret")
+    // Signed by a key of someone else's, once under its own key id and once under ours.
+    let mut other = fountain_auth::SigningKeySet::default();
+    other
+        .rotate(chrono::Utc::now(), fountain_auth::keys::ACTIVATION_DELAY)
+        .unwrap();
+    let foreign = other
+        .signer(chrono::Utc::now())
         .unwrap()
         .issue("alice", &[], chrono::Duration::minutes(5))
+        .unwrap();
+    other.keys[0].kid = fountain_auth::keys::LOCAL_KEY_ID.to_owned();
+    let impostor = other
+        .signer(chrono::Utc::now())
+        .unwrap()
+        .issue("alice", &["admin".into()], chrono::Duration::minutes(5))
         .unwrap();
     let unsigned = forge(
         json!({ "sub": "alice", "iss": "fountainai", "aud": "fountainai-api", "iat": 0, "exp": 4_000_000_000u64 }),
         json!({ "alg": "none", "typ": "JWT" }),
     );
     let claims = |audience: &str| json!({ "sub": "alice", "iss": "fountainai", "aud": audience, "iat": 0, "exp": 4_000_000_000u64 });
-    let wrong_audience = signed(
-        claims("another-api"),
-        json!({ "alg": "HS256", "typ": "JWT" }),
-    );
-    // Algorithm confusion: an RS256 header over an HMAC signature made with the secret.
+    let ours = json!({ "alg": "EdDSA", "typ": "JWT", "kid": "local-development" });
+    let wrong_audience = signed(claims("another-api"), ours.clone());
+    // Algorithm confusion: an HS256 token whose HMAC secret is the published public key.
     let confused = signed(
         claims("fountainai-api"),
-        json!({ "alg": "RS256", "typ": "JWT" }),
+        json!({ "alg": "HS256", "typ": "JWT", "kid": "local-development" }),
+    );
+    let unknown_key = signed(
+        claims("fountainai-api"),
+        json!({ "alg": "EdDSA", "typ": "JWT", "kid": "k-nobody" }),
     );
     let wrong_issuer = signed(
         json!({ "sub": "alice", "iss": "elsewhere", "aud": "fountainai-api", "iat": 0, "exp": 4_000_000_000u64 }),
-        json!({ "alg": "HS256", "typ": "JWT" }),
+        ours.clone(),
     );
     // The control: the same signing with the right header and claims is accepted.
-    let genuine = signed(
-        claims("fountainai-api"),
-        json!({ "alg": "HS256", "typ": "JWT" }),
-    );
+    let genuine = signed(claims("fountainai-api"), ours);
     assert_eq!(
         Harness::send(h.http.get(h.url(&path)).bearer_auth(&genuine))
             .await
@@ -216,6 +240,8 @@ async fn missing_tampered_expired_foreign_and_confused_tokens_are_401() {
         (tampered, "invalid"),
         (expired, "expired"),
         (foreign, "invalid"),
+        (impostor, "invalid"),
+        (unknown_key, "invalid"),
         (unsigned, "invalid"),
         (wrong_audience, "invalid"),
         (confused, "invalid"),

@@ -237,3 +237,71 @@ async fn an_unreachable_table_is_reported_down_at_once() {
     })
     .await;
 }
+
+/// The key of the generator is read from its secret (decision 49): an "unset" secret makes
+/// the generator count as failing, the key put in it is what the generator receives.
+#[tokio::test]
+async fn the_generators_key_comes_from_its_secret() {
+    let server = MockServer::start().await;
+    let key = "sk-from-secrets-manager-1234";
+    Mock::given(method("GET"))
+        .and(path("/models"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            format!("Bearer {key}"),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": []})))
+        .mount(&server)
+        .await;
+    let mut options = StackOptions::for_test("generator-key");
+    for (name, value) in [
+        ("GENERATOR", "openai".to_owned()),
+        ("GENERATOR_URL", server.uri()),
+        ("GENERATOR_MODEL", "fake-model".to_owned()),
+    ] {
+        options.env_overrides.insert(name.to_owned(), value);
+    }
+    let h = Harness::start_with(options).await;
+
+    // Not set yet: the check fails, without calling the generator with a wrong key.
+    h.stack.fire(CHECKER).await.unwrap();
+    let unset = public_health(&h).await;
+    let generator = dependency(&unset.body, "generator");
+    assert_eq!(generator["failures"], 1, "{unset:?}");
+    assert!(
+        generator["lastError"].as_str().unwrap().contains("not set"),
+        "{generator}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    // An operator puts the key; a new instance reads it (each instance reads it once).
+    let secret = h.stack.resources.secrets["GeneratorApiKeySecret"].clone();
+    aws_sdk_secretsmanager::Client::new(&h.stack.sdk)
+        .put_secret_value()
+        .secret_id(&secret)
+        .secret_string(key)
+        .send()
+        .await
+        .unwrap();
+    let fresh = Harness::start_with({
+        let mut options = StackOptions::for_test("generator-key2");
+        for (name, value) in [
+            ("GENERATOR", "openai".to_owned()),
+            ("GENERATOR_URL", server.uri()),
+            ("GENERATOR_MODEL", "fake-model".to_owned()),
+            ("GENERATOR_API_KEY_SECRET", secret.clone()),
+        ] {
+            options.env_overrides.insert(name.to_owned(), value);
+        }
+        options
+    })
+    .await;
+    fresh.stack.fire(CHECKER).await.unwrap();
+    let up = public_health(&fresh).await;
+    assert_eq!(
+        dependency(&up.body, "generator")["status"],
+        "up",
+        "{:?}",
+        up.body
+    );
+}

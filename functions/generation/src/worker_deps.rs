@@ -52,7 +52,7 @@ impl WorkerDeps<fountain_prose::Provider> {
         );
         let backup = match &prose.backup {
             Some(config) => Some(fountain_prose::Provider::OpenAi(
-                fountain_prose::OpenAiCompatible::new(config)?,
+                fountain_prose::OpenAiCompatible::new(config, sdk)?,
             )),
             None => None,
         };
@@ -61,7 +61,7 @@ impl WorkerDeps<fountain_prose::Provider> {
             backup,
             table,
             outputs: Outputs::new(sdk, env.required("OUTPUT_BUCKET")?),
-            generator: fountain_prose::Provider::from_config(&prose.provider)?,
+            generator: fountain_prose::Provider::from_config(&prose.provider, sdk)?,
             max_receive_count: env.parse_or("MAX_RECEIVE_COUNT", 3)?,
             lease,
             attempt_budget: lease

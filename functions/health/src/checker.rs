@@ -66,7 +66,7 @@ impl CheckerDeps {
             generation_queue_url: env.required("GENERATION_QUEUE_URL")?,
             s3: aws_sdk_s3::Client::new(sdk),
             bucket: env.required("OUTPUT_BUCKET")?,
-            generator: fountain_prose::Provider::from_config(&prose.provider)?,
+            generator: fountain_prose::Provider::from_config(&prose.provider, sdk)?,
             probe_timeout: Duration::from_secs(env.parse_or("PROBE_TIMEOUT_SECONDS", 3)?),
         })
     }

@@ -8,6 +8,8 @@
 //!
 //! It also counts the caller's requests against MAX_REQUESTS_PER_MINUTE (a runtime setting).
 //!
+//! It verifies with the public key set only (decision 49), re-read every 5 minutes.
+//!
 //! Logout revokes at once: the authorizer reads the user's revocation bound from DynamoDB
 //! on every request (a strongly consistent read, no cache), and API Gateway's authorizer
 //! cache is off (`ReauthorizeEvery: 0`).
@@ -18,7 +20,7 @@ use aws_lambda_events::event::apigw::{
 use fountain_auth::context::{
     DENIED_KEY, RETRY_AFTER_KEY, ROLES_KEY, UNAVAILABLE_KEY, USER_ID_KEY,
 };
-use fountain_auth::{Claims, TokenError, TokenKeys};
+use fountain_auth::{Claims, TokenError, TokenVerifier};
 use fountain_runtime::metrics::{self, Metrics};
 use fountain_runtime::settings::{SettingKey, Settings};
 use fountain_runtime::{ConfigError, Env};
@@ -26,13 +28,14 @@ use fountain_store::Table;
 use serde_json::{Value, json};
 use tracing::{info, warn};
 
-use crate::deps::token_keys;
+use crate::key_store::{SecretCache, verification_keys};
 use crate::{rate_limit, store};
 use fountain_store::StoreError;
 
 #[derive(Debug, Clone)]
 pub struct AuthorizerDeps {
-    pub keys: TokenKeys,
+    /// The public key set (`VERIFICATION_KEYS_SECRET`): the authorizer holds no private key.
+    pub keys: SecretCache<TokenVerifier>,
     pub table: Table,
     pub settings: Settings,
 }
@@ -44,7 +47,12 @@ impl AuthorizerDeps {
             env.required("TABLE_NAME")?,
         );
         Ok(Self {
-            keys: token_keys(env)?,
+            keys: SecretCache::new(
+                aws_sdk_secretsmanager::Client::new(sdk),
+                env.required("VERIFICATION_KEYS_SECRET")?,
+                env,
+                verification_keys,
+            )?,
             settings: Settings::new(table.clone()),
             table,
         })
@@ -86,7 +94,14 @@ pub async fn authorizer(
     deps: &AuthorizerDeps,
     request: ApiGatewayV2CustomAuthorizerV2Request,
 ) -> ApiGatewayV2CustomAuthorizerSimpleResponse {
-    let verdict = match bearer_token(&request).map(|token| deps.keys.verify(token)) {
+    let verifier = match deps.keys.get().await {
+        Ok(verifier) => verifier,
+        Err(e) => {
+            warn!(error = %e, "verification keys unreadable");
+            return respond(json!({ UNAVAILABLE_KEY: "authorization is temporarily unavailable" }));
+        }
+    };
+    let verdict = match bearer_token(&request).map(|token| verifier.verify(token)) {
         Some(Ok(claims)) => verdict(deps, claims).await.unwrap_or_else(|e| {
             warn!(error = %e, "revocation or rate state unreadable");
             json!({ UNAVAILABLE_KEY: "authorization is temporarily unavailable" })
@@ -110,6 +125,10 @@ pub async fn authorizer(
     };
     metrics.record(counted, 1.0);
     metrics.flush();
+    respond(verdict)
+}
+
+fn respond(verdict: Value) -> ApiGatewayV2CustomAuthorizerSimpleResponse {
     let mut response = ApiGatewayV2CustomAuthorizerSimpleResponse::default();
     response.is_authorized = true;
     response.context = verdict;

@@ -2,9 +2,10 @@
 //! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
 
 use fountain_runtime::function::Function;
-use fountain_runtime::{authorizer_function, consumer_function, http_function};
+use fountain_runtime::{authorizer_function, consumer_function, http_function, scheduled_function};
 
 use crate::handlers::*;
+use crate::rotation::{RotationDeps, rotate_signing_keys};
 use crate::sessions::{self, *};
 use crate::{AuthorizerDeps, IdentityDeps, authorizer};
 
@@ -20,5 +21,7 @@ pub const FUNCTIONS: &[Function] = &[
     http_function!(forgot_password, IdentityDeps::load),
     http_function!(reset_password, IdentityDeps::load),
     http_function!(set_roles, IdentityDeps::load),
+    http_function!(get_jwks, IdentityDeps::load),
+    scheduled_function!(rotate_signing_keys, RotationDeps::load),
     consumer_function!(end_sessions, sessions::load_deps),
 ];

@@ -1,5 +1,6 @@
 //! One handler per API operation, each the whole of one Lambda function.
 
+mod jwks;
 mod login;
 mod logout;
 mod me;
@@ -9,6 +10,7 @@ mod reset_password;
 mod roles;
 mod verify_email;
 
+pub use jwks::*;
 pub use login::*;
 pub use logout::*;
 pub use me::*;
@@ -26,7 +28,7 @@ use crate::model::{FamilyRecord, RefreshRecord, TokenPair, User};
 use crate::tokens::new_token;
 
 /// The refresh-token family and first token of a new login, and the pair to hand out.
-pub(crate) fn new_session(
+pub(crate) async fn new_session(
     deps: &IdentityDeps,
     user: &User,
     family_id: &str,
@@ -41,12 +43,13 @@ pub(crate) fn new_session(
         started: now.timestamp_millis(),
         expires_at,
     };
-    let (refresh, pair) = next_token(deps, &user.user_id, &user.roles, &family)?;
+    let (refresh, pair) = next_token(deps, &user.user_id, &user.roles, &family).await?;
     Ok((family, refresh, pair))
 }
 
-/// A new refresh token in `family` and a new access token.
-pub(crate) fn next_token(
+/// A new refresh token in `family` and a new access token, signed with the key that signs
+/// now (decision 49).
+pub(crate) async fn next_token(
     deps: &IdentityDeps,
     user_id: &str,
     roles: &[String],
@@ -62,10 +65,23 @@ pub(crate) fn next_token(
         family_started: family.started,
         expires_at: family.expires_at,
     };
-    let access_token = deps
-        .keys
-        .issue(user_id, roles, deps.access_lifetime)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let keys = deps
+        .signing
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("this function has no signing keys".into()))?
+        .get()
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "signing keys unavailable");
+            ApiError::Unavailable("sign-in is temporarily unavailable".into())
+        })?;
+    let access_token = keys
+        .signer(Utc::now())
+        .and_then(|signer| signer.issue(user_id, roles, deps.access_lifetime))
+        .map_err(|e| {
+            tracing::error!(error = %e, "no token could be signed");
+            ApiError::Unavailable("sign-in is temporarily unavailable".into())
+        })?;
     let pair = TokenPair {
         access_token,
         token_type: "Bearer",

@@ -8,11 +8,13 @@ pub mod attempts;
 pub mod authorizer;
 mod deps;
 pub mod handlers;
+pub mod key_store;
 pub mod mail_tokens;
 mod model;
 pub mod password;
 mod public_limits;
 mod rate_limit;
+pub mod rotation;
 pub mod sessions;
 /// Public for the tests that race a logout against a refresh at the store.
 pub mod store;

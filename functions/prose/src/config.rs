@@ -5,46 +5,52 @@
 //! |--------------------------|-----------------------------------------------------------|
 //! | `GENERATOR`              | `offline` (default) or `openai`                           |
 //! | `GENERATOR_URL`          | openai: base URL, e.g. `https://api.openai.com/v1`        |
-//! | `GENERATOR_API_KEY`      | openai: the bearer token                                  |
+//! | `GENERATOR_API_KEY_SECRET` | openai: the Secrets Manager secret holding the bearer token |
+//! | `GENERATOR_API_KEY`      | openai, local stack only: the bearer token itself         |
 //! | `GENERATOR_MODEL`        | openai: the model name                                    |
 //! | `GENERATOR_TIMEOUT_SECS` | openai: per-request timeout, default 60                   |
 //! | `GENERATOR_PART_CHARS`   | the part budget in characters, default 12000              |
 //! | `GENERATOR_BACKUP_URL`   | optional: a second OpenAI-compatible endpoint to fail over to |
-//! | `GENERATOR_BACKUP_API_KEY`, `GENERATOR_BACKUP_MODEL` | the backup's key and model     |
+//! | `GENERATOR_BACKUP_API_KEY_SECRET` (or `_API_KEY`), `GENERATOR_BACKUP_MODEL` | the backup's key and model |
 
-use std::fmt;
 use std::time::Duration;
 
 use fountain_runtime::{ConfigError, Env};
 
+use crate::api_key::{ApiKey, KeySource};
 use crate::parts::DEFAULT_PART_BUDGET;
 
 pub const GENERATOR: &str = "GENERATOR";
 pub const GENERATOR_URL: &str = "GENERATOR_URL";
 pub const GENERATOR_API_KEY: &str = "GENERATOR_API_KEY";
+pub const GENERATOR_API_KEY_SECRET: &str = "GENERATOR_API_KEY_SECRET";
 pub const GENERATOR_MODEL: &str = "GENERATOR_MODEL";
 pub const GENERATOR_TIMEOUT_SECS: &str = "GENERATOR_TIMEOUT_SECS";
 pub const GENERATOR_PART_CHARS: &str = "GENERATOR_PART_CHARS";
 pub const GENERATOR_BACKUP_URL: &str = "GENERATOR_BACKUP_URL";
 pub const GENERATOR_BACKUP_API_KEY: &str = "GENERATOR_BACKUP_API_KEY";
+pub const GENERATOR_BACKUP_API_KEY_SECRET: &str = "GENERATOR_BACKUP_API_KEY_SECRET";
 pub const GENERATOR_BACKUP_MODEL: &str = "GENERATOR_BACKUP_MODEL";
 
 /// The variables one OpenAI-compatible endpoint is configured by.
 struct Names {
     url: &'static str,
     api_key: &'static str,
+    api_key_secret: &'static str,
     model: &'static str,
 }
 
 const PRIMARY: Names = Names {
     url: GENERATOR_URL,
     api_key: GENERATOR_API_KEY,
+    api_key_secret: GENERATOR_API_KEY_SECRET,
     model: GENERATOR_MODEL,
 };
 
 const BACKUP: Names = Names {
     url: GENERATOR_BACKUP_URL,
     api_key: GENERATOR_BACKUP_API_KEY,
+    api_key_secret: GENERATOR_BACKUP_API_KEY_SECRET,
     model: GENERATOR_BACKUP_MODEL,
 };
 
@@ -72,30 +78,9 @@ pub enum ProviderConfig {
 pub struct OpenAiConfig {
     /// Without a trailing slash; requests go to `{base_url}/chat/completions`.
     pub base_url: String,
-    pub api_key: ApiKey,
+    pub api_key: KeySource,
     pub model: String,
     pub timeout: Duration,
-}
-
-/// A secret that must never reach a log: its `Debug` is redacted and it has no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
-    }
-
-    /// The key itself, for the one place that needs it: the request's header.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
-    }
 }
 
 impl ProseConfig {
@@ -133,15 +118,37 @@ impl OpenAiConfig {
         if env.in_aws() && !base_url.starts_with("https://") {
             return Err(invalid(names.url, "must be an https URL in AWS"));
         }
-        let api_key = env.required(names.api_key)?;
-        // Checked here because reqwest would refuse the header on every request; the
-        // message must not quote the key.
-        if api_key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid(
-                names.api_key,
-                "contains whitespace or control characters",
-            ));
-        }
+        let api_key = match (
+            env.optional(names.api_key),
+            env.optional(names.api_key_secret),
+        ) {
+            // A key in the environment is readable by anyone who can read the function's
+            // configuration: only the local stack may use one.
+            (Some(_), _) if env.in_aws() => {
+                return Err(invalid(
+                    names.api_key,
+                    format!(
+                        "is refused in AWS: put the key in Secrets Manager ({})",
+                        names.api_key_secret
+                    ),
+                ));
+            }
+            (Some(key), _) => {
+                // Checked here because reqwest would refuse the header on every request;
+                // the message must not quote the key.
+                if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(invalid(
+                        names.api_key,
+                        "contains whitespace or control characters",
+                    ));
+                }
+                KeySource::Value(ApiKey::new(key))
+            }
+            (None, Some(secret)) => KeySource::Secret(secret.to_owned()),
+            (None, None) => {
+                return Err(ConfigError::Missing(names.api_key_secret.to_owned()));
+            }
+        };
         let model = env.required(names.model)?.trim().to_owned();
         let timeout_secs =
             env.parse_or(GENERATOR_TIMEOUT_SECS, DEFAULT_REQUEST_TIMEOUT.as_secs())?;
@@ -150,7 +157,7 @@ impl OpenAiConfig {
         }
         Ok(Self {
             base_url,
-            api_key: ApiKey::new(api_key),
+            api_key,
             model,
             timeout: Duration::from_secs(timeout_secs),
         })

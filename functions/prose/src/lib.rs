@@ -14,6 +14,7 @@
 //! let markdown = document.finish();
 //! ```
 
+pub mod api_key;
 pub mod config;
 mod error;
 pub mod manuscript;
@@ -26,7 +27,8 @@ mod provider;
 
 use std::future::Future;
 
-pub use config::{ApiKey, OpenAiConfig, ProseConfig, ProviderConfig};
+pub use api_key::{ApiKey, KeySource};
+pub use config::{OpenAiConfig, ProseConfig, ProviderConfig};
 pub use error::GenerateError;
 pub use fountain_runtime::{ConfigError, Env};
 pub use manuscript::Manuscript;

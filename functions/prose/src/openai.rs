@@ -11,7 +11,8 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ApiKey, GENERATOR_URL, OpenAiConfig};
+use crate::api_key::Key;
+use crate::config::{GENERATOR_URL, OpenAiConfig};
 use crate::prompt::{SYSTEM_PROMPT, screenplay};
 use crate::{GenerateError, Generator, Part};
 
@@ -24,13 +25,13 @@ pub struct OpenAiCompatible {
     endpoint: String,
     /// `{base_url}/models`: the cheap call the health checker makes.
     models: String,
-    api_key: ApiKey,
+    api_key: Key,
     model: String,
     timeout: Duration,
 }
 
 impl OpenAiCompatible {
-    pub fn new(config: &OpenAiConfig) -> Result<Self, ConfigError> {
+    pub fn new(config: &OpenAiConfig, sdk: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(MAX_CONNECT_TIMEOUT))
@@ -43,7 +44,7 @@ impl OpenAiCompatible {
             client,
             endpoint: format!("{}/chat/completions", config.base_url),
             models: format!("{}/models", config.base_url),
-            api_key: config.api_key.clone(),
+            api_key: Key::new(&config.api_key, sdk),
             model: config.model.clone(),
             timeout: config.timeout,
         })
@@ -64,7 +65,7 @@ impl OpenAiCompatible {
         let response = self
             .client
             .get(&self.models)
-            .bearer_auth(self.api_key.expose())
+            .bearer_auth(self.api_key.get().await?.expose())
             .timeout(timeout)
             .send()
             .await
@@ -127,7 +128,7 @@ impl Generator for OpenAiCompatible {
         let response = self
             .client
             .post(&self.endpoint)
-            .bearer_auth(self.api_key.expose())
+            .bearer_auth(self.api_key.get().await?.expose())
             .json(&request)
             .send()
             .await

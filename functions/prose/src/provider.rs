@@ -14,10 +14,14 @@ pub enum Provider {
 }
 
 impl Provider {
-    pub fn from_config(config: &ProviderConfig) -> Result<Self, ConfigError> {
+    /// `sdk`: for the key's secret, read at the first call.
+    pub fn from_config(
+        config: &ProviderConfig,
+        sdk: &aws_config::SdkConfig,
+    ) -> Result<Self, ConfigError> {
         Ok(match config {
             ProviderConfig::Offline => Self::Offline(Offline),
-            ProviderConfig::OpenAi(openai) => Self::OpenAi(OpenAiCompatible::new(openai)?),
+            ProviderConfig::OpenAi(openai) => Self::OpenAi(OpenAiCompatible::new(openai, sdk)?),
         })
     }
 }

@@ -10,7 +10,8 @@ use std::time::Duration;
 use common::*;
 use fountain_prose::Manuscript;
 use fountain_prose::{
-    ApiKey, GenerateError, Generator, OpenAiCompatible, OpenAiConfig, Part, plan_parts, write_all,
+    ApiKey, GenerateError, Generator, KeySource, OpenAiCompatible, OpenAiConfig, Part, plan_parts,
+    write_all,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
@@ -19,13 +20,20 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const KEY: &str = "sk-test-0123456789abcdef";
 const MODEL: &str = "story-model-1";
 
+fn sdk() -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder().build()
+}
+
 fn provider(server: &MockServer, timeout: Duration) -> OpenAiCompatible {
-    OpenAiCompatible::new(&OpenAiConfig {
-        base_url: format!("{}/v1", server.uri()),
-        api_key: ApiKey::new(KEY),
-        model: MODEL.into(),
-        timeout,
-    })
+    OpenAiCompatible::new(
+        &OpenAiConfig {
+            base_url: format!("{}/v1", server.uri()),
+            api_key: KeySource::Value(ApiKey::new(KEY)),
+            model: MODEL.into(),
+            timeout,
+        },
+        &sdk(),
+    )
     .unwrap()
 }
 
@@ -203,12 +211,15 @@ async fn an_unreachable_server_is_retryable() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = closed.local_addr().unwrap();
     drop(closed);
-    let provider = OpenAiCompatible::new(&OpenAiConfig {
-        base_url: format!("http://{address}/v1"),
-        api_key: ApiKey::new(KEY),
-        model: MODEL.into(),
-        timeout: Duration::from_secs(5),
-    })
+    let provider = OpenAiCompatible::new(
+        &OpenAiConfig {
+            base_url: format!("http://{address}/v1"),
+            api_key: KeySource::Value(ApiKey::new(KEY)),
+            model: MODEL.into(),
+            timeout: Duration::from_secs(5),
+        },
+        &sdk(),
+    )
     .unwrap();
     let (story, part) = first_part();
     let error = provider.write_part(&story, &part).await.unwrap_err();
@@ -219,11 +230,11 @@ async fn an_unreachable_server_is_retryable() {
 fn debug_does_not_show_the_key() {
     let config = OpenAiConfig {
         base_url: "https://api.example.com/v1".into(),
-        api_key: ApiKey::new(KEY),
+        api_key: KeySource::Value(ApiKey::new(KEY)),
         model: MODEL.into(),
         timeout: Duration::from_secs(1),
     };
-    let provider = OpenAiCompatible::new(&config).unwrap();
+    let provider = OpenAiCompatible::new(&config, &sdk()).unwrap();
     for shown in [format!("{config:?}"), format!("{provider:?}")] {
         assert!(!shown.contains(KEY), "{shown}");
         assert!(shown.contains("redacted"), "{shown}");

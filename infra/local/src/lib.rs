@@ -14,12 +14,13 @@ mod stack;
 pub mod template;
 
 pub use stack::{
-    LOCAL_JWT_SECRET, LOCAL_MAIL_FROM, LocalStack, StackOptions, default_template,
-    emulator_sdk_config,
+    LOCAL_MAIL_FROM, LocalStack, StackOptions, default_template, emulator_sdk_config,
+    install_signing_keys, local_parameters,
 };
 
-/// A development token for `user_id`, signed with the local secret.
+/// A development token for `user_id`, signed with the local development key (which only the
+/// local stack accepts: functions refuse it in AWS).
 pub fn dev_token(user_id: &str, roles: &[String], minutes: i64) -> anyhow::Result<String> {
-    let keys = fountain_auth::TokenKeys::new(LOCAL_JWT_SECRET.as_bytes())?;
-    Ok(keys.issue(user_id, roles, chrono::Duration::minutes(minutes))?)
+    let signer = fountain_auth::SigningKeySet::local_development().signer(chrono::Utc::now())?;
+    Ok(signer.issue(user_id, roles, chrono::Duration::minutes(minutes))?)
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
-use fountain_local::{LOCAL_JWT_SECRET, LocalStack, StackOptions, default_template, dev_token};
+use fountain_local::{LocalStack, StackOptions, default_template, dev_token};
 
 /// How long the process waits, once stopped, for work that cannot be aborted (blocking
 /// calls left behind by an aborted task) before it exits anyway.
@@ -90,7 +90,7 @@ async fn run(cli: Cli) -> Result<()> {
                 template: default_template(),
                 prefix,
                 bind,
-                jwt_secret: LOCAL_JWT_SECRET.to_owned(),
+                signing_keys: fountain_auth::SigningKeySet::local_development(),
                 env_overrides: Default::default(),
                 unpolled: Vec::new(),
                 run_schedules: true,

@@ -30,6 +30,8 @@ pub struct Resources {
     pub buses: HashMap<String, (String, String)>,
     /// Bucket names by logical id.
     pub buckets: HashMap<String, String>,
+    /// Secret ARNs by logical id (what `Ref` gives, as in CloudFormation).
+    pub secrets: HashMap<String, String>,
     pub parameters: BTreeMap<String, String>,
     /// The functions' names: locally, a function is named by its logical id.
     pub functions: std::collections::BTreeSet<String>,
@@ -62,6 +64,7 @@ impl Resources {
                 .or_else(|| self.queues.get(id).map(|q| q.url.clone()))
                 .or_else(|| self.buses.get(id).map(|b| b.0.clone()))
                 .or_else(|| self.buckets.get(id).cloned())
+                .or_else(|| self.secrets.get(id).cloned())
                 .or_else(|| self.functions.get(id).cloned()),
             Some("Arn") => self
                 .queues
@@ -270,6 +273,21 @@ pub async fn provision(
             .await
             .with_context(|| format!("create bucket {name}"))?;
         resources.buckets.insert(bucket.clone(), name);
+    }
+
+    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+    for (logical_id, value) in &template.secrets {
+        let name = format!("{prefix}-{logical_id}");
+        let arn = secrets
+            .create_secret()
+            .name(&name)
+            .secret_string(value)
+            .send()
+            .await
+            .with_context(|| format!("create secret {name}"))?
+            .arn
+            .unwrap_or_default();
+        resources.secrets.insert(logical_id.clone(), arn);
     }
 
     // The emulator's SES, like SES, sends only from a verified identity.

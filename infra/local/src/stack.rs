@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use fountain_auth::SigningKeySet;
 use fountain_runtime::Env;
 use std::sync::Arc;
 
@@ -22,9 +23,6 @@ use crate::provision::{Resources, provision};
 use crate::schedules::{self, Schedule};
 use crate::template::{FunctionEvent, Template};
 
-/// The signing secret of local development tokens; never used in AWS, where the JwtSecret
-/// parameter has no default.
-pub const LOCAL_JWT_SECRET: &str = "fountainai-local-development-secret-do-not-deploy";
 /// The sender of the local stack's emails (the emulator's SES keeps them).
 pub const LOCAL_MAIL_FROM: &str = "no-reply@fountain.local";
 
@@ -34,7 +32,9 @@ pub struct StackOptions {
     /// Prefix of every resource name, so stacks can share one emulator.
     pub prefix: String,
     pub bind: SocketAddr,
-    pub jwt_secret: String,
+    /// The signing keys the stack starts with (the local development key; in AWS,
+    /// rotate_signing_keys makes them, and functions refuse the local key).
+    pub signing_keys: SigningKeySet,
     /// Environment variables set on every function after template.yaml's (tests use it to
     /// point a function at a missing resource).
     pub env_overrides: BTreeMap<String, String>,
@@ -60,12 +60,51 @@ impl StackOptions {
                 name
             ),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            jwt_secret: LOCAL_JWT_SECRET.to_owned(),
+            signing_keys: SigningKeySet::local_development(),
             env_overrides: BTreeMap::new(),
             unpolled: Vec::new(),
             run_schedules: false,
         }
     }
+}
+
+/// The template parameters without a default, as the local stack sets them. No web app runs
+/// locally: the links of emails name `app_url` (the API's address), and their tokens are
+/// read from the emails (`GET /_local/emails`).
+pub fn local_parameters(app_url: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("MailFromAddress".to_owned(), LOCAL_MAIL_FROM.to_owned()),
+        ("AppUrl".to_owned(), app_url.to_owned()),
+    ])
+}
+
+/// Writes `keys` (private) and their public set into the stack's two key secrets, as
+/// rotate_signing_keys would in AWS.
+pub async fn install_signing_keys(
+    sdk: &SdkConfig,
+    resources: &Resources,
+    keys: &SigningKeySet,
+) -> Result<()> {
+    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+    let public = serde_json::to_string(&keys.public()?)?;
+    let private = serde_json::to_string(keys)?;
+    for (logical_id, value) in [
+        ("VerificationKeysSecret", public),
+        ("SigningKeysSecret", private),
+    ] {
+        let arn = resources
+            .secrets
+            .get(logical_id)
+            .ok_or_else(|| anyhow!("template.yaml has no secret {logical_id}"))?;
+        secrets
+            .put_secret_value()
+            .secret_id(arn)
+            .secret_string(value)
+            .send()
+            .await
+            .with_context(|| format!("install the signing keys in {logical_id}"))?;
+    }
+    Ok(())
 }
 
 /// template.yaml at the root of the workspace.
@@ -124,14 +163,9 @@ impl LocalStack {
             .await
             .with_context(|| format!("bind {}", options.bind))?;
         let address = listener.local_addr()?;
-        let parameters = BTreeMap::from([
-            ("JwtSecret".to_owned(), options.jwt_secret.clone()),
-            ("MailFromAddress".to_owned(), LOCAL_MAIL_FROM.to_owned()),
-            // No web app runs locally: the links of emails name the API's address, and the
-            // tokens are read from the emails (`GET /_local/emails`).
-            ("AppUrl".to_owned(), format!("http://{address}")),
-        ]);
+        let parameters = local_parameters(&format!("http://{address}"));
         let resources = provision(&sdk, &template, &options.prefix, &parameters).await?;
+        install_signing_keys(&sdk, &resources, &options.signing_keys).await?;
 
         let mut invokers = BTreeMap::new();
         for function in &template.functions {

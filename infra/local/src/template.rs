@@ -23,6 +23,8 @@ pub struct Template {
     pub global_env: BTreeMap<String, Value>,
     /// The SES identities (`EmailIdentity`, unresolved) the functions send email from.
     pub mail_identities: Vec<Value>,
+    /// Secrets by logical id, with their initial `SecretString`.
+    pub secrets: Vec<(String, String)>,
 }
 
 /// Lambda's default function timeout.
@@ -159,6 +161,12 @@ impl Template {
                 "AWS::SQS::Queue" => template.queues.push(queue(id, &properties)?),
                 "AWS::Events::EventBus" => template.buses.push(id),
                 "AWS::S3::Bucket" => template.buckets.push(id),
+                "AWS::SecretsManager::Secret" => template.secrets.push((
+                    id,
+                    str_at(&properties, "SecretString")
+                        .unwrap_or("{}")
+                        .to_owned(),
+                )),
                 "AWS::SES::EmailIdentity" => template.mail_identities.push(
                     get(&properties, "EmailIdentity")
                         .cloned()

@@ -1,9 +1,13 @@
-//! Bearer tokens: HS256 JWTs with issuer, audience, expiry and the caller's roles. Only HS256
-//! is accepted, so `alg: none` and algorithm-confusion tokens fail verification.
+//! Bearer tokens: EdDSA (Ed25519) JWTs with issuer, audience, expiry, the caller's roles and
+//! the id of the key that signed them. Only EdDSA with a known key id is accepted, so
+//! `alg: none`, HMAC and algorithm-confusion tokens fail verification. Keys and their
+//! rotation: [`keys`].
 
-use chrono::{Duration, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
+
+pub mod keys;
+
+pub use keys::{SigningKey, SigningKeySet, TokenSigner, TokenVerifier};
 
 /// The keys of the authorizer's context, which the HTTP handlers read the caller from.
 pub mod context {
@@ -19,8 +23,6 @@ pub mod context {
 
 pub const ISSUER: &str = "fountainai";
 pub const AUDIENCE: &str = "fountainai-api";
-/// Secrets shorter than this are refused at start-up.
-pub const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
@@ -42,74 +44,12 @@ pub enum TokenError {
     Expired,
     #[error("the token is invalid")]
     Invalid,
-    #[error("the signing secret must be at least {MIN_SECRET_BYTES} bytes")]
-    WeakSecret,
-}
-
-/// Issues and verifies tokens with one secret.
-#[derive(Clone)]
-pub struct TokenKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-}
-
-impl std::fmt::Debug for TokenKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TokenKeys(..)")
-    }
-}
-
-impl TokenKeys {
-    pub fn new(secret: &[u8]) -> Result<Self, TokenError> {
-        if secret.len() < MIN_SECRET_BYTES {
-            return Err(TokenError::WeakSecret);
-        }
-        Ok(Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-        })
-    }
-
-    pub fn issue(
-        &self,
-        user_id: &str,
-        roles: &[String],
-        lifetime: Duration,
-    ) -> Result<String, TokenError> {
-        let now = Utc::now();
-        let claims = Claims {
-            sub: user_id.to_owned(),
-            iss: ISSUER.to_owned(),
-            aud: AUDIENCE.to_owned(),
-            iat: now.timestamp(),
-            exp: (now + lifetime).timestamp(),
-            iat_ms: now.timestamp_millis(),
-            roles: roles.to_vec(),
-        };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|_| TokenError::Invalid)
-    }
-
-    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 5;
-        decode::<Claims>(token, &self.decoding, &validation)
-            .map(|data| data.claims)
-            .map_err(|error| match error.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            })
-            .and_then(|claims| {
-                if claims.sub.is_empty() {
-                    Err(TokenError::Invalid)
-                } else {
-                    Ok(claims)
-                }
-            })
-    }
+    #[error("no signing key is active yet: run rotate_signing_keys once")]
+    NoKey,
+    #[error("a key of the set cannot be read")]
+    BadKey,
+    #[error("the local development key is refused in AWS: rotate the deployment's keys")]
+    LocalKeyInAws,
 }
 
 #[cfg(test)]
@@ -117,55 +57,141 @@ mod tests {
     use super::*;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use chrono::{Duration, Utc};
 
-    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+    fn set() -> SigningKeySet {
+        SigningKeySet::local_development()
+    }
 
-    fn keys() -> TokenKeys {
-        TokenKeys::new(SECRET).unwrap()
+    fn verifier(set: &SigningKeySet) -> TokenVerifier {
+        TokenVerifier::new(&set.public().unwrap()).unwrap()
+    }
+
+    fn issue(set: &SigningKeySet, user: &str, minutes: i64) -> String {
+        set.signer(Utc::now())
+            .unwrap()
+            .issue(user, &["admin".into()], Duration::minutes(minutes))
+            .unwrap()
     }
 
     #[test]
     fn an_issued_token_verifies_to_its_claims() {
-        let token = keys()
-            .issue("alice", &["admin".into()], Duration::minutes(5))
-            .unwrap();
-        let claims = keys().verify(&token).unwrap();
+        let token = issue(&set(), "alice", 5);
+        let claims = verifier(&set()).verify(&token).unwrap();
         assert_eq!(claims.sub, "alice");
         assert_eq!(claims.roles, vec!["admin".to_owned()]);
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(keys::LOCAL_KEY_ID));
     }
 
     #[test]
     fn expired_tampered_and_foreign_tokens_fail() {
-        let expired = keys().issue("alice", &[], Duration::minutes(-5)).unwrap();
-        assert_eq!(keys().verify(&expired), Err(TokenError::Expired));
+        let expired = issue(&set(), "alice", -5);
+        assert_eq!(verifier(&set()).verify(&expired), Err(TokenError::Expired));
 
-        let token = keys().issue("alice", &[], Duration::minutes(5)).unwrap();
+        let token = issue(&set(), "alice", 5);
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         parts[1] = URL_SAFE_NO_PAD.encode(br#"{"sub":"mallory","iss":"fountainai","aud":"fountainai-api","iat":0,"exp":9999999999}"#);
-        assert_eq!(keys().verify(&parts.join(".")), Err(TokenError::Invalid));
-
-        let other = TokenKeys::new(b"another-secret-another-secret-xx").unwrap();
         assert_eq!(
-            keys().verify(&other.issue("alice", &[], Duration::minutes(5)).unwrap()),
+            verifier(&set()).verify(&parts.join(".")),
             Err(TokenError::Invalid)
         );
+
+        // Signed by a key the verifier does not know.
+        let mut other = SigningKeySet::default();
+        other.rotate(Utc::now(), keys::ACTIVATION_DELAY).unwrap();
+        let foreign = issue(&other, "alice", 5);
+        assert_eq!(verifier(&set()).verify(&foreign), Err(TokenError::Invalid));
     }
 
     #[test]
-    fn unsigned_tokens_are_refused() {
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    fn unsigned_and_hmac_tokens_are_refused() {
+        let header =
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT","kid":"local-development"}"#);
         let body = URL_SAFE_NO_PAD.encode(br#"{"sub":"alice","iss":"fountainai","aud":"fountainai-api","iat":0,"exp":9999999999}"#);
         assert_eq!(
-            keys().verify(&format!("{header}.{body}.")),
+            verifier(&set()).verify(&format!("{header}.{body}.")),
             Err(TokenError::Invalid)
         );
+        // HS256 keyed with the public key's bytes: the classic algorithm confusion.
+        let public = set().public().unwrap();
+        let jsonwebtoken::jwk::AlgorithmParameters::OctetKeyPair(params) =
+            &public.keys[0].algorithm
+        else {
+            panic!("an Ed25519 key");
+        };
+        let mut hs = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        hs.kid = Some(keys::LOCAL_KEY_ID.into());
+        let claims = Claims {
+            sub: "mallory".into(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: 0,
+            exp: 9_999_999_999,
+            iat_ms: 0,
+            roles: vec!["admin".into()],
+        };
+        let forged = jsonwebtoken::encode(
+            &hs,
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(params.x.as_bytes()),
+        )
+        .unwrap();
+        assert_eq!(verifier(&set()).verify(&forged), Err(TokenError::Invalid));
     }
 
     #[test]
-    fn short_secrets_are_refused() {
-        assert!(matches!(
-            TokenKeys::new(b"short"),
-            Err(TokenError::WeakSecret)
-        ));
+    fn a_rotation_publishes_the_new_key_before_it_signs_and_keeps_the_old_one_verifiable() {
+        let start = Utc::now();
+        let mut keys = SigningKeySet::default();
+        assert_eq!(keys.signer(start).unwrap_err(), TokenError::NoKey);
+        let first = keys
+            .rotate(start, keys::ACTIVATION_DELAY)
+            .unwrap()
+            .kid
+            .clone();
+        assert_eq!(
+            keys.signer(start).unwrap().kid(),
+            first,
+            "the first key signs at once"
+        );
+
+        let later = start + Duration::days(30);
+        let second = keys
+            .rotate(later, keys::ACTIVATION_DELAY)
+            .unwrap()
+            .kid
+            .clone();
+        assert_ne!(first, second);
+        // Published at once, signing only after the delay.
+        assert_eq!(verifier(&keys).kids().len(), 2);
+        assert_eq!(keys.signer(later).unwrap().kid(), first);
+        let switched = later + keys::ACTIVATION_DELAY;
+        assert_eq!(keys.signer(switched).unwrap().kid(), second);
+        let old_token = keys
+            .signer(later)
+            .unwrap()
+            .issue("alice", &[], Duration::minutes(15))
+            .unwrap();
+        assert_eq!(verifier(&keys).verify(&old_token).unwrap().sub, "alice");
+
+        // The next rotation, long after, drops the first key.
+        let much_later = switched + keys::RETENTION + Duration::minutes(1);
+        let third = keys
+            .rotate(much_later, keys::ACTIVATION_DELAY)
+            .unwrap()
+            .kid
+            .clone();
+        let kids: Vec<String> = keys.keys.iter().map(|k| k.kid.clone()).collect();
+        assert_eq!(kids, [second, third]);
+    }
+
+    #[test]
+    fn the_local_development_key_is_refused_in_aws() {
+        assert_eq!(set().check(false), Ok(()));
+        assert_eq!(set().check(true), Err(TokenError::LocalKeyInAws));
+        let mut deployed = SigningKeySet::default();
+        deployed.rotate(Utc::now(), keys::ACTIVATION_DELAY).unwrap();
+        assert_eq!(deployed.check(true), Ok(()));
     }
 }

@@ -29,7 +29,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use fountain_local::template::{FunctionEvent, FunctionSpec, Template};
-use fountain_local::{LOCAL_JWT_SECRET, default_template, emulator_sdk_config};
+use fountain_local::{default_template, emulator_sdk_config};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -543,10 +543,16 @@ async fn main() -> Result<()> {
     let template = Template::parse(&text)?;
     let suffix = fountain_events::ids::new_id().to_lowercase();
     let prefix = format!("cold{}", suffix.get(20..).unwrap_or("x"));
-    let parameters = BTreeMap::from([("JwtSecret".to_owned(), LOCAL_JWT_SECRET.to_owned())]);
+    let parameters = fountain_local::local_parameters("http://127.0.0.1");
     let resources = fountain_local::provision::provision(&sdk, &template, &prefix, &parameters)
         .await
         .context("provision template.yaml in the emulator")?;
+    fountain_local::install_signing_keys(
+        &sdk,
+        &resources,
+        &fountain_auth::SigningKeySet::local_development(),
+    )
+    .await?;
 
     let (tx, rx) = mpsc::unbounded_channel();
     let api = Api {

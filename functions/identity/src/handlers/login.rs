@@ -58,7 +58,7 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
         };
         attempts::succeeded(&deps.table, &attempt).await?;
         let family_id = new_id();
-        let (family, refresh, pair) = new_session(deps, &user, &family_id)?;
+        let (family, refresh, pair) = new_session(deps, &user, &family_id).await?;
         let mut event_ctx = ctx.clone();
         event_ctx.principal.user_id = user.user_id.clone();
         let envelope = event_ctx.envelope(&UserLoggedIn {

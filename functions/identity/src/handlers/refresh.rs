@@ -73,7 +73,7 @@ pub async fn refresh_token(deps: &IdentityDeps, req: Request) -> Response<Body> 
             .await?
             .map(|u| u.roles)
             .unwrap_or_default();
-        let (next, pair) = next_token(deps, &record.user_id, &roles, &family)?;
+        let (next, pair) = next_token(deps, &record.user_id, &roles, &family).await?;
         match store::rotate(&deps.table, &record, &next).await {
             Ok(()) => super::token_response(&pair),
             // Another request exchanged the same token first: that is reuse too.
