@@ -56,7 +56,9 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
             "GENERATION_MIN_CONCURRENCY",
             "GENERATION_MAX_CONCURRENCY",
             "SIGN_IN_REQUESTS_PER_MINUTE_PER_CLIENT",
-            "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL"
+            "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL",
+            "MAX_SCRIPTS_PER_USER",
+            "MAX_VERSIONS_PER_SCRIPT",
         ]
     );
     assert_eq!(list.body["items"][0]["value"], 600);

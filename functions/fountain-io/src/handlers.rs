@@ -9,6 +9,7 @@ use fountain_http::{
 };
 use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, authorize};
+use fountain_scripts::caps::{CAP_REACHED, Cap};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -106,8 +107,22 @@ pub async fn import_fountain(deps: &Deps, req: Request) -> Response<Body> {
             generate: false,
         };
         let envelope = ctx.envelope(&event)?;
+        // Checked before thousands of items are written; the commit checks it again.
+        let cap = Cap::ScriptsOwned;
+        let max = cap.max(&deps.table).await?;
+        if cap.count(&deps.table, &script.owner_id).await? >= max {
+            return Err(cap.reached(max));
+        }
         let items = content_items(&plan, &script_id)?;
-        import(&deps.table, items, &script, &envelope).await?;
+        import(&deps.table, items, &script, max, &envelope)
+            .await
+            .map_err(|e| {
+                if e.refused(CAP_REACHED) {
+                    cap.reached(max)
+                } else {
+                    e.into()
+                }
+            })?;
         let revision = script.revision;
         created(
             &format!("/scripts/{script_id}"),

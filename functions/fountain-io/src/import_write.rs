@@ -69,12 +69,13 @@ pub async fn import(
     table: &Table,
     items: Vec<Item>,
     script: &Script,
+    max_owned: u64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let keys: Vec<Item> = items.iter().filter_map(key_of).collect();
     let written = write_all(table, items.into_iter().map(put_request)).await;
     let outcome = match written {
-        Ok(()) => insert_script(table, script, event).await,
+        Ok(()) => insert_script(table, script, max_owned, event).await,
         Err(error) => Err(error),
     };
     if let Err(error) = &outcome {

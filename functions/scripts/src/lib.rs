@@ -4,6 +4,7 @@
 pub mod functions;
 pub use functions::FUNCTIONS;
 pub mod access;
+pub mod caps;
 mod deps;
 pub mod handlers;
 mod model;

@@ -9,6 +9,7 @@ use fountain_store::{
 use std::collections::HashMap;
 
 use crate::access::{Membership, Permission, Role, UNLOCKED_SCRIPT, still_allowed};
+use crate::caps::Cap;
 use crate::model::Script;
 
 pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, StoreError> {
@@ -17,12 +18,15 @@ pub async fn load(table: &Table, script_id: &str) -> Result<Option<Script>, Stor
         .await
 }
 
-/// Creates the script with its owner's membership.
+/// Creates the script with its owner's membership, counting it against the owner's cap
+/// `max_owned` (refused with [`crate::caps::CAP_REACHED`]).
 pub async fn insert(
     table: &Table,
     script: &Script,
+    max_owned: u64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
+    let (counter, one_more, below_cap) = Cap::ScriptsOwned.one_more(&script.owner_id, max_owned);
     let owner = Membership {
         script_id: script.script_id.clone(),
         user_id: script.owner_id.clone(),
@@ -32,6 +36,7 @@ pub async fn insert(
     Transaction::new()
         .create(script.to_item()?)
         .create(owner.to_item()?)
+        .update(counter, one_more, Some(below_cap))
         .event(event)?
         .commit(table)
         .await
@@ -67,12 +72,14 @@ pub async fn remove(
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let [_, (member, role)] = still_allowed(&script.script_id, user_id, Permission::Own);
+    let (counter, one_less) = Cap::ScriptsOwned.one_less(&script.owner_id);
     Transaction::new()
         .delete(
             Table::key(Script::pk(&script.script_id), Script::SK),
             Some(revision_is(script.revision)),
         )
         .check(member, role)
+        .update(counter, one_less, None)
         .event(event)?
         .commit(table)
         .await

@@ -4,6 +4,7 @@ use aws_sdk_dynamodb::primitives::Blob;
 use fountain_events::EventEnvelope;
 use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, allowed_transaction};
+use fountain_scripts::caps::Cap;
 use fountain_store::{
     AttributeValue, ItemCodec, PK, Page, PageError, StoreError, Table, query_page, s,
 };
@@ -43,10 +44,13 @@ pub async fn commit(
     table: &Table,
     user_id: &str,
     version: &Version,
+    max_versions: u64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
+    let (counter, one_more, below_cap) = Cap::Versions.one_more(&version.script_id, max_versions);
     allowed_transaction(&version.script_id, user_id, Permission::Write)
         .create(version.to_item()?)
+        .update(counter, one_more, Some(below_cap))
         .event(event)?
         .commit(table)
         .await

@@ -35,6 +35,9 @@ pub enum ApiError {
     /// A dependency is down: 503 with `Retry-After` (seconds) saying when to try again.
     #[error("{detail}")]
     DependencyDown { retry_after: u64, detail: String },
+    /// A per-user or per-script cap (a runtime setting) is reached: 422, and what to do.
+    #[error("{0}")]
+    LimitReached(String),
     #[error("too many requests: {detail}")]
     TooManyRequests { retry_after: u64, detail: String },
     #[error("internal error: {0}")]
@@ -56,7 +59,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => 412,
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType(_) => 415,
-            Self::Validation(_) => 422,
+            Self::Validation(_) | Self::LimitReached(_) => 422,
             Self::TooManyRequests { .. } => 429,
             Self::PreconditionRequired => 428,
             Self::Internal(_) => 500,
@@ -80,6 +83,7 @@ impl ApiError {
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
             Self::DependencyDown { .. } => ("dependency-down", "A dependency is down"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            Self::LimitReached(_) => ("limit-reached", "Limit reached"),
             Self::Internal(_) => ("internal", "Internal error"),
         }
     }

@@ -53,6 +53,12 @@ pub enum SettingKey {
     /// Register and login requests for one email per minute.
     #[serde(rename = "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL")]
     SignInRequestsPerMinutePerEmail,
+    /// Scripts one user may own.
+    #[serde(rename = "MAX_SCRIPTS_PER_USER")]
+    MaxScriptsPerUser,
+    /// Versions one script may keep.
+    #[serde(rename = "MAX_VERSIONS_PER_SCRIPT")]
+    MaxVersionsPerScript,
 }
 
 /// One setting's name, meaning, inclusive bounds and default.
@@ -65,7 +71,7 @@ struct Spec {
     default: u64,
 }
 
-const SPECS: [Spec; 12] = [
+const SPECS: [Spec; 14] = [
     Spec {
         key: SettingKey::MaxRequestsPerMinute,
         name: "MAX_REQUESTS_PER_MINUTE",
@@ -162,10 +168,26 @@ const SPECS: [Spec; 12] = [
         max: 100_000,
         default: 20,
     },
+    Spec {
+        key: SettingKey::MaxScriptsPerUser,
+        name: "MAX_SCRIPTS_PER_USER",
+        description: "Scripts one user may own; creating one more answers 422 (limit-reached) until one is deleted.",
+        min: 1,
+        max: 100_000,
+        default: 200,
+    },
+    Spec {
+        key: SettingKey::MaxVersionsPerScript,
+        name: "MAX_VERSIONS_PER_SCRIPT",
+        description: "Versions (snapshots) one script may keep; each is a full copy of the script, so they are capped like storage.",
+        min: 1,
+        max: 100_000,
+        default: 500,
+    },
 ];
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 12] = [
+    pub const ALL: [SettingKey; 14] = [
         SettingKey::MaxRequestsPerMinute,
         SettingKey::MaxLoginFailures,
         SettingKey::GenerationsPerDayFree,
@@ -178,6 +200,8 @@ impl SettingKey {
         SettingKey::GenerationMaxConcurrency,
         SettingKey::SignInRequestsPerMinutePerClient,
         SettingKey::SignInRequestsPerMinutePerEmail,
+        SettingKey::MaxScriptsPerUser,
+        SettingKey::MaxVersionsPerScript,
     ];
 
     fn spec(self) -> &'static Spec {

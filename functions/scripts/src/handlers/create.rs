@@ -4,6 +4,7 @@ use fountain_events::ids::new_id;
 use fountain_http::{Access, Body, Problem, Request, Response, created, etag, json_body, serve};
 
 use crate::Deps;
+use crate::caps::{CAP_REACHED, Cap};
 use crate::model::{CreateScript, Script};
 use crate::store;
 
@@ -15,7 +16,7 @@ use crate::store;
     responses(
         (status = 201, body = Script, description = "Created; ETag and Location set"),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 413, body = Problem),
-        (status = 415, body = Problem), (status = 422, body = Problem),
+        (status = 415, body = Problem), (status = 422, body = Problem, description = "Invalid, or the caller owns MAX_SCRIPTS_PER_USER scripts (limit-reached)"),
     ),
     security(("bearer" = [])))]
 pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
@@ -47,7 +48,16 @@ pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
             generate,
         };
         let envelope = ctx.envelope(&event)?;
-        store::insert(&deps.table, &script, &envelope).await?;
+        let max = Cap::ScriptsOwned.max(&deps.table).await?;
+        store::insert(&deps.table, &script, max, &envelope)
+            .await
+            .map_err(|e| {
+                if e.refused(CAP_REACHED) {
+                    Cap::ScriptsOwned.reached(max)
+                } else {
+                    e.into()
+                }
+            })?;
         created(
             &format!("/scripts/{}", script.script_id),
             &script,

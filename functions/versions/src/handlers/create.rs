@@ -6,6 +6,7 @@ use fountain_http::{
     optional_json_body, path_param, serve,
 };
 use fountain_scripts::access::{Permission, authorize};
+use fountain_scripts::caps::{CAP_REACHED, Cap};
 use fountain_store::StoreError;
 
 use crate::blob::pack;
@@ -21,7 +22,7 @@ use crate::store;
     request_body(content = Option<CreateVersion>, description = "Optional: a comment"),
     responses((status = 201, body = Version), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "A restore holds the script, or it kept changing"),
-        (status = 415, body = Problem), (status = 422, body = Problem)),
+        (status = 415, body = Problem), (status = 422, body = Problem, description = "Invalid, or the script has MAX_VERSIONS_PER_SCRIPT versions (limit-reached)")),
     security(("bearer" = [])))]
 pub async fn create_version(deps: &TableDeps, req: Request) -> Response<Body> {
     serve(Access::Authenticated, req, |ctx, req| async move {
@@ -29,6 +30,11 @@ pub async fn create_version(deps: &TableDeps, req: Request) -> Response<Body> {
         let input: CreateVersion = optional_json_body(&req, deps.max_body_bytes)?;
         Checks::new().comment(input.comment.as_deref()).finish()?;
         authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
+        // Checked before the snapshot is read and written; the commit checks it again.
+        let max = Cap::Versions.max(&deps.table).await?;
+        if Cap::Versions.count(&deps.table, &script_id).await? >= max {
+            return Err(Cap::Versions.reached(max));
+        }
         let items = consistent_content(&deps.table, &script_id)
             .await
             .map_err(|e| match e {
@@ -67,11 +73,18 @@ pub async fn create_version(deps: &TableDeps, req: Request) -> Response<Body> {
         };
         let envelope = ctx.envelope(&event)?;
         store::put_chunks(&deps.table, &version, &packed).await?;
-        if let Err(error) =
-            store::commit(&deps.table, &ctx.principal.user_id, &version, &envelope).await
+        if let Err(error) = store::commit(
+            &deps.table,
+            &ctx.principal.user_id,
+            &version,
+            max,
+            &envelope,
+        )
+        .await
         {
             store::discard_chunks(&deps.table, &version).await;
             return Err(match error {
+                e if e.refused(CAP_REACHED) => Cap::Versions.reached(max),
                 StoreError::Refused { .. } => ApiError::NotFound("script"),
                 other => other.into(),
             });

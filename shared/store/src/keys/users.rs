@@ -9,6 +9,8 @@ pub const USER: &str = "USER#";
 pub const PROFILE_SK: &str = "PROFILE";
 /// The sort key of the item that says when the user's tokens were last revoked.
 pub const REVOCATION_SK: &str = "REVOCATION";
+/// The user's counters that caps are checked against (`ownedScripts`).
+pub const COUNTS_SK: &str = "COUNTS";
 /// A refresh token family (`FAMILY#<familyId>`).
 pub const FAMILY: &str = "FAMILY#";
 /// The partition of an email's link to its account (`EMAIL#<email>`).

@@ -1,0 +1,104 @@
+//! Caps that follow cost (issue 16, part 6): scripts per owner and versions per script, each
+//! a runtime setting, counted in a `COUNTS` item of the owner's or the script's partition
+//! and checked by the transaction that adds one, so concurrent requests cannot pass the cap
+//! together.
+
+use fountain_http::ApiError;
+use fountain_runtime::settings::{SettingKey, Settings};
+use fountain_store::{Condition, Expression, Item, Label, Table, keys, n};
+
+/// The cap of the counter was reached.
+pub const CAP_REACHED: Label = Label::new("cap reached");
+
+/// A counted thing: its counter item and attribute, and the setting that caps it.
+#[derive(Debug, Clone, Copy)]
+pub enum Cap {
+    /// Scripts a user owns (`USER#<id>` / `COUNTS`, `ownedScripts`).
+    ScriptsOwned,
+    /// Versions of a script (`SCRIPT#<id>` / `COUNTS`, `versions`).
+    Versions,
+}
+
+impl Cap {
+    fn attribute(self) -> &'static str {
+        match self {
+            Cap::ScriptsOwned => "ownedScripts",
+            Cap::Versions => "versions",
+        }
+    }
+
+    fn setting(self) -> SettingKey {
+        match self {
+            Cap::ScriptsOwned => SettingKey::MaxScriptsPerUser,
+            Cap::Versions => SettingKey::MaxVersionsPerScript,
+        }
+    }
+
+    /// `owner`: the user id, or the script id.
+    fn key(self, owner: &str) -> Item {
+        let pk = match self {
+            Cap::ScriptsOwned => keys::user(owner),
+            Cap::Versions => keys::script(owner),
+        };
+        Table::key(pk, keys::COUNTS_SK)
+    }
+
+    /// The transaction step that counts one more, refused with [`CAP_REACHED`] at `max`.
+    pub fn one_more(self, owner: &str, max: u64) -> (Item, Expression, Condition) {
+        let attribute = self.attribute();
+        (
+            self.key(owner),
+            Expression::new(format!("ADD {attribute} :one")).value(":one", n(1)),
+            Expression::new(format!(
+                "attribute_not_exists({attribute}) OR {attribute} < :max"
+            ))
+            .value(":max", n(max))
+            .labelled(CAP_REACHED),
+        )
+    }
+
+    /// The transaction step that counts one less.
+    pub fn one_less(self, owner: &str) -> (Item, Expression) {
+        (
+            self.key(owner),
+            Expression::new(format!("ADD {} :minus", self.attribute())).value(":minus", n(-1)),
+        )
+    }
+
+    /// How many are counted now (a pre-check before expensive work; the transaction that
+    /// adds one decides).
+    pub async fn count(self, table: &Table, owner: &str) -> Result<u64, ApiError> {
+        let key = self.key(owner);
+        let pk = key
+            .get("pk")
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+            .unwrap_or_default();
+        Ok(table
+            .get(&pk, keys::COUNTS_SK)
+            .await?
+            .and_then(|item| {
+                item.get(self.attribute())
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+            })
+            .unwrap_or(0))
+    }
+
+    /// The cap now (read through the settings' cache of `table`).
+    pub async fn max(self, table: &Table) -> Result<u64, ApiError> {
+        Ok(Settings::new(table.clone()).get(self.setting()).await?)
+    }
+
+    /// The 422 for a refused [`one_more`](Self::one_more).
+    pub fn reached(self, max: u64) -> ApiError {
+        ApiError::LimitReached(match self {
+            Cap::ScriptsOwned => format!(
+                "you own {max} scripts, the most one user may (MAX_SCRIPTS_PER_USER); delete one first"
+            ),
+            Cap::Versions => format!(
+                "the script has {max} versions, the most one script may keep (MAX_VERSIONS_PER_SCRIPT)"
+            ),
+        })
+    }
+}
