@@ -45,15 +45,18 @@ pub async fn register(
 }
 
 pub async fn find_by_email(table: &Table, email: &str) -> Result<Option<User>, StoreError> {
-    let Some(link) = table.get(&User::email_pk(email), keys::EMAIL_SK).await? else {
-        return Ok(None);
-    };
-    let user_id = link
-        .get("userId")
-        .and_then(|v| v.as_s().ok())
-        .cloned()
-        .unwrap_or_default();
-    find(table, &user_id).await
+    match email_holder(table, email).await? {
+        Some(user_id) => find(table, &user_id).await,
+        None => Ok(None),
+    }
+}
+
+/// The id of the account that holds `email`, from the email's link alone (one read).
+pub async fn email_holder(table: &Table, email: &str) -> Result<Option<String>, StoreError> {
+    Ok(table
+        .get(&User::email_pk(email), keys::EMAIL_SK)
+        .await?
+        .and_then(|link| link.get("userId").and_then(|v| v.as_s().ok()).cloned()))
 }
 
 pub async fn find(table: &Table, user_id: &str) -> Result<Option<User>, StoreError> {

@@ -26,11 +26,11 @@ pub async fn register(deps: &IdentityDeps, req: Request) -> Response<Body> {
         public_limits::admit(deps, &req, Some(&email_key(&input.email))).await?;
         // Both ways cost one read, one hash and one transaction, so the time does not tell
         // them apart either.
-        let holder = store::find_by_email(&deps.table, &input.email).await?;
+        let holder = store::email_holder(&deps.table, &input.email).await?;
         let password_hash =
             password::hash(&input.password).map_err(|e| ApiError::Internal(e.to_string()))?;
         match holder {
-            Some(holder) => repeated(deps, &ctx, &holder.user_id).await?,
+            Some(holder) => repeated(deps, &ctx, &holder).await?,
             None => create(deps, &ctx, &input, password_hash).await?,
         }
         json(202, &RegistrationAccepted::ANSWER, None)
@@ -65,8 +65,8 @@ async fn create(
         Ok(()) => Ok(()),
         // Registered by a concurrent request meanwhile: its owner hears of this one.
         Err(store::RegisterError::EmailTaken) => {
-            match store::find_by_email(&deps.table, &input.email).await? {
-                Some(holder) => repeated(deps, ctx, &holder.user_id).await,
+            match store::email_holder(&deps.table, &input.email).await? {
+                Some(holder) => repeated(deps, ctx, &holder).await,
                 None => Err(ApiError::Conflict(
                     "the address is being registered by another request; try again".into(),
                 )),
