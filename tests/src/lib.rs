@@ -151,9 +151,23 @@ impl Harness {
         )
         .await;
         assert_eq!(registered.status, 202, "{:?}", registered.body);
+        self.sign_in(email).await
+    }
+
+    /// Logs in as `email` (with [`PASSWORD`]): the token pair.
+    pub async fn tokens(&self, email: &str) -> Value {
+        let body = serde_json::json!({ "email": email, "password": PASSWORD });
         let tokens = Self::send(self.request(Method::POST, "/auth/login", None).json(&body)).await;
         assert_eq!(tokens.status, 200, "{:?}", tokens.body);
-        let token = tokens.body["accessToken"].as_str().unwrap().to_owned();
+        tokens.body
+    }
+
+    /// Logs in as `email`: the account with a fresh access token.
+    pub async fn sign_in(&self, email: &str) -> Account {
+        let token = self.tokens(email).await["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let me = Self::send(self.http.get(self.url("/me")).bearer_auth(&token)).await;
         assert_eq!(me.status, 200, "{:?}", me.body);
         Account {

@@ -4,27 +4,10 @@
 //! stop working, so the next ones carry the new roles.
 #![allow(clippy::unwrap_used)]
 
-use fountain_e2e::{Account, Harness, PASSWORD, Reply};
+use fountain_e2e::{Account, Harness, Reply};
 use fountain_local::StackOptions;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn login(h: &Harness, email: &str) -> Account {
-    let tokens = h
-        .post_public(
-            "/auth/login",
-            json!({ "email": email, "password": PASSWORD }),
-        )
-        .await;
-    assert_eq!(tokens.status, 200, "{:?}", tokens.body);
-    let token = tokens.body["accessToken"].as_str().unwrap().to_owned();
-    let me = Harness::send(h.http.get(h.url("/me")).bearer_auth(&token)).await;
-    Account {
-        user_id: me.body["userId"].as_str().unwrap().to_owned(),
-        email: email.to_owned(),
-        token,
-    }
-}
 
 async fn set_roles(h: &Harness, admin: &Account, user_id: &str, body: Value) -> Reply {
     Harness::send(
@@ -60,7 +43,7 @@ async fn the_first_admin_is_the_configured_address_and_admins_grant_and_revoke_t
         .await;
     assert_eq!(verified.status, 200, "{:?}", verified.body);
     assert_eq!(verified.body["roles"], json!(["admin"]));
-    let boss = login(&h, "boss@example.org").await;
+    let boss = h.sign_in("boss@example.org").await;
     assert_eq!(
         h.call(&boss, Method::GET, "/config", None).await.status,
         200
@@ -76,7 +59,7 @@ async fn the_first_admin_is_the_configured_address_and_admins_grant_and_revoke_t
 
     // Anyone else who verifies is no administrator.
     let writer = h.verified_account("writer@example.org").await;
-    let writer = login(&h, &writer.email).await;
+    let writer = h.sign_in(&writer.email).await;
     assert_eq!(
         h.call(&writer, Method::GET, "/config", None).await.status,
         403
@@ -114,7 +97,7 @@ async fn the_first_admin_is_the_configured_address_and_admins_grant_and_revoke_t
     assert_eq!(grant.status, 200, "{:?}", grant.body);
     assert_eq!(grant.body["roles"], json!(["admin"]));
     assert_eq!(h.call(&writer, Method::GET, "/me", None).await.status, 401);
-    let writer = login(&h, "writer@example.org").await;
+    let writer = h.sign_in("writer@example.org").await;
     assert_eq!(
         h.call(&writer, Method::GET, "/config", None).await.status,
         200
@@ -138,7 +121,7 @@ async fn the_first_admin_is_the_configured_address_and_admins_grant_and_revoke_t
         h.call(&boss, Method::GET, "/config", None).await.status,
         401
     );
-    let boss = login(&h, "boss@example.org").await;
+    let boss = h.sign_in("boss@example.org").await;
     assert_eq!(
         h.call(&boss, Method::GET, "/config", None).await.status,
         403

@@ -10,17 +10,6 @@ use fountain_local::StackOptions;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn login(h: &Harness, email: &str) -> Value {
-    let tokens = h
-        .post_public(
-            "/auth/login",
-            json!({ "email": email, "password": PASSWORD }),
-        )
-        .await;
-    assert_eq!(tokens.status, 200, "{:?}", tokens.body);
-    tokens.body
-}
-
 fn kid(token: &Value) -> String {
     jsonwebtoken::decode_header(token.as_str().unwrap())
         .unwrap()
@@ -65,7 +54,7 @@ async fn a_rotation_publishes_the_next_key_before_it_signs_and_both_verify_meanw
     assert!(key.get("d").is_none(), "no private part is published");
     assert_eq!(published_kids(&h).await, ["local-development"]);
 
-    let before = login(&h, "k@example.org").await;
+    let before = h.tokens("k@example.org").await;
     assert_eq!(kid(&before["accessToken"]), "local-development");
 
     h.stack.fire("RotateSigningKeysFunction").await.unwrap();
@@ -74,11 +63,11 @@ async fn a_rotation_publishes_the_next_key_before_it_signs_and_both_verify_meanw
     let next = kids[1].clone();
     assert_ne!(next, "local-development");
     // Published, not signing yet.
-    let meanwhile = login(&h, "k@example.org").await;
+    let meanwhile = h.tokens("k@example.org").await;
     assert_eq!(kid(&meanwhile["accessToken"]), "local-development");
 
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let after = login(&h, "k@example.org").await;
+    let after = h.tokens("k@example.org").await;
     assert_eq!(kid(&after["accessToken"]), next);
     let refreshed = h
         .post_public(

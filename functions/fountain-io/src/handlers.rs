@@ -9,7 +9,7 @@ use fountain_http::{
 };
 use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, authorize};
-use fountain_scripts::caps::{CAP_REACHED, Cap};
+use fountain_scripts::caps::Cap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -108,21 +108,13 @@ pub async fn import_fountain(deps: &Deps, req: Request) -> Response<Body> {
         };
         let envelope = ctx.envelope(&event)?;
         // Checked before thousands of items are written; the commit checks it again.
-        let cap = Cap::ScriptsOwned;
-        let max = cap.max(&deps.table).await?;
-        if cap.count(&deps.table, &script.owner_id).await? >= max {
-            return Err(cap.reached(max));
-        }
+        let max = Cap::ScriptsOwned
+            .room(&deps.table, &script.owner_id)
+            .await?;
         let items = content_items(&plan, &script_id)?;
         import(&deps.table, items, &script, max, &envelope)
             .await
-            .map_err(|e| {
-                if e.refused(CAP_REACHED) {
-                    cap.reached(max)
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(Cap::ScriptsOwned.refusal(max))?;
         let revision = script.revision;
         created(
             &format!("/scripts/{script_id}"),

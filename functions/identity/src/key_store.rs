@@ -87,20 +87,25 @@ impl<T> SecretCache<T> {
     }
 
     async fn read(&self) -> Result<T, KeyError> {
-        let output = self
-            .client
-            .get_secret_value()
-            .secret_id(&self.secret_id)
-            .send()
-            .await
-            .map_err(|e| {
-                KeyError::Unreadable(
-                    aws_sdk_secretsmanager::error::DisplayErrorContext(&e).to_string(),
-                )
-            })?;
-        let text = output.secret_string().unwrap_or("{}");
-        Ok((self.parse)(text, self.in_aws)?)
+        let text = secret_text(&self.client, &self.secret_id).await?;
+        Ok((self.parse)(text.as_deref().unwrap_or("{}"), self.in_aws)?)
     }
+}
+
+/// The text of secret `id` (`None` when it holds none).
+pub async fn secret_text(
+    client: &aws_sdk_secretsmanager::Client,
+    id: &str,
+) -> Result<Option<String>, KeyError> {
+    let output = client
+        .get_secret_value()
+        .secret_id(id)
+        .send()
+        .await
+        .map_err(|e| {
+            KeyError::Unreadable(aws_sdk_secretsmanager::error::DisplayErrorContext(&e).to_string())
+        })?;
+    Ok(output.secret_string().map(str::to_owned))
 }
 
 /// The private set (login and refresh sign with it).
@@ -112,18 +117,13 @@ pub fn signing_keys(text: &str, in_aws: bool) -> Result<SigningKeySet, TokenErro
 
 /// The public set (the authorizer verifies with it).
 pub fn verification_keys(text: &str, in_aws: bool) -> Result<TokenVerifier, TokenError> {
-    let set: JwkSet = serde_json::from_str(text).map_err(|_| TokenError::BadKey)?;
-    let verifier = TokenVerifier::new(&set)?;
-    if in_aws && verifier.kids().contains(&LOCAL_KEY_ID) {
-        return Err(TokenError::LocalKeyInAws);
-    }
-    Ok(verifier)
+    TokenVerifier::new(&published_keys(text, in_aws)?)
 }
 
 /// The public set as published (`GET /.well-known/jwks.json`).
 pub fn published_keys(text: &str, in_aws: bool) -> Result<JwkSet, TokenError> {
     let set: JwkSet = serde_json::from_str(text).map_err(|_| TokenError::BadKey)?;
-    if in_aws && TokenVerifier::new(&set)?.kids().contains(&LOCAL_KEY_ID) {
+    if in_aws && set.find(LOCAL_KEY_ID).is_some() {
         return Err(TokenError::LocalKeyInAws);
     }
     Ok(set)

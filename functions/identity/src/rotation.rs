@@ -10,7 +10,7 @@ use fountain_runtime::function::ScheduledEvent;
 use fountain_runtime::{ConfigError, Env};
 use tracing::info;
 
-use crate::key_store::{KeyError, signing_keys};
+use crate::key_store::{KeyError, secret_text, signing_keys};
 
 #[derive(Debug, Clone)]
 pub struct RotationDeps {
@@ -43,18 +43,34 @@ fn unreadable(e: impl std::fmt::Display) -> KeyError {
     KeyError::Unreadable(e.to_string())
 }
 
+/// Writes `keys`' public set, then the private one: no verifier can lack a key an issuer
+/// has (the local runner installs its development keys the same way).
+pub async fn store_key_sets(
+    secrets: &aws_sdk_secretsmanager::Client,
+    verification_secret: &str,
+    signing_secret: &str,
+    keys: &SigningKeySet,
+) -> Result<(), KeyError> {
+    let public = serde_json::to_string(&keys.public()?).map_err(unreadable)?;
+    let private = serde_json::to_string(keys).map_err(unreadable)?;
+    for (secret, value) in [(verification_secret, public), (signing_secret, private)] {
+        secrets
+            .put_secret_value()
+            .secret_id(secret)
+            .secret_string(value)
+            .send()
+            .await
+            .map_err(|e| unreadable(aws_sdk_secretsmanager::error::DisplayErrorContext(&e)))?;
+    }
+    Ok(())
+}
+
 pub async fn rotate_signing_keys(
     deps: &RotationDeps,
     _event: ScheduledEvent,
 ) -> Result<(), KeyError> {
-    let current = deps
-        .secrets
-        .get_secret_value()
-        .secret_id(&deps.signing_secret)
-        .send()
-        .await
-        .map_err(|e| unreadable(aws_sdk_secretsmanager::error::DisplayErrorContext(&e)))?;
-    let mut keys = match current.secret_string() {
+    let current = secret_text(&deps.secrets, &deps.signing_secret).await?;
+    let mut keys = match current.as_deref() {
         Some(text) => match signing_keys(text, deps.in_aws) {
             Ok(keys) => keys,
             // A deployment still holding the local key replaces it: rotation is the way out.
@@ -64,20 +80,13 @@ pub async fn rotate_signing_keys(
         None => SigningKeySet::default(),
     };
     let added = keys.rotate(Utc::now(), deps.activation_delay)?.clone();
-    let public = serde_json::to_string(&keys.public()?).map_err(unreadable)?;
-    let private = serde_json::to_string(&keys).map_err(unreadable)?;
-    for (secret, value) in [
-        (&deps.verification_secret, public),
-        (&deps.signing_secret, private),
-    ] {
-        deps.secrets
-            .put_secret_value()
-            .secret_id(secret)
-            .secret_string(value)
-            .send()
-            .await
-            .map_err(|e| unreadable(aws_sdk_secretsmanager::error::DisplayErrorContext(&e)))?;
-    }
+    store_key_sets(
+        &deps.secrets,
+        &deps.verification_secret,
+        &deps.signing_secret,
+        &keys,
+    )
+    .await?;
     info!(
         kid = added.kid,
         activates_at = added.activates_at,

@@ -2,8 +2,8 @@
 
 use fountain_events::EventEnvelope;
 use fountain_store::{
-    AttributeValue, Expression, ItemCodec, Label, StoreError, Table, Transaction, from_item, keys,
-    n, s, to_item,
+    AttributeValue, Condition, Expression, Item, ItemCodec, Label, StoreError, Table, Transaction,
+    from_item, keys, n, s, to_item,
 };
 
 use crate::mail_tokens::MailToken;
@@ -172,6 +172,17 @@ pub async fn families(table: &Table, user_id: &str) -> Result<Vec<FamilyRecord>,
 /// A later revocation bound is stored already.
 const REVOKED_LATER: Label = Label::new("revoked later already");
 
+/// The put that revokes every token of the user issued before `before` (epoch ms): never
+/// moving the bound backwards (two logouts racing), else refused with [`REVOKED_LATER`].
+fn revocation_bound(user_id: &str, before: i64) -> (Item, Condition) {
+    let mut item = Table::key(User::pk(user_id), keys::REVOCATION_SK);
+    item.insert("revokedBefore".into(), n(before));
+    let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
+        .value(":before", n(before))
+        .labelled(REVOKED_LATER);
+    (item, later)
+}
+
 /// Revokes every token of the user issued before `before` (epoch ms), with its event.
 pub async fn revoke_all(
     table: &Table,
@@ -179,12 +190,7 @@ pub async fn revoke_all(
     before: i64,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let mut item = Table::key(User::pk(user_id), keys::REVOCATION_SK);
-    item.insert("revokedBefore".into(), n(before));
-    // Never move the bound backwards (two logouts racing).
-    let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
-        .value(":before", n(before))
-        .labelled(REVOKED_LATER);
+    let (item, later) = revocation_bound(user_id, before);
     Transaction::new()
         .put(item, Some(later))
         .event(event)?
@@ -309,11 +315,7 @@ pub async fn set_roles(
     }
     .name("#roles", "roles")
     .labelled(ROLES_CHANGED);
-    let mut bound = Table::key(User::pk(user_id), keys::REVOCATION_SK);
-    bound.insert("revokedBefore".into(), n(revoked_before));
-    let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
-        .value(":before", n(revoked_before))
-        .labelled(REVOKED_LATER);
+    let (bound, later) = revocation_bound(user_id, revoked_before);
     Transaction::new()
         .update(
             Table::key(User::pk(user_id), User::SK),
@@ -348,11 +350,7 @@ pub async fn reset_password(
     )
     .value(":issued", n(token.issued_at))
     .labelled(TOKEN_SUPERSEDED);
-    let mut bound = Table::key(User::pk(&token.user_id), keys::REVOCATION_SK);
-    bound.insert("revokedBefore".into(), n(revoked_before));
-    let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
-        .value(":before", n(revoked_before))
-        .labelled(REVOKED_LATER);
+    let (bound, later) = revocation_bound(&token.user_id, revoked_before);
     let mut transaction = Transaction::new()
         .delete(spent, Some(unspent))
         .update(

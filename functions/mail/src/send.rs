@@ -43,7 +43,9 @@ pub async fn send_email(deps: &MailDeps, delivered: Delivered<Mailing>) -> Resul
     let message = match &delivered.event {
         Mailing::UserRegistered(UserRegistered { user_id, .. })
         | Mailing::EmailVerificationRequested(EmailVerificationRequested { user_id }) => {
-            verification(deps, user_id, now).await?
+            address_and_token(deps, user_id, Purpose::VerifyEmail, now)
+                .await?
+                .map(|(to, token)| messages::verify_email(&to, &deps.app_url, &token))
         }
         Mailing::RegistrationRepeated(RegistrationRepeated { user_id }) => {
             fountain_identity::store::find(&deps.table, user_id)
@@ -51,7 +53,9 @@ pub async fn send_email(deps: &MailDeps, delivered: Delivered<Mailing>) -> Resul
                 .map(|user| messages::registration_repeated(&user.email, &deps.app_url))
         }
         Mailing::PasswordResetRequested(PasswordResetRequested { user_id }) => {
-            reset(deps, user_id, now).await?
+            address_and_token(deps, user_id, Purpose::ResetPassword, now)
+                .await?
+                .map(|(to, token)| messages::password_reset(&to, &deps.app_url, &token))
         }
         Mailing::CollaboratorInvited(invited) => invitation(deps, invited, now).await?,
     };
@@ -67,39 +71,22 @@ pub async fn send_email(deps: &MailDeps, delivered: Delivered<Mailing>) -> Resul
     Ok(())
 }
 
-async fn verification(
+/// The account's address and a new token of `purpose` for it: `None` when the account is
+/// gone, or (for a verification) verified already.
+async fn address_and_token(
     deps: &MailDeps,
     user_id: &str,
+    purpose: Purpose,
     now: DateTime<Utc>,
-) -> Result<Option<Message>, MailError> {
+) -> Result<Option<(String, String)>, MailError> {
     let Some(user) = fountain_identity::store::find(&deps.table, user_id).await? else {
         return Ok(None);
     };
-    if user.email_verified {
+    if purpose == Purpose::VerifyEmail && user.email_verified {
         return Ok(None);
     }
-    let token = mail_tokens::issue(&deps.table, Purpose::VerifyEmail, user_id, now).await?;
-    Ok(Some(messages::verify_email(
-        &user.email,
-        &deps.app_url,
-        &token,
-    )))
-}
-
-async fn reset(
-    deps: &MailDeps,
-    user_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Message>, MailError> {
-    let Some(user) = fountain_identity::store::find(&deps.table, user_id).await? else {
-        return Ok(None);
-    };
-    let token = mail_tokens::issue(&deps.table, Purpose::ResetPassword, user_id, now).await?;
-    Ok(Some(messages::password_reset(
-        &user.email,
-        &deps.app_url,
-        &token,
-    )))
+    let token = mail_tokens::issue(&deps.table, purpose, user_id, now).await?;
+    Ok(Some((user.email, token)))
 }
 
 async fn invitation(

@@ -5,7 +5,7 @@
 
 use fountain_http::ApiError;
 use fountain_runtime::settings::{SettingKey, Settings};
-use fountain_store::{Condition, Expression, Item, Label, Table, keys, n};
+use fountain_store::{Condition, Expression, Item, Label, StoreError, Table, keys, n};
 
 /// The cap of the counter was reached.
 pub const CAP_REACHED: Label = Label::new("cap reached");
@@ -34,13 +34,16 @@ impl Cap {
         }
     }
 
-    /// `owner`: the user id, or the script id.
-    fn key(self, owner: &str) -> Item {
-        let pk = match self {
+    /// The counter's partition; `owner`: the user id, or the script id.
+    fn pk(self, owner: &str) -> String {
+        match self {
             Cap::ScriptsOwned => keys::user(owner),
             Cap::Versions => keys::script(owner),
-        };
-        Table::key(pk, keys::COUNTS_SK)
+        }
+    }
+
+    fn key(self, owner: &str) -> Item {
+        Table::key(self.pk(owner), keys::COUNTS_SK)
     }
 
     /// The transaction step that counts one more, refused with [`CAP_REACHED`] at `max`.
@@ -68,14 +71,8 @@ impl Cap {
     /// How many are counted now (a pre-check before expensive work; the transaction that
     /// adds one decides).
     pub async fn count(self, table: &Table, owner: &str) -> Result<u64, ApiError> {
-        let key = self.key(owner);
-        let pk = key
-            .get("pk")
-            .and_then(|v| v.as_s().ok())
-            .cloned()
-            .unwrap_or_default();
         Ok(table
-            .get(&pk, keys::COUNTS_SK)
+            .get(&self.pk(owner), keys::COUNTS_SK)
             .await?
             .and_then(|item| {
                 item.get(self.attribute())
@@ -88,6 +85,27 @@ impl Cap {
     /// The cap now (read through the settings' cache of `table`).
     pub async fn max(self, table: &Table) -> Result<u64, ApiError> {
         Ok(Settings::new(table.clone()).get(self.setting()).await?)
+    }
+
+    /// The cap, after checking there is room under it before expensive work (the
+    /// transaction that adds one decides): a 422 when there is none.
+    pub async fn room(self, table: &Table, owner: &str) -> Result<u64, ApiError> {
+        let max = self.max(table).await?;
+        if self.count(table, owner).await? >= max {
+            return Err(self.reached(max));
+        }
+        Ok(max)
+    }
+
+    /// The API error of a transaction that counted one more against `max`.
+    pub fn refusal(self, max: u64) -> impl Fn(StoreError) -> ApiError {
+        move |error| {
+            if error.refused(CAP_REACHED) {
+                self.reached(max)
+            } else {
+                error.into()
+            }
+        }
     }
 
     /// The 422 for a refused [`one_more`](Self::one_more).

@@ -85,26 +85,20 @@ pub async fn install_signing_keys(
     resources: &Resources,
     keys: &SigningKeySet,
 ) -> Result<()> {
-    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
-    let public = serde_json::to_string(&keys.public()?)?;
-    let private = serde_json::to_string(keys)?;
-    for (logical_id, value) in [
-        ("VerificationKeysSecret", public),
-        ("SigningKeysSecret", private),
-    ] {
-        let arn = resources
+    let secret = |logical_id: &str| {
+        resources
             .secrets
             .get(logical_id)
-            .ok_or_else(|| anyhow!("template.yaml has no secret {logical_id}"))?;
-        secrets
-            .put_secret_value()
-            .secret_id(arn)
-            .secret_string(value)
-            .send()
-            .await
-            .with_context(|| format!("install the signing keys in {logical_id}"))?;
-    }
-    Ok(())
+            .ok_or_else(|| anyhow!("template.yaml has no secret {logical_id}"))
+    };
+    fountain_identity::rotation::store_key_sets(
+        &aws_sdk_secretsmanager::Client::new(sdk),
+        secret("VerificationKeysSecret")?,
+        secret("SigningKeysSecret")?,
+        keys,
+    )
+    .await
+    .context("install the signing keys")
 }
 
 /// template.yaml at the root of the workspace.

@@ -40,42 +40,43 @@ pub async fn verify_email(deps: &IdentityDeps, req: Request) -> Response<Body> {
             .as_deref()
             .is_some_and(|first| email_key(first) == email_key(&user.email));
         let admin = vec!["admin".to_owned()];
-        let granted = event_ctx.envelope(&RolesChanged {
-            user_id: user.user_id.clone(),
-            roles: admin.clone(),
-            previous_roles: user.roles.clone(),
-            granted_by: "first-admin".into(),
-            revoked_before: None,
-            comment: Some("the deployment's FirstAdminEmail verified its address".into()),
-        })?;
-        let grant = first_admin.then_some((admin.as_slice(), &granted));
-        match store::verify_email(&deps.table, &token, &envelope, grant).await {
-            Err(e) if e.refused(TOKEN_SPENT) || e.refused(store::USER_GONE) => {
-                return Err(unusable());
+        let granted = first_admin
+            .then(|| {
+                event_ctx.envelope(&RolesChanged {
+                    user_id: user.user_id.clone(),
+                    roles: admin.clone(),
+                    previous_roles: user.roles.clone(),
+                    granted_by: "first-admin".into(),
+                    revoked_before: None,
+                    comment: Some("the deployment's FirstAdminEmail verified its address".into()),
+                })
+            })
+            .transpose()?;
+        let grant = granted.as_ref().map(|event| (admin.as_slice(), event));
+        let mut roles = user.roles.clone();
+        let verified = match store::verify_email(&deps.table, &token, &envelope, grant).await {
+            Ok(()) if grant.is_some() => {
+                roles = admin.clone();
+                Ok(())
             }
             // Granted once per deployment: the address is verified without it.
             Err(e) if e.refused(store::FIRST_ADMIN_TAKEN) => {
-                store::verify_email(&deps.table, &token, &envelope, None)
-                    .await
-                    .map_err(|e| {
-                        if e.refused(TOKEN_SPENT) || e.refused(store::USER_GONE) {
-                            unusable()
-                        } else {
-                            e.into()
-                        }
-                    })?;
+                store::verify_email(&deps.table, &token, &envelope, None).await
+            }
+            other => other,
+        };
+        match verified {
+            Err(e) if e.refused(TOKEN_SPENT) || e.refused(store::USER_GONE) => {
+                return Err(unusable());
             }
             other => other?,
         }
-        let user = store::find(&deps.table, &token.user_id)
-            .await?
-            .ok_or_else(unusable)?;
         let me = Me {
             user_id: user.user_id,
             email: Some(user.email),
-            roles: user.roles,
+            roles,
             created_at: Some(user.created_at),
-            email_verified: user.email_verified,
+            email_verified: true,
         };
         json(200, &me, None)
     })

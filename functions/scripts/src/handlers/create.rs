@@ -4,7 +4,7 @@ use fountain_events::ids::new_id;
 use fountain_http::{Access, Body, Problem, Request, Response, created, etag, json_body, serve};
 
 use crate::Deps;
-use crate::caps::{CAP_REACHED, Cap};
+use crate::caps::Cap;
 use crate::model::{CreateScript, Script};
 use crate::store;
 
@@ -51,13 +51,7 @@ pub async fn create_script(deps: &Deps, req: Request) -> Response<Body> {
         let max = Cap::ScriptsOwned.max(&deps.table).await?;
         store::insert(&deps.table, &script, max, &envelope)
             .await
-            .map_err(|e| {
-                if e.refused(CAP_REACHED) {
-                    Cap::ScriptsOwned.reached(max)
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(Cap::ScriptsOwned.refusal(max))?;
         created(
             &format!("/scripts/{}", script.script_id),
             &script,

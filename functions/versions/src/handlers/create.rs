@@ -31,10 +31,7 @@ pub async fn create_version(deps: &TableDeps, req: Request) -> Response<Body> {
         Checks::new().comment(input.comment.as_deref()).finish()?;
         authorize(&deps.table, &script_id, &ctx.principal, Permission::Write).await?;
         // Checked before the snapshot is read and written; the commit checks it again.
-        let max = Cap::Versions.max(&deps.table).await?;
-        if Cap::Versions.count(&deps.table, &script_id).await? >= max {
-            return Err(Cap::Versions.reached(max));
-        }
+        let max = Cap::Versions.room(&deps.table, &script_id).await?;
         let items = consistent_content(&deps.table, &script_id)
             .await
             .map_err(|e| match e {
