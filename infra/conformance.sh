@@ -28,7 +28,11 @@ stop_all() {
 trap stop_all EXIT
 start_emulator "$(free_port)"
 port=$(free_port)
-./target/debug/fountain-local up --bind "127.0.0.1:$port" --prefix conformance &
+# The stack's own log lines (one per request and event) go to a file, so the output shows
+# schemathesis's report; the file stays for reading after a failure.
+mkdir -p .local
+./target/debug/fountain-local up --bind "127.0.0.1:$port" --prefix conformance \
+  >.local/conformance-stack.log 2>&1 &
 RUNNER_PID=$!
 api="http://127.0.0.1:$port"
 for _ in $(seq 1 120); do
@@ -38,7 +42,6 @@ done
 token=$(./target/debug/fountain-local token --user conformance --roles admin --minutes 120)
 curl -sf -X PUT "$api/config/MAX_REQUESTS_PER_MINUTE" -H "Authorization: Bearer $token" \
   -H 'content-type: application/json' -d '{"value": 100000}' >/dev/null
-mkdir -p .local
 "$VENV/bin/schemathesis" --config-file infra/conformance.toml run docs/openapi.json --url "$api" \
   -H "Authorization: Bearer $token" \
   --exclude-operation-id logout --exclude-operation-id put_config \

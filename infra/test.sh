@@ -42,15 +42,22 @@ start_emulator "$(free_port)"
 # cargo-nextest (on this kind of machine) runs tests of different binaries side by side;
 # they mostly wait on the emulator and on events, so more threads than cores pay off
 # (313 tests: 2.6 min against 5 to 7 with `cargo test`, which runs binaries one by one).
+# The tests' report is also kept in .local/tests.log, so the run ends with both summaries.
+mkdir -p .local
 if cargo nextest --version >/dev/null 2>&1; then
   echo "==> cargo nextest run" >&2
-  cargo nextest run --workspace --lib --test '*' --test-threads 6 --no-fail-fast "$@"
+  cargo nextest run --workspace --lib --test '*' --test-threads 6 --no-fail-fast "$@" 2>&1 \
+    | tee .local/tests.log
 else
   echo "==> cargo test (cargo-nextest is not installed)" >&2
-  cargo test --workspace --lib --test '*' "$@"
+  cargo test --workspace --lib --test '*' "$@" 2>&1 | tee .local/tests.log
 fi
 
 # The API against its document: schemathesis over every operation of docs/openapi.json,
 # on a local stack of its own (0 server errors and 0 mismatches, or the run fails).
 echo "==> API conformance (infra/conformance.sh)" >&2
-EXAMPLES="${EXAMPLES:-10}" ./infra/conformance.sh
+EXAMPLES="${EXAMPLES:-10}" ./infra/conformance.sh 2>&1 | tee .local/conformance.log
+
+echo "==> summary"
+grep -E '^ *Summary \[|^test result:' .local/tests.log || true
+grep -E 'generated, .* passed' .local/conformance.log || true

@@ -1,5 +1,6 @@
-//! Caps that follow cost (issue 16, part 6): scripts per owner (created or imported) and
-//! versions per script are runtime settings; one more is a 422 `limit-reached` problem that
+//! Caps that follow cost (issue 16, part 6): scripts per owner (created or imported),
+//! versions per script and the size of what a generation sends to the text generator are
+//! runtime settings; one more script or version is a 422 `limit-reached` problem that
 //! writes nothing, and concurrent requests cannot pass a cap together.
 #![allow(clippy::unwrap_used)]
 
@@ -102,4 +103,63 @@ async fn versions_per_script_are_capped() {
     assert_limit(&over, "MAX_VERSIONS_PER_SCRIPT");
     let listed = h.get(&versions, "alice").await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
+}
+
+/// A screenplay of `scenes` scenes, each a heading and a line of action (about 60 characters
+/// a scene as the generator is sent them).
+fn screenplay(scenes: usize) -> String {
+    (0..scenes)
+        .map(|i| format!("INT. ROOM {i} - DAY\n\nSomeone waits by the window, counting.\n\n"))
+        .collect()
+}
+
+async fn generate(h: &Harness, user: &str, text: &str) -> serde_json::Value {
+    let imported = Harness::send(
+        h.request(Method::POST, "/scripts/import", Some(user))
+            .header("content-type", "text/plain; charset=utf-8")
+            .body(text.to_owned()),
+    )
+    .await;
+    assert_eq!(imported.status, 201, "{:?}", imported.body);
+    let script_id = imported.body["scriptId"].as_str().unwrap().to_owned();
+    let accepted = h
+        .post(
+            &format!("/scripts/{script_id}/generations"),
+            user,
+            json!({}),
+        )
+        .await;
+    assert_eq!(accepted.status, 202, "{:?}", accepted.body);
+    let job_id = accepted.body["jobId"].as_str().unwrap().to_owned();
+    Harness::eventually(60, "the job to finish", || async {
+        let job = h.get(&format!("/generations/{job_id}"), user).await.body;
+        let status = job["status"].as_str().unwrap_or_default().to_owned();
+        (!matches!(status.as_str(), "queued" | "running")).then_some(job)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_generation_sends_no_more_than_its_size_cap_to_the_generator() {
+    let h = Harness::start("cap-generation").await;
+    set(&h, "MAX_GENERATION_INPUT_CHARS", 1_000).await;
+    tokio::time::sleep(fountain_runtime::settings::MAX_STALENESS).await;
+
+    // About 3,000 characters: failed before any call, saying why, with nothing written.
+    let large = generate(&h, "alice", &screenplay(50)).await;
+    assert_eq!(large["status"], "failed", "{large}");
+    let reason = large["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("too large") && reason.contains("MAX_GENERATION_INPUT_CHARS"),
+        "{large}"
+    );
+    assert_eq!(
+        large["outputs"].as_array().map_or(0, Vec::len),
+        0,
+        "{large}"
+    );
+
+    // Under the cap a job runs as before.
+    let small = generate(&h, "alice", &screenplay(5)).await;
+    assert_eq!(small["status"], "succeeded", "{small}");
 }

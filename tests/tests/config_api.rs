@@ -59,6 +59,7 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
             "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL",
             "MAX_SCRIPTS_PER_USER",
             "MAX_VERSIONS_PER_SCRIPT",
+            "MAX_GENERATION_INPUT_CHARS",
         ]
     );
     assert_eq!(list.body["items"][0]["value"], 600);

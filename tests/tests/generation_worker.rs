@@ -137,6 +137,7 @@ impl Rig {
             part_budget: 40,
             // The test settles messages itself, as the local runner does.
             redelivery: None,
+            settings: fountain_runtime::settings::Settings::new(self.table.clone()),
         }
     }
 

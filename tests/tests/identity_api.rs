@@ -242,7 +242,7 @@ async fn logout_revokes_every_token_at_once_and_ends_the_sessions() {
             .query()
             .table_name(&table.name)
             .key_condition_expression("pk = :pk AND begins_with(sk, :family)")
-            .expression_attribute_values(":pk", s(keys::user(&user_id)))
+            .expression_attribute_values(":pk", s(keys::credential(&user_id)))
             .expression_attribute_values(":family", s(keys::FAMILY))
             .send()
             .await

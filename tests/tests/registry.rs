@@ -198,8 +198,8 @@ fn each_consumer_takes_exactly_the_event_types_its_rule_delivers() {
         }
     }
     assert_eq!(
-        consumers, 13,
-        "the product's thirteen consumers are checked"
+        consumers, 17,
+        "the product's seventeen consumers are checked"
     );
 }
 

@@ -5,6 +5,7 @@
 pub mod functions;
 pub use functions::FUNCTIONS;
 pub mod handlers;
+pub mod leave;
 mod model;
 pub mod reconcile;
 mod store;

@@ -256,3 +256,30 @@ pub async fn remove_member(
         .commit(table)
         .await
 }
+
+/// Deletes the invitations to `script_id` that `user_id` accepted (their account was
+/// deleted; decision 50): they hold its address and id, and their work was done. Returns
+/// how many.
+pub async fn delete_accepted_invitations(
+    table: &Table,
+    script_id: &str,
+    user_id: &str,
+) -> Result<usize, StoreError> {
+    let accepted: Vec<fountain_store::Item> = table
+        .query_all(table.query_prefix(&Script::pk(script_id), Invitation::SK_PREFIX))
+        .await?
+        .into_iter()
+        .map(from_item::<Invitation>)
+        .collect::<Result<Vec<_>, _>>()?
+        .iter()
+        .filter(|i| i.accepted_by.as_deref() == Some(user_id))
+        .map(invitation_key)
+        .collect();
+    table.delete_keys(&accepted, DELETE_RETRY).await?;
+    Ok(accepted.len())
+}
+
+const DELETE_RETRY: fountain_store::Retry = fountain_store::Retry {
+    attempts: 5,
+    first_pause: std::time::Duration::from_millis(50),
+};

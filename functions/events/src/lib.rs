@@ -5,6 +5,7 @@
 pub mod functions;
 pub use functions::FUNCTIONS;
 mod deps;
+pub mod erase;
 pub mod list;
 pub mod monitor;
 mod record;

@@ -1,6 +1,7 @@
 use fountain_events::EventEnvelope;
 use fountain_store::{Item, ItemCodec, StoreError, from_item, keys, to_item};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// An event as the event store keeps it: by id, and indexed by aggregate (GSI1) and by
 /// correlation id (GSI2), both sorted by event id, which is time order, and by UTC hour
@@ -26,10 +27,48 @@ impl StoredEvent {
         keys::event_hour(&time.format("%Y-%m-%dT%H").to_string())
     }
 
+    /// The email address the event carries (`email` in its data, as UserRegistered and
+    /// CollaboratorInvited do), as the SHA-256 of its folded form: the key of its link
+    /// ([`keys::email_ref`]) that erasing the address follows.
+    pub fn address_hash(envelope: &EventEnvelope) -> Option<String> {
+        envelope
+            .data
+            .get(PERSONAL_FIELD)
+            .and_then(|v| v.as_str())
+            .filter(|address| !address.is_empty())
+            .map(hash_address)
+    }
+
+    /// The event without its email address (an empty `email`, so it still decodes).
+    pub fn erased(mut self) -> Self {
+        if let Some(address) = self.0.data.get_mut(PERSONAL_FIELD) {
+            *address = serde_json::Value::String(String::new());
+        }
+        self
+    }
+
     /// An event's place in its hour: its time with milliseconds, then its id.
     pub fn time_key(envelope: &EventEnvelope) -> String {
         keys::pending_event(&envelope.time_rfc3339(), &envelope.id)
     }
+}
+
+/// The field of event data that holds personal data: an email address.
+const PERSONAL_FIELD: &str = "email";
+
+/// The SHA-256 (hex) of an email address as accounts compare them (trimmed, lowercased).
+pub fn hash_address(address: &str) -> String {
+    format!(
+        "{:x}",
+        Sha256::digest(address.trim().to_lowercase().as_bytes())
+    )
+}
+
+/// The link from an address (its hash) to one stored event that carries it.
+pub fn email_link(address_hash: &str, event_id: &str) -> Item {
+    let mut link = fountain_store::Table::key(keys::email_ref(address_hash), event_id);
+    link.insert("eventId".into(), fountain_store::s(event_id));
+    link
 }
 
 #[derive(Serialize, Deserialize)]

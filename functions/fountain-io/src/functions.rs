@@ -3,10 +3,10 @@
 
 use crate::Deps;
 use crate::handlers::*;
-use fountain_runtime::function::Function;
+use fountain_runtime::function::{Function, Need};
 use fountain_runtime::http_function;
 
 pub const FUNCTIONS: &[Function] = &[
-    http_function!(import_fountain, Deps::load),
-    http_function!(export_fountain, Deps::load),
+    http_function!(import_fountain, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
+    http_function!(export_fountain, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
 ];

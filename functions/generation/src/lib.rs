@@ -4,6 +4,7 @@
 
 pub mod availability;
 pub mod breaker;
+pub mod erasure;
 pub mod first_generation;
 pub mod functions;
 pub use functions::FUNCTIONS;

@@ -62,7 +62,12 @@ impl Outputs {
     }
 
     pub fn key(owner_id: &str, job_id: &str, name: &str) -> String {
-        format!("generations/{owner_id}/{job_id}/{name}")
+        format!("{}{job_id}/{name}", Self::owner_prefix(owner_id))
+    }
+
+    /// Where every file of `owner_id`'s jobs is.
+    pub fn owner_prefix(owner_id: &str) -> String {
+        format!("generations/{owner_id}/")
     }
 
     pub async fn put(&self, job: &Job, file: OutputFile) -> Result<GenerationOutput, OutputError> {

@@ -12,7 +12,10 @@ use fountain_events::catalog::{
 };
 use fountain_events::{DomainEvent, EventContext, EventEnvelope};
 use fountain_http::{ApiError, Principal};
-use fountain_prose::{Document, GenerateError, Generator, Manuscript, Part, plan_parts};
+use fountain_prose::{
+    Document, GenerateError, Generator, Manuscript, Part, plan_parts, story_weight,
+};
+use fountain_runtime::settings::SettingKey;
 use fountain_scripts::access::{Permission, authorize};
 use fountain_store::{StoreError, Table};
 use fountain_stories::Story;
@@ -285,6 +288,19 @@ impl<G: Generator> Attempt<'_, G> {
     /// tenth of the way.
     async fn prose(&mut self, story: &Story) -> Result<String, Failure> {
         let manuscript = manuscript(story);
+        // Refused before any call: a script past the cap would cost as many calls as parts.
+        let cap = self
+            .deps
+            .settings
+            .get(SettingKey::MaxGenerationInputChars)
+            .await
+            .map_err(|e| Failure::Retryable(e.to_string()))?;
+        let size = story_weight(&manuscript);
+        if size as u64 > cap {
+            return Err(Failure::Permanent(format!(
+                "the script is too large to generate: {size} characters, more than the {cap} one generation may send (MAX_GENERATION_INPUT_CHARS)"
+            )));
+        }
         let parts = plan_parts(&manuscript, self.deps.part_budget);
         let (from, to) = (percent_of("story"), percent_of("prose"));
         let mut document = Document::new(&manuscript);

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use fountain_runtime::settings::Settings;
 use fountain_runtime::{ConfigError, Env};
 use fountain_store::Table;
 
@@ -32,6 +33,8 @@ pub struct WorkerDeps<G> {
     pub attempt_budget: Duration,
     /// Characters of screenplay per generator call.
     pub part_budget: usize,
+    /// Runtime settings (MAX_GENERATION_INPUT_CHARS).
+    pub settings: Settings,
     /// Brings a failed message back after a backoff instead of the visibility timeout
     /// (`None`: SQS's own timing).
     pub redelivery: Option<Redelivery>,
@@ -57,6 +60,7 @@ impl WorkerDeps<fountain_prose::Provider> {
             None => None,
         };
         Ok(Self {
+            settings: Settings::new(table.clone()),
             breaker: Some(Breaker::new(table.clone())),
             backup,
             table,

@@ -2,7 +2,7 @@
 //! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
 
 use fountain_http::TableDeps;
-use fountain_runtime::function::Function;
+use fountain_runtime::function::{Function, Need};
 use fountain_runtime::{consumer_function, http_function, scheduled_function};
 
 use crate::checker::*;
@@ -10,8 +10,10 @@ use crate::routes::*;
 use crate::scaling::*;
 
 pub const FUNCTIONS: &[Function] = &[
-    http_function!(health, HealthDeps::load),
-    http_function!(health_history, TableDeps::load),
-    scheduled_function!(check_health, CheckerDeps::load),
-    consumer_function!(scale_workers, ScalerDeps::load),
+    http_function!(health, HealthDeps::load).needs(&[Need::ReadsTable]),
+    http_function!(health_history, TableDeps::load).needs(&[Need::ReadsTable]),
+    scheduled_function!(check_health, CheckerDeps::load)
+        .needs(&[Need::ReadsTable, Need::WritesTable]),
+    consumer_function!(scale_workers, ScalerDeps::load)
+        .needs(&[Need::ReadsTable, Need::WritesTable]),
 ];

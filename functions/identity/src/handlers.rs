@@ -1,5 +1,6 @@
 //! One handler per API operation, each the whole of one Lambda function.
 
+mod delete_account;
 mod jwks;
 mod login;
 mod logout;
@@ -10,6 +11,7 @@ mod reset_password;
 mod roles;
 mod verify_email;
 
+pub use delete_account::*;
 pub use jwks::*;
 pub use login::*;
 pub use logout::*;
@@ -36,7 +38,7 @@ pub(crate) async fn new_session(
     let now = Utc::now();
     let expires_at = (now + deps.refresh_lifetime).timestamp();
     let family = FamilyRecord {
-        pk: User::pk(&user.user_id),
+        pk: fountain_store::keys::credential(&user.user_id),
         sk: FamilyRecord::sk(family_id),
         family_id: family_id.to_owned(),
         status: "active".into(),
@@ -56,8 +58,11 @@ pub(crate) async fn next_token(
     family: &FamilyRecord,
 ) -> Result<(RefreshRecord, TokenPair), ApiError> {
     let (token, hash) = new_token();
+    let pk = RefreshRecord::pk(&hash);
     let record = RefreshRecord {
-        pk: RefreshRecord::pk(&hash),
+        gsi1pk: Some(fountain_store::keys::tokens_of(user_id)),
+        gsi1sk: Some(pk.clone()),
+        pk,
         sk: RefreshRecord::SK.into(),
         user_id: user_id.to_owned(),
         family_id: family.family_id.clone(),
@@ -108,4 +113,27 @@ pub(crate) fn token_response(
         http::HeaderValue::from_static("no-cache"),
     );
     Ok(response)
+}
+
+/// Reserves a password attempt before the password is verified (decision 46): one at a time
+/// per email and client, with a growing wait after repeated failures. The failure threshold
+/// it was reserved under, or a 429 saying `detail`.
+pub(crate) async fn reserve_attempt(
+    deps: &IdentityDeps,
+    attempt: &crate::attempts::Attempt,
+    detail: &str,
+) -> Result<u32, ApiError> {
+    let threshold = u32::try_from(
+        deps.settings
+            .get(fountain_runtime::settings::SettingKey::MaxLoginFailures)
+            .await?,
+    )
+    .unwrap_or(u32::MAX);
+    match crate::attempts::reserve(&deps.table, attempt, threshold, Utc::now()).await? {
+        Ok(()) => Ok(threshold),
+        Err(seconds) => Err(ApiError::TooManyRequests {
+            retry_after: seconds,
+            detail: detail.into(),
+        }),
+    }
 }

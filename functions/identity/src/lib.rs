@@ -7,6 +7,7 @@ pub use functions::FUNCTIONS;
 pub mod attempts;
 pub mod authorizer;
 mod deps;
+pub mod forget;
 pub mod handlers;
 pub mod key_store;
 pub mod mail_tokens;
@@ -23,8 +24,8 @@ pub mod tokens;
 pub use authorizer::{AuthorizerDeps, authorizer};
 pub use deps::IdentityDeps;
 pub use model::{
-    ForgotPassword, Login, MailAccepted, Me, Refresh, RefreshRecord, Register,
-    RegistrationAccepted, ResetPassword, SetRoles, TokenPair, UserRoles, VerifyEmail,
+    AccountDeleted, DeleteAccount, ForgotPassword, Login, MailAccepted, Me, Refresh, RefreshRecord,
+    Register, RegistrationAccepted, ResetPassword, SetRoles, TokenPair, UserRoles, VerifyEmail,
 };
 
 /// The account email of `user_id`, for other contexts (an invitation is for an email).

@@ -51,6 +51,11 @@ pub struct MailToken {
     pub issued_at: i64,
     /// Epoch seconds, compared in code; also the table's TTL attribute, which removes it.
     pub expires_at: i64,
+    /// `TOKENS#<userId>` and the token's key: the sparse index deleting the account reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi1pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi1sk: Option<String>,
 }
 
 /// The token was spent already (or never existed).
@@ -65,8 +70,11 @@ pub async fn issue(
     now: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let (token, hash) = tokens::new_token();
+    let pk = purpose.pk(&hash);
     let record = MailToken {
-        pk: purpose.pk(&hash),
+        gsi1pk: Some(keys::tokens_of(user_id)),
+        gsi1sk: Some(pk.clone()),
+        pk,
         sk: keys::MAIL_TOKEN_SK.to_owned(),
         user_id: user_id.to_owned(),
         issued_at: now.timestamp_millis(),

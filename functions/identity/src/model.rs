@@ -12,22 +12,27 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// A user's account, as stored (`USER#<id>` / `PROFILE`). The hash never leaves the service.
+/// A user's account, as stored (`USER#<id>` / `PROFILE`). Its password is not here but in
+/// the credentials partition ([`Password`]), which only identity functions may read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub user_id: String,
     pub email: String,
-    pub password_hash: String,
+    /// The hash of an account made before decision 51, until its next login or reset moves it
+    /// to the credentials partition.
+    #[serde(
+        default,
+        rename = "passwordHash",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub legacy_password_hash: Option<String>,
     #[serde(default)]
     pub roles: Vec<String>,
     pub created_at: DateTime<Utc>,
     /// A verification token sent to `email` came back (decision 47).
     #[serde(default)]
     pub email_verified: bool,
-    /// When the password was last set by a reset (epoch ms): older reset tokens are void.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_changed_at: Option<i64>,
     /// When the account was last sent an email it asked for, or that someone asked for on
     /// its behalf (epoch ms): at most one a minute (invitations aside).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +68,29 @@ impl ItemCodec for User {
     }
 }
 
+/// A user's password (`CREDENTIAL#<id>` / `PASSWORD`). The hash never leaves the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Password {
+    pub pk: String,
+    pub sk: String,
+    pub hash: String,
+    /// When the password was last set by a reset (epoch ms): older reset tokens are void.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<i64>,
+}
+
+impl Password {
+    pub fn new(user_id: &str, hash: String, changed_at: Option<i64>) -> Self {
+        Self {
+            pk: keys::credential(user_id),
+            sk: keys::PASSWORD_SK.to_owned(),
+            hash,
+            changed_at,
+        }
+    }
+}
+
 /// A refresh token, stored under the SHA-256 of its value (`REFRESH#<hash>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -77,6 +105,12 @@ pub struct RefreshRecord {
     /// When the family began (epoch milliseconds): a logout after it revokes the family.
     pub family_started: i64,
     pub expires_at: i64,
+    /// `TOKENS#<userId>` and the token's key: the sparse index deleting the account reads
+    /// (tokens minted before it have none and expire by themselves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi1pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi1sk: Option<String>,
 }
 
 impl RefreshRecord {
@@ -87,7 +121,7 @@ impl RefreshRecord {
     pub const SK: &'static str = keys::REFRESH_SK;
 }
 
-/// A refresh token family (`USER#<id>` / `FAMILY#<familyId>`).
+/// A refresh token family (`CREDENTIAL#<id>` / `FAMILY#<familyId>`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FamilyRecord {
@@ -170,6 +204,30 @@ impl Login {
             .required("password", &self.password, password::MAX_CHARS)
             .finish()
     }
+}
+
+/// `DELETE /me`: the password again, so a token alone (a borrowed laptop) cannot delete
+/// the account.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteAccount {
+    #[schema(schema_with = non_blank::<{ password::MAX_CHARS }>)]
+    pub password: String,
+}
+
+/// The answer to `DELETE /me`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDeleted {
+    pub user_id: String,
+    #[schema(
+        example = "the account is deleted; its scripts, memberships, sessions, jobs, notifications and files are being removed"
+    )]
+    pub detail: &'static str,
+}
+
+impl AccountDeleted {
+    pub const DETAIL: &'static str = "the account is deleted; its scripts, memberships, sessions, jobs, notifications and files are being removed";
 }
 
 /// `POST /auth/refresh`
@@ -314,6 +372,16 @@ pub struct Me {
     pub created_at: Option<DateTime<Utc>>,
     /// Whether the account's email address is verified (false without an account).
     pub email_verified: bool,
+}
+
+impl ItemCodec for Password {
+    fn to_item(&self) -> Result<Item, StoreError> {
+        to_item(self)
+    }
+
+    fn from_item(item: Item) -> Result<Self, StoreError> {
+        from_item(item)
+    }
 }
 
 impl ItemCodec for RefreshRecord {

@@ -7,7 +7,7 @@ use fountain_store::{
 };
 
 use crate::mail_tokens::MailToken;
-use crate::model::{FamilyRecord, RefreshRecord, User};
+use crate::model::{FamilyRecord, Password, RefreshRecord, User};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
@@ -25,6 +25,7 @@ pub const USER_GONE: Label = Label::new("user gone");
 pub async fn register(
     table: &Table,
     user: &User,
+    password: &Password,
     event: &EventEnvelope,
 ) -> Result<(), RegisterError> {
     let mut email = Table::key(User::email_pk(&user.email), keys::EMAIL_SK);
@@ -32,6 +33,7 @@ pub async fn register(
     Transaction::new()
         .put(email, Some(Expression::absent().labelled(EMAIL_TAKEN)))
         .create(user.to_item()?)
+        .create(to_item(password)?)
         .event(event)?
         .commit(table)
         .await
@@ -63,22 +65,74 @@ pub async fn find(table: &Table, user_id: &str) -> Result<Option<User>, StoreErr
     table.get_as::<User>(&User::pk(user_id), User::SK).await
 }
 
-/// A successful login: starts a token family with its first refresh token (and drops the
-/// failure count and lock an account item kept before decision 46).
+/// The user's password: from the credentials partition, or the hash an account made before
+/// decision 51 still keeps in its profile (`legacy` then, moved by the next login or reset).
+pub async fn password_of(table: &Table, user: &User) -> Result<Option<StoredPassword>, StoreError> {
+    let stored = table
+        .get_as::<Password>(&keys::credential(&user.user_id), keys::PASSWORD_SK)
+        .await?;
+    Ok(match (stored, &user.legacy_password_hash) {
+        (Some(password), _) => Some(StoredPassword {
+            password,
+            legacy: false,
+        }),
+        (None, Some(hash)) => Some(StoredPassword {
+            password: Password::new(&user.user_id, hash.clone(), None),
+            legacy: true,
+        }),
+        (None, None) => None,
+    })
+}
+
+/// A password as read, and whether it still has to move out of the profile.
+#[derive(Debug, Clone)]
+pub struct StoredPassword {
+    pub password: Password,
+    pub legacy: bool,
+}
+
+impl StoredPassword {
+    /// The writes that move a legacy hash into the credentials partition, added to
+    /// `transaction` (nothing for a password moved already).
+    fn moved(&self, user_id: &str, transaction: Transaction) -> Result<Transaction, StoreError> {
+        if !self.legacy {
+            return Ok(transaction);
+        }
+        Ok(transaction
+            .put(
+                to_item(&self.password)?,
+                Some(Expression::absent().labelled(PASSWORD_MOVED)),
+            )
+            .update(
+                Table::key(User::pk(user_id), User::SK),
+                Expression::new("REMOVE passwordHash, passwordChangedAt"),
+                None,
+            ))
+    }
+}
+
+/// Another request moved the legacy hash first.
+const PASSWORD_MOVED: Label = Label::new("password moved already");
+
+/// A successful login: starts a token family with its first refresh token (and moves a
+/// legacy password hash into the credentials partition).
 pub async fn start_session(
     table: &Table,
     user: &User,
+    password: &StoredPassword,
     family: &FamilyRecord,
     refresh: &RefreshRecord,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
-    let reset = Expression::new("REMOVE failedLogins, lockedUntil");
-    Transaction::new()
-        .update(
+    let transaction = if password.legacy {
+        password.moved(&user.user_id, Transaction::new())?
+    } else {
+        Transaction::new().check(
             Table::key(User::pk(&user.user_id), User::SK),
-            reset,
-            Some(Expression::new("attribute_exists(pk)").labelled(USER_GONE)),
+            Expression::new("attribute_exists(pk)").labelled(USER_GONE),
         )
+    };
+    transaction
         .create(to_item(family)?)
         .create(to_item(refresh)?)
         .event(event)?
@@ -98,7 +152,7 @@ pub async fn load_family(
     family_id: &str,
 ) -> Result<Option<FamilyRecord>, StoreError> {
     table
-        .get_as(&User::pk(user_id), &FamilyRecord::sk(family_id))
+        .get_as(&keys::credential(user_id), &FamilyRecord::sk(family_id))
         .await
 }
 
@@ -128,7 +182,7 @@ pub async fn rotate(
     Transaction::new()
         .update(Table::key(&old.pk, &old.sk), used, Some(active))
         .check(
-            Table::key(User::pk(&old.user_id), keys::REVOCATION_SK),
+            Table::key(keys::credential(&old.user_id), keys::REVOCATION_SK),
             not_revoked,
         )
         .create(to_item(new)?)
@@ -146,7 +200,7 @@ pub async fn revoke_family(
         .update_item()
         .table_name(&table.name)
         .set_key(Some(Table::key(
-            User::pk(user_id),
+            keys::credential(user_id),
             FamilyRecord::sk(family_id),
         )))
         .update_expression("SET #status = :revoked")
@@ -162,7 +216,7 @@ pub async fn revoke_family(
 /// The user's token families, to end them all.
 pub async fn families(table: &Table, user_id: &str) -> Result<Vec<FamilyRecord>, StoreError> {
     table
-        .query_all(table.query_prefix(&User::pk(user_id), keys::FAMILY))
+        .query_all(table.query_prefix(&keys::credential(user_id), keys::FAMILY))
         .await?
         .into_iter()
         .map(from_item)
@@ -175,7 +229,7 @@ const REVOKED_LATER: Label = Label::new("revoked later already");
 /// The put that revokes every token of the user issued before `before` (epoch ms): never
 /// moving the bound backwards (two logouts racing), else refused with [`REVOKED_LATER`].
 fn revocation_bound(user_id: &str, before: i64) -> (Item, Condition) {
-    let mut item = Table::key(User::pk(user_id), keys::REVOCATION_SK);
+    let mut item = Table::key(keys::credential(user_id), keys::REVOCATION_SK);
     item.insert("revokedBefore".into(), n(before));
     let later = Expression::new("attribute_not_exists(pk) OR revokedBefore < :before")
         .value(":before", n(before))
@@ -198,10 +252,49 @@ pub async fn revoke_all(
         .await
 }
 
+/// The account holds another email than the one read (it cannot change; a guard).
+const EMAIL_MOVED: Label = Label::new("email link changed");
+
+/// Deletes the account (decision 50): the profile, the password and the email's link go, so nobody signs
+/// in as it again and the address can register anew, and every token of the user issued
+/// before `revoked_before` is revoked. The bound stays only until `bound_expires_at` (epoch
+/// seconds; the table's TTL), when the last of those access tokens would have expired;
+/// UserDeleted's consumers remove the rest.
+pub async fn delete_account(
+    table: &Table,
+    user: &User,
+    revoked_before: i64,
+    bound_expires_at: i64,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    let (mut bound, later) = revocation_bound(&user.user_id, revoked_before);
+    bound.insert("expiresAt".into(), n(bound_expires_at));
+    let link_is_mine = Expression::new("userId = :me")
+        .value(":me", s(&user.user_id))
+        .labelled(EMAIL_MOVED);
+    Transaction::new()
+        .delete(
+            Table::key(User::pk(&user.user_id), User::SK),
+            Some(Expression::new("attribute_exists(pk)").labelled(USER_GONE)),
+        )
+        .delete(
+            Table::key(User::email_pk(&user.email), keys::EMAIL_SK),
+            Some(link_is_mine),
+        )
+        .delete(
+            Table::key(keys::credential(&user.user_id), keys::PASSWORD_SK),
+            None,
+        )
+        .put(bound, Some(later))
+        .event(event)?
+        .commit(table)
+        .await
+}
+
 /// When the user's tokens were last revoked (epoch ms), if ever.
 pub async fn revoked_before(table: &Table, user_id: &str) -> Result<Option<i64>, StoreError> {
     Ok(table
-        .get(&User::pk(user_id), keys::REVOCATION_SK)
+        .get(&keys::credential(user_id), keys::REVOCATION_SK)
         .await?
         .and_then(|item| {
             item.get("revokedBefore")
@@ -342,21 +435,24 @@ pub async fn reset_password(
     events: &[EventEnvelope],
 ) -> Result<(), StoreError> {
     let (spent, unspent) = token.spend();
-    let set = Expression::new("SET passwordHash = :hash, passwordChangedAt = :now")
-        .value(":hash", s(password_hash))
-        .value(":now", n(revoked_before));
-    let not_superseded = Expression::new(
-        "attribute_exists(pk) AND (attribute_not_exists(passwordChangedAt) OR passwordChangedAt < :issued)",
-    )
-    .value(":issued", n(token.issued_at))
-    .labelled(TOKEN_SUPERSEDED);
+    let password = Password::new(
+        &token.user_id,
+        password_hash.to_owned(),
+        Some(revoked_before),
+    );
+    let not_superseded = Expression::new("attribute_not_exists(changedAt) OR changedAt < :issued")
+        .value(":issued", n(token.issued_at))
+        .labelled(TOKEN_SUPERSEDED);
+    // The account must still exist; a hash it kept from before decision 51 goes.
+    let legacy_gone = Expression::new("REMOVE passwordHash, passwordChangedAt");
     let (bound, later) = revocation_bound(&token.user_id, revoked_before);
     let mut transaction = Transaction::new()
         .delete(spent, Some(unspent))
+        .put(to_item(&password)?, Some(not_superseded))
         .update(
             Table::key(User::pk(&token.user_id), User::SK),
-            set,
-            Some(not_superseded),
+            legacy_gone,
+            Some(Expression::new("attribute_exists(pk)").labelled(USER_GONE)),
         )
         .put(bound, Some(later));
     for event in events {

@@ -1,7 +1,7 @@
 //! The functions of this context, named once: each entry gives a Lambda binary of the same
 //! name (its main is generated), a local-runner invoker and, for a route, its OpenAPI operation.
 
-use fountain_runtime::function::Function;
+use fountain_runtime::function::{Function, Need};
 use fountain_runtime::{consumer_function, http_function};
 
 use crate::Deps;
@@ -9,7 +9,9 @@ use crate::handlers::*;
 use crate::notify::{self, *};
 
 pub const FUNCTIONS: &[Function] = &[
-    http_function!(list_notifications, Deps::load),
-    http_function!(mark_notification_read, Deps::load),
-    consumer_function!(notify_users, notify::load_deps),
+    http_function!(list_notifications, Deps::load).needs(&[Need::ReadsTable]),
+    http_function!(mark_notification_read, Deps::load)
+        .needs(&[Need::ReadsTable, Need::WritesTable]),
+    consumer_function!(notify_users, notify::load_deps)
+        .needs(&[Need::ReadsTable, Need::WritesTable]),
 ];

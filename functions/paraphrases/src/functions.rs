@@ -3,13 +3,13 @@
 
 use crate::Deps;
 use crate::handlers::*;
-use fountain_runtime::function::Function;
+use fountain_runtime::function::{Function, Need};
 use fountain_runtime::http_function;
 
 pub const FUNCTIONS: &[Function] = &[
-    http_function!(create_paraphrase, Deps::load),
-    http_function!(list_paraphrases, Deps::load),
-    http_function!(get_paraphrase, Deps::load),
-    http_function!(update_paraphrase, Deps::load),
-    http_function!(delete_paraphrase, Deps::load),
+    http_function!(create_paraphrase, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
+    http_function!(list_paraphrases, Deps::load).needs(&[Need::ReadsTable]),
+    http_function!(get_paraphrase, Deps::load).needs(&[Need::ReadsTable]),
+    http_function!(update_paraphrase, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
+    http_function!(delete_paraphrase, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
 ];

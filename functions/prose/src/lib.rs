@@ -34,7 +34,9 @@ pub use fountain_runtime::{ConfigError, Env};
 pub use manuscript::Manuscript;
 pub use offline::Offline;
 pub use openai::OpenAiCompatible;
-pub use parts::{DEFAULT_PART_BUDGET, Part, PieceView, SectionPiece, element_weight, plan_parts};
+pub use parts::{
+    DEFAULT_PART_BUDGET, Part, PieceView, SectionPiece, element_weight, plan_parts, story_weight,
+};
 pub use prompt::SYSTEM_PROMPT;
 pub use provider::Provider;
 

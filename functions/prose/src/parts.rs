@@ -109,6 +109,12 @@ fn section_weight(section: &Section) -> usize {
     heading_weight(section) + section.elements.iter().map(element_weight).sum::<usize>()
 }
 
+/// The characters a whole story sends to a generator, counted as parts count them: what a
+/// generation's size cap (MAX_GENERATION_INPUT_CHARS) compares.
+pub fn story_weight(story: &Manuscript) -> usize {
+    story.sections.iter().map(section_weight).sum()
+}
+
 /// Splits `story` into parts of at most `budget` characters (see [`element_weight`]), in
 /// reading order, each section or element in exactly one part.
 ///

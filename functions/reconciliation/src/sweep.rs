@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::types::Select;
 use fountain_events::EventContext;
 use fountain_events::catalog::Reconciled;
 use fountain_store::{AttributeValue, Item, StoreError, Table, keys, number_attribute};
@@ -13,18 +14,36 @@ use crate::ReconcileDeps;
 /// Items per page of the sweep.
 const PAGE_ITEMS: i32 = 100;
 
+/// Every attribute the sweep reads, and all its Scan returns: its IAM policy allows a Scan of
+/// no others (decision 51), so the reconciler cannot read a password hash or a token.
+pub fn swept_attributes() -> Vec<&'static str> {
+    let mut names = vec!["pk", "sk", "jobs"];
+    names.extend(fountain_sessions::reconcile::SWEPT_ATTRIBUTES);
+    names
+}
+
 pub async fn sweep(
     deps: &ReconcileDeps,
     context: &EventContext,
 ) -> Result<Vec<Reconciled>, StoreError> {
     let table = &deps.table;
     let mut start = saved_position(table).await?;
+    // Placeholders for every name: some attribute names are reserved words.
+    let names: HashMap<String, String> = swept_attributes()
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| (format!("#a{i}"), name.to_owned()))
+        .collect();
+    let projection = names.keys().cloned().collect::<Vec<_>>().join(", ");
     let mut repairs = Vec::new();
     for _ in 0..deps.bounds.sweep_pages {
         let page = table
             .client
             .scan()
             .table_name(&table.name)
+            .select(Select::SpecificAttributes)
+            .projection_expression(&projection)
+            .set_expression_attribute_names(Some(names.clone()))
             .limit(PAGE_ITEMS)
             .set_exclusive_start_key(start.take())
             .send()

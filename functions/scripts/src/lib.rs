@@ -13,4 +13,6 @@ mod store;
 
 pub use deps::Deps;
 pub use model::{CreateScript, RestoreLock, Script, ScriptPage, UpdateScript};
-pub use store::{insert as insert_script, load as load_script};
+pub use store::{
+    insert as insert_script, load as load_script, remove_orphaned as delete_orphaned_script,
+};

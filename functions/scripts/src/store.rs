@@ -2,8 +2,8 @@
 
 use fountain_events::EventEnvelope;
 use fountain_store::{
-    Condition, Expression, GSI1, GSI1_PK, ItemCodec, Label, Page, PageError, READ_RETRY,
-    StoreError, Table, Transaction, n, query_page, s,
+    Condition, Expression, GSI1_PK, ItemCodec, Label, Page, PageError, READ_RETRY, StoreError,
+    Table, Transaction, n, query_page,
 };
 
 use std::collections::HashMap;
@@ -85,6 +85,24 @@ pub async fn remove(
         .await
 }
 
+/// Deletes the script of an owner whose account was deleted (decision 50), with its
+/// ScriptDeleted: no membership check (the owner is gone) and no counter (it went with the
+/// account); refused with [`SCRIPT_CHANGED`] when it moved on since it was read.
+pub async fn remove_orphaned(
+    table: &Table,
+    script: &Script,
+    event: &EventEnvelope,
+) -> Result<(), StoreError> {
+    Transaction::new()
+        .delete(
+            Table::key(Script::pk(&script.script_id), Script::SK),
+            Some(revision_is(script.revision)),
+        )
+        .event(event)?
+        .commit(table)
+        .await
+}
+
 /// The script is at `revision` and no restore holds it (a `put` would drop the lock).
 fn revision_is(revision: u64) -> Condition {
     Expression::new(format!("{UNLOCKED_SCRIPT} AND revision = :based_on"))
@@ -100,14 +118,7 @@ pub async fn list_for_member(
     cursor: Option<&str>,
 ) -> Result<Page<Script>, PageError> {
     let partition = Membership::user_partition(user_id);
-    let query = table
-        .client
-        .query()
-        .table_name(&table.name)
-        .index_name(GSI1)
-        .key_condition_expression("#pk = :pk")
-        .expression_attribute_names("#pk", GSI1_PK)
-        .expression_attribute_values(":pk", s(&partition));
+    let query = table.gsi1_query(&partition);
     let memberships: Page<Membership> =
         query_page(query, (GSI1_PK, &partition), limit, cursor).await?;
     let ids: Vec<String> = memberships.items.into_iter().map(|m| m.script_id).collect();

@@ -10,8 +10,20 @@ use crate::model::Session;
 
 const COUNT_MOVED: Label = Label::new("the entry count changed meanwhile");
 
-/// The session of a swept item, if it is one.
-pub fn session_of(item: &Item) -> Option<Session> {
+/// What the sweep reads of a session: its counter and where it is.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionCount {
+    pub session_id: String,
+    pub owner_id: String,
+    pub entry_count: u32,
+}
+
+/// The attributes of a session the sweep reads (its Scan projects no others).
+pub const SWEPT_ATTRIBUTES: &[&str] = &["entity", "sessionId", "ownerId", "entryCount"];
+
+/// The session counter of a swept item, if it is a session.
+pub fn session_of(item: &Item) -> Option<SessionCount> {
     let entity = item.get("entity").and_then(|v| v.as_s().ok())?;
     (entity == "session")
         .then(|| fountain_store::from_item(item.clone()).ok())
@@ -21,7 +33,7 @@ pub fn session_of(item: &Item) -> Option<Session> {
 /// Recounts `session`'s context entries; a repair when the stored count was wrong.
 pub async fn recount_entries(
     table: &Table,
-    session: &Session,
+    session: &SessionCount,
     context: &EventContext,
 ) -> Result<Option<Reconciled>, StoreError> {
     let entries = table

@@ -3,13 +3,13 @@
 
 use crate::Deps;
 use crate::handlers::*;
-use fountain_runtime::function::Function;
+use fountain_runtime::function::{Function, Need};
 use fountain_runtime::http_function;
 
 pub const FUNCTIONS: &[Function] = &[
-    http_function!(create_version, Deps::load),
-    http_function!(list_versions, Deps::load),
-    http_function!(get_version, Deps::load),
-    http_function!(diff_versions, Deps::load),
-    http_function!(restore_version, Deps::load),
+    http_function!(create_version, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
+    http_function!(list_versions, Deps::load).needs(&[Need::ReadsTable]),
+    http_function!(get_version, Deps::load).needs(&[Need::ReadsTable]),
+    http_function!(diff_versions, Deps::load).needs(&[Need::ReadsTable]),
+    http_function!(restore_version, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
 ];

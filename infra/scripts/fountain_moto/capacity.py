@@ -29,17 +29,22 @@ def snapshot():
     return json.dumps(_tables)
 
 
+def parsed(body):
+    """The JSON of a request body, or {} when it is none."""
+    try:
+        return json.loads(body or b"{}")
+    except ValueError:
+        return {}
+
+
 @contextlib.contextmanager
 def request(operation, body):
     """Counts one call of `operation` (and the items it writes) against each table it names,
     and sets what the item paths need to price their reads and writes."""
-    try:
-        parsed = json.loads(body or b"{}")
-    except ValueError:
-        parsed = {}
-    _count_call(operation, parsed)
+    parsed_body = parsed(body)
+    _count_call(operation, parsed_body)
     _context.operation = operation
-    _context.consistent = bool(parsed.get("ConsistentRead"))
+    _context.consistent = bool(parsed_body.get("ConsistentRead"))
     _context.factor = 2 if operation.startswith("Transact") else 1
     _context.inner = False
     try:

@@ -4,7 +4,8 @@ DynamoDB and DynamoDB Streams requests are served one at a time because moto's b
 not safe across threads (a transaction's rollback would race a concurrent write); every other
 service (SQS long polls included) stays concurrent. GET /_fountain/dynamodb-calls answers the
 counts of capacity.py, GET /_fountain/memory what the emulator holds (memory.py), GET
-/_fountain/ses/messages the emails SES accepted (mail.py).
+/_fountain/ses/messages the emails SES accepted (mail.py), GET /_fountain/dynamodb-callers
+which function used which table how (callers.py).
 """
 
 import io
@@ -15,7 +16,7 @@ import threading
 import moto.server
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from . import capacity, mail, memory, streams
+from . import callers, capacity, mail, memory, streams
 
 _dynamodb = threading.Lock()
 # The emulator's own reports, read under the DynamoDB lock so they see no call half done.
@@ -23,6 +24,7 @@ _REPORTS = {
     "/_fountain/dynamodb-calls": capacity.snapshot,
     "/_fountain/memory": memory.census,
     "/_fountain/ses/messages": mail.sent,
+    "/_fountain/dynamodb-callers": callers.snapshot,
 }
 # FOUNTAIN_TRACE_DYNAMODB=1 prints each DynamoDB call (operation and request) to stderr, to
 # see what one API request reads and writes.
@@ -47,6 +49,7 @@ class FountainApplication(DomainDispatcherApplication):
             operation = target.split(".")[-1] if target.startswith("DynamoDB_") else ""
             if _trace and operation:
                 print(f"DYNAMODB {operation} {body.decode(errors='replace')[:400]}", file=sys.stderr)
+            callers.record(environ, operation, capacity.parsed(body) if operation else {})
             with capacity.request(operation, body if operation else b""):
                 response = super().__call__(environ, start_response)
             streams.trim()

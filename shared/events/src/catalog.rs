@@ -70,7 +70,7 @@ pub use generation::{
 };
 pub use identity::{
     EmailVerificationRequested, EmailVerified, PasswordReset, PasswordResetRequested,
-    RegistrationRepeated, RolesChanged, UserLoggedIn, UserLoggedOut, UserRegistered,
+    RegistrationRepeated, RolesChanged, UserDeleted, UserLoggedIn, UserLoggedOut, UserRegistered,
 };
 pub use notifications::NotificationCreated;
 pub use operations::{ConfigUpdated, Reconciled, ScaleRequested, ServiceDown, ServiceRecovered};
@@ -154,6 +154,7 @@ event_catalog!(
     PasswordResetRequested,
     PasswordReset,
     RolesChanged,
+    UserDeleted,
     ConfigUpdated,
     ServiceDown,
     ServiceRecovered,

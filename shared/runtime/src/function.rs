@@ -65,6 +65,40 @@ pub struct Function {
     pub lambda_main: fn() -> MainFuture,
     pub invoker: fn(&Env, &SdkConfig) -> Result<Invoker, ConfigError>,
     pub openapi: Option<fn() -> utoipa::openapi::OpenApi>,
+    /// What it may do to the tables, declared with [`Function::needs`]; template.yaml grants
+    /// exactly this (decision 51).
+    pub needs: &'static [Need],
+}
+
+/// One kind of table access a function needs (decision 51). The registry declares them per
+/// function, template.yaml grants each through one managed policy, and
+/// `tests/tests/least_privilege.rs` fails when the two differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Need {
+    /// GetItem, BatchGetItem, Query and ConditionCheckItem on AppTable and its indexes
+    /// (`AppTableReads`).
+    ReadsTable,
+    /// PutItem, UpdateItem, DeleteItem and BatchWriteItem on AppTable (`AppTableWrites`).
+    WritesTable,
+    /// The partitions of identity's secrets in AppTable (`fountain_store::keys::
+    /// CREDENTIAL_PREFIXES`): without this need a function is denied them
+    /// (`NoIdentitySecrets`).
+    Credentials,
+    /// A Scan of AppTable that returns only the reconciler's sweep's attributes
+    /// (`AppTableSweep`).
+    SweepsTable,
+    /// GetItem, BatchGetItem and Query on EventStoreTable and its indexes (`EventStoreReads`).
+    ReadsEvents,
+    /// PutItem, UpdateItem, DeleteItem and BatchWriteItem on EventStoreTable
+    /// (`EventStoreWrites`).
+    WritesEvents,
+}
+
+impl Function {
+    /// This function with its table access declared.
+    pub const fn needs(self, needs: &'static [Need]) -> Self {
+        Self { needs, ..self }
+    }
 }
 
 impl std::fmt::Debug for Function {
@@ -271,6 +305,7 @@ macro_rules! http_function {
                 invoker
             },
             openapi: $crate::http_function!(@openapi $handler),
+            needs: &[],
         }
     };
     (@openapi $handler:ident) => {{
@@ -310,6 +345,7 @@ macro_rules! http_function {
                 invoker
             },
             openapi: $crate::http_function!(@openapi $handler),
+            needs: &[],
         }
     };
 }
@@ -351,6 +387,7 @@ macro_rules! event_function {
                 invoker
             },
             openapi: None,
+            needs: &[],
         }
     };
 }
@@ -439,6 +476,7 @@ macro_rules! scheduled_function {
                 invoker
             },
             openapi: None,
+            needs: &[],
         }
     };
 }

@@ -59,6 +59,9 @@ pub enum SettingKey {
     /// Versions one script may keep.
     #[serde(rename = "MAX_VERSIONS_PER_SCRIPT")]
     MaxVersionsPerScript,
+    /// Characters of screenplay one generation may send to the text generator.
+    #[serde(rename = "MAX_GENERATION_INPUT_CHARS")]
+    MaxGenerationInputChars,
 }
 
 /// One setting's name, meaning, inclusive bounds and default.
@@ -71,7 +74,7 @@ struct Spec {
     default: u64,
 }
 
-const SPECS: [Spec; 14] = [
+const SPECS: [Spec; 15] = [
     Spec {
         key: SettingKey::MaxRequestsPerMinute,
         name: "MAX_REQUESTS_PER_MINUTE",
@@ -184,10 +187,18 @@ const SPECS: [Spec; 14] = [
         max: 100_000,
         default: 500,
     },
+    Spec {
+        key: SettingKey::MaxGenerationInputChars,
+        name: "MAX_GENERATION_INPUT_CHARS",
+        description: "Characters of screenplay one generation may send to the text generator (about 2,000 a page); a larger script's job fails before any call, saying so.",
+        min: 1_000,
+        max: 50_000_000,
+        default: 600_000,
+    },
 ];
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 14] = [
+    pub const ALL: [SettingKey; 15] = [
         SettingKey::MaxRequestsPerMinute,
         SettingKey::MaxLoginFailures,
         SettingKey::GenerationsPerDayFree,
@@ -202,6 +213,7 @@ impl SettingKey {
         SettingKey::SignInRequestsPerMinutePerEmail,
         SettingKey::MaxScriptsPerUser,
         SettingKey::MaxVersionsPerScript,
+        SettingKey::MaxGenerationInputChars,
     ];
 
     fn spec(self) -> &'static Spec {

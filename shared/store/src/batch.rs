@@ -66,4 +66,57 @@ impl Table {
             retry.attempts
         )))
     }
+
+    /// Deletes the items with these keys (`pk` and `sk` only), [`MAX_BATCH_WRITES`] at a
+    /// time; deleting what is gone already is no error.
+    pub async fn delete_keys(&self, keys: &[Item], retry: Retry) -> Result<(), StoreError> {
+        for chunk in keys.chunks(MAX_BATCH_WRITES) {
+            let requests = chunk
+                .iter()
+                .map(|key| delete_request(key.clone()))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.write_batch(requests, retry).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes every item of partition `pk` but those whose sort key is in `keep`, a page of
+    /// keys at a time; returns how many it deleted. Run again, it deletes what is left.
+    pub async fn delete_partition(
+        &self,
+        pk: &str,
+        keep: &[&str],
+        retry: Retry,
+    ) -> Result<usize, StoreError> {
+        let mut start: Option<Item> = None;
+        let mut removed = 0;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.name)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", crate::s(pk))
+                .projection_expression("pk, sk")
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            let keys: Vec<Item> = output
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|key| {
+                    let sk = key.get("sk").and_then(|v| v.as_s().ok());
+                    !sk.is_some_and(|sk| keep.contains(&sk.as_str()))
+                })
+                .collect();
+            self.delete_keys(&keys, retry).await?;
+            removed += keys.len();
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(removed),
+            }
+        }
+    }
 }

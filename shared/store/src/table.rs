@@ -50,6 +50,18 @@ impl Table {
             .consistent_read(true)
     }
 
+    /// A query of the items of one `gsi1` partition (an index read: eventually consistent);
+    /// callers add paging, a projection or a sort key condition.
+    pub fn gsi1_query(&self, gsi1pk: &str) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.name)
+            .index_name(crate::GSI1)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", crate::GSI1_PK)
+            .expression_attribute_values(":pk", s(gsi1pk))
+    }
+
     /// Every item `query` finds, all pages read one after another (`query` holds its table,
     /// index, key condition and options, but no start key).
     pub async fn query_all(&self, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {

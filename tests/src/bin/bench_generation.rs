@@ -39,8 +39,10 @@ async fn main() {
     options.unpolled = vec!["GenerateStoriesFunction".into()];
     let h = Harness::start_with(options).await;
     let table_name = h.stack.table_name("AppTable").unwrap().to_owned();
+    let table = Table::new(aws_sdk_dynamodb::Client::new(&h.stack.sdk), &table_name);
     let worker = WorkerDeps {
-        table: Table::new(aws_sdk_dynamodb::Client::new(&h.stack.sdk), &table_name),
+        settings: fountain_runtime::settings::Settings::new(table.clone()),
+        table,
         outputs: Outputs::new(
             &h.stack.sdk,
             h.stack.bucket_name("GenerationBucket").unwrap().to_owned(),

@@ -2,7 +2,6 @@ use chrono::Utc;
 use fountain_events::catalog::UserLoggedIn;
 use fountain_events::ids::new_id;
 use fountain_http::{Access, ApiError, Body, Problem, Request, Response, json_body, serve};
-use fountain_runtime::settings::SettingKey;
 use tracing::info;
 
 use super::new_session;
@@ -32,26 +31,26 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
         let email = email_key(&input.email);
         public_limits::admit(deps, &req, Some(&email)).await?;
         let attempt = Attempt::new(&email, &client_ip(&req));
-        let threshold = u32::try_from(deps.settings.get(SettingKey::MaxLoginFailures).await?)
-            .unwrap_or(u32::MAX);
-        if let Err(seconds) =
-            attempts::reserve(&deps.table, &attempt, threshold, Utc::now()).await?
-        {
-            return Err(ApiError::TooManyRequests {
-                retry_after: seconds,
-                detail: "too many sign-in attempts from here; wait before trying again".into(),
-            });
-        }
+        let threshold = super::reserve_attempt(
+            deps,
+            &attempt,
+            "too many sign-in attempts from here; wait before trying again",
+        )
+        .await?;
         let user = store::find_by_email(&deps.table, &input.email).await?;
+        let stored = match &user {
+            Some(user) => store::password_of(&deps.table, user).await?,
+            None => None,
+        };
         // An unknown email costs a verification too, so the answer does not tell which exist.
-        let verified = match &user {
-            Some(user) => password::verify(&input.password, &user.password_hash),
+        let verified = match &stored {
+            Some(stored) => password::verify(&input.password, &stored.password.hash),
             None => {
                 password::verify(&input.password, password::decoy());
                 false
             }
         };
-        let (Some(user), true) = (user, verified) else {
+        let (Some(user), Some(stored), true) = (user, stored, verified) else {
             attempts::failed(&deps.table, &attempt, threshold, Utc::now()).await?;
             info!("failed login");
             return Err(wrong_credentials());
@@ -65,7 +64,7 @@ pub async fn login(deps: &IdentityDeps, req: Request) -> Response<Body> {
             user_id: user.user_id.clone(),
             session_id: family_id,
         })?;
-        store::start_session(&deps.table, &user, &family, &refresh, &envelope).await?;
+        store::start_session(&deps.table, &user, &stored, &family, &refresh, &envelope).await?;
         super::token_response(&pair)
     })
     .await

@@ -7,7 +7,7 @@ use fountain_http::{
 
 use crate::IdentityDeps;
 use crate::model::email_key;
-use crate::model::{Register, RegistrationAccepted, User};
+use crate::model::{Password, Register, RegistrationAccepted, User};
 use crate::public_limits;
 use crate::{password, store};
 
@@ -48,20 +48,20 @@ async fn create(
     let user = User {
         user_id: new_id(),
         email: input.email.trim().to_owned(),
-        password_hash,
+        legacy_password_hash: None,
         roles: Vec::new(),
         created_at: now,
         email_verified: false,
-        password_changed_at: None,
         mailed_at: Some(now.timestamp_millis()),
     };
+    let password = Password::new(&user.user_id, password_hash, None);
     let mut event_ctx = ctx.clone();
     event_ctx.principal.user_id = user.user_id.clone();
     let envelope = event_ctx.envelope(&UserRegistered {
         user_id: user.user_id.clone(),
         email: user.email.clone(),
     })?;
-    match store::register(&deps.table, &user, &envelope).await {
+    match store::register(&deps.table, &user, &password, &envelope).await {
         Ok(()) => Ok(()),
         // Registered by a concurrent request meanwhile: its owner hears of this one.
         Err(store::RegisterError::EmailTaken) => {

@@ -89,7 +89,11 @@ pub async fn reset_password(deps: &IdentityDeps, req: Request) -> Response<Body>
             })?,
         ];
         match store::reset_password(&deps.table, &token, &hash, revoked_before, &events).await {
-            Err(e) if e.refused(TOKEN_SPENT) || e.refused(store::TOKEN_SUPERSEDED) => {
+            Err(e)
+                if e.refused(TOKEN_SPENT)
+                    || e.refused(store::TOKEN_SUPERSEDED)
+                    || e.refused(store::USER_GONE) =>
+            {
                 Err(unusable())
             }
             Err(e) => Err(e.into()),

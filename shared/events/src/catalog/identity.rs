@@ -90,3 +90,13 @@ pub struct RolesChanged {
 }
 domain_event!(RolesChanged, source: "fountain.identity", aggregate: "User", id: user_id,
     "A user's roles changed (the audit of every grant and revocation of admin); their older tokens stop working.");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDeleted {
+    pub user_id: String,
+    /// Every token of the user issued before this instant (epoch milliseconds) is revoked.
+    pub revoked_before: i64,
+}
+domain_event!(UserDeleted, source: "fountain.identity", aggregate: "User", id: user_id,
+    "A user deleted their account: its sign-in is gone at once; consumers delete the scripts it alone owned, its memberships, sessions, jobs, notifications and outputs, and remove its email address from stored events.");

@@ -91,6 +91,15 @@ pub fn correlation(correlation_id: &str) -> String {
     format!("{CORRELATION}{correlation_id}")
 }
 
+/// In the event store, the links from an email address to the stored events that carry it
+/// (`EMAILREF#<SHA-256 of the folded address, hex>` / `<eventId>`): deleting the account
+/// removes the address from each of those events.
+pub const EMAIL_REF: &str = "EMAILREF#";
+
+pub fn email_ref(address_hash: &str) -> String {
+    format!("{EMAIL_REF}{address_hash}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +107,7 @@ mod tests {
     #[test]
     fn every_platform_key_has_its_format() {
         assert_eq!(outbox("01E"), "OUTBOX#01E");
+        assert_eq!(email_ref("ab12"), "EMAILREF#ab12");
         assert_eq!(OUTBOX_SK, "OUTBOX");
         assert_eq!(
             idempotency("notify_users", "01E"),

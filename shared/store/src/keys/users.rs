@@ -1,12 +1,19 @@
-//! Accounts and what hangs off them: the user partition (`USER#<userId>`: the profile, token
-//! families, the revocation bound), the email and refresh token lookups, and the rate
-//! counters. Sessions, notifications and generation jobs live in the user partition too
-//! (their own modules).
+//! Accounts and what hangs off them: the user partition (`USER#<userId>`: the profile), the
+//! credentials partition (`CREDENTIAL#<userId>`: the password hash, token families, the
+//! revocation bound), the email and refresh token lookups, and the rate counters. Sessions,
+//! notifications and generation jobs live in the user partition too (their own modules).
+//! Identity's secrets are in partitions of their own ([`CREDENTIAL_PREFIXES`]), which only
+//! identity functions may touch (decision 51).
 
 /// The partition of a user.
 pub const USER: &str = "USER#";
 /// The account's sort key in its partition.
 pub const PROFILE_SK: &str = "PROFILE";
+/// The partition of a user's credentials (`CREDENTIAL#<userId>`): the password hash, token
+/// families and the revocation bound.
+pub const CREDENTIAL: &str = "CREDENTIAL#";
+/// The password hash's sort key in the credentials partition.
+pub const PASSWORD_SK: &str = "PASSWORD";
 /// The sort key of the item that says when the user's tokens were last revoked.
 pub const REVOCATION_SK: &str = "REVOCATION";
 /// The user's counters that caps are checked against (`ownedScripts`).
@@ -50,6 +57,23 @@ pub fn user_of(pk: &str) -> Option<&str> {
     pk.strip_prefix(USER)
 }
 
+pub fn credential(user_id: &str) -> String {
+    format!("{CREDENTIAL}{user_id}")
+}
+
+/// The partition key prefixes (and whole keys) of identity's secrets: the template denies
+/// every other function any access to items and index entries under them (decision 51).
+pub const CREDENTIAL_PREFIXES: &[&str] = &[
+    CREDENTIAL,
+    REFRESH,
+    MAIL_TOKEN,
+    TOKENS_OF,
+    LOGIN,
+    EMAIL,
+    RATE,
+    FIRST_ADMIN_PK,
+];
+
 pub fn family(family_id: &str) -> String {
     format!("{FAMILY}{family_id}")
 }
@@ -72,6 +96,15 @@ pub fn rate(user_id: &str) -> String {
     format!("{RATE}{user_id}")
 }
 
+/// The sparse `gsi1` partition of the tokens a user holds outside their own partition
+/// (refresh tokens, tokens sent by email; `TOKENS#<userId>`), so deleting the account finds
+/// every one without a scan.
+pub const TOKENS_OF: &str = "TOKENS#";
+
+pub fn tokens_of(user_id: &str) -> String {
+    format!("{TOKENS_OF}{user_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +124,8 @@ mod tests {
         assert_eq!(rate("alice"), "RATE#alice");
         assert_eq!(mail_token("reset", "ab12"), "MAILTOKEN#reset#ab12");
         assert_eq!(MAIL_TOKEN_SK, "MAILTOKEN");
+        assert_eq!(tokens_of("alice"), "TOKENS#alice");
+        assert_eq!(credential("alice"), "CREDENTIAL#alice");
+        assert_eq!(PASSWORD_SK, "PASSWORD");
     }
 }

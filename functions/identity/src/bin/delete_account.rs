@@ -1,0 +1,3 @@
+//! Lambda function `delete_account`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
+
+fountain_runtime::lambda_main!(fountain_identity::FUNCTIONS);
