@@ -163,3 +163,124 @@ async fn a_generation_sends_no_more_than_its_size_cap_to_the_generator() {
     let small = generate(&h, "alice", &screenplay(5)).await;
     assert_eq!(small["status"], "succeeded", "{small}");
 }
+
+async fn import(h: &Harness, user: &str, text: &str) -> Reply {
+    Harness::send(
+        h.request(Method::POST, "/scripts/import", Some(user))
+            .header("content-type", "text/plain; charset=utf-8")
+            .body(text.to_owned()),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn elements_per_script_are_capped_and_freed_by_deletes_and_section_removals() {
+    let h = Harness::start("cap-elements").await;
+    set(&h, "MAX_ELEMENTS_PER_SCRIPT", 4).await;
+    tokio::time::sleep(fountain_runtime::settings::MAX_STALENESS).await;
+
+    // An import of more is refused before anything is written.
+    assert_limit(
+        &import(&h, "alice", &screenplay(5)).await,
+        "MAX_ELEMENTS_PER_SCRIPT",
+    );
+    assert_eq!(count_scripts(&h, "alice").await, 0, "nothing was written");
+
+    // Three imported elements (one a scene), then one more by hand: the cap.
+    let imported = import(&h, "alice", &screenplay(3)).await;
+    assert_eq!(imported.status, 201, "{:?}", imported.body);
+    let script = imported.body["scriptId"].as_str().unwrap().to_owned();
+    let sections = h.get(&format!("/scripts/{script}/sections"), "alice").await;
+    let section_ids: Vec<String> = sections.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sectionId"].as_str().unwrap().to_owned())
+        .collect();
+    let elements = format!("/scripts/{script}/sections/{}/elements", section_ids[0]);
+    let action = |text: &str| json!({ "kind": "action", "text": text });
+    let fourth = h.post(&elements, "alice", action("Four")).await;
+    assert_eq!(fourth.status, 201, "{:?}", fourth.body);
+    let over = h.post(&elements, "alice", action("Five")).await;
+    assert_limit(&over, "MAX_ELEMENTS_PER_SCRIPT");
+    let listed = h.get(&elements, "alice").await;
+    assert_eq!(
+        listed.body["items"].as_array().unwrap().len(),
+        2,
+        "not written"
+    );
+
+    // Deleting an element frees its place.
+    let id = fourth.body["elementId"].as_str().unwrap();
+    assert_eq!(
+        h.delete(&format!("/scripts/{script}/elements/{id}"), "alice")
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        h.post(&elements, "alice", action("Four again"))
+            .await
+            .status,
+        201
+    );
+    assert_limit(
+        &h.post(&elements, "alice", action("Five")).await,
+        "MAX_ELEMENTS_PER_SCRIPT",
+    );
+
+    // Removing a section frees its elements once its purge ran.
+    assert_eq!(
+        h.delete(
+            &format!("/scripts/{script}/sections/{}", section_ids[2]),
+            "alice"
+        )
+        .await
+        .status,
+        204
+    );
+    Harness::eventually(
+        30,
+        "the removed section's element to be uncounted",
+        || async {
+            let reply = h.post(&elements, "alice", action("Five at last")).await;
+            (reply.status == 201).then_some(())
+        },
+    )
+    .await;
+}
+
+async fn request_generation(h: &Harness, user: &str, scenes: usize) -> Reply {
+    let imported = import(h, user, &screenplay(scenes)).await;
+    assert_eq!(imported.status, 201, "{:?}", imported.body);
+    let script_id = imported.body["scriptId"].as_str().unwrap();
+    h.post(
+        &format!("/scripts/{script_id}/generations"),
+        user,
+        json!({}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_daily_generation_quota_weighs_each_job_by_its_scripts_elements() {
+    let h = Harness::start("cap-weighted").await;
+    set(&h, "GENERATION_ELEMENTS_PER_DAY_FREE", 5).await;
+    tokio::time::sleep(fountain_runtime::settings::MAX_STALENESS).await;
+
+    // Three elements of five: accepted; three more do not fit, and the answer says why.
+    assert_eq!(request_generation(&h, "alice", 3).await.status, 202);
+    let over = request_generation(&h, "alice", 3).await;
+    assert_eq!(over.status, 429, "{:?}", over.body);
+    assert!(over.header("retry-after").is_some());
+    let detail = over.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("5 elements") && detail.contains("2 are left"),
+        "{detail}"
+    );
+    // Two fit exactly; then not even one does, though the job count is far from its limit.
+    assert_eq!(request_generation(&h, "alice", 2).await.status, 202);
+    assert_eq!(request_generation(&h, "alice", 1).await.status, 429);
+    // Another user's day is their own.
+    assert_eq!(request_generation(&h, "bob", 3).await.status, 202);
+}

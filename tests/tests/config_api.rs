@@ -49,6 +49,8 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
             "MAX_LOGIN_FAILURES",
             "GENERATIONS_PER_DAY_FREE",
             "GENERATIONS_PER_DAY_PRO",
+            "GENERATION_ELEMENTS_PER_DAY_FREE",
+            "GENERATION_ELEMENTS_PER_DAY_PRO",
             "HEALTH_FAILURES_TO_DOWN",
             "HEALTH_SUCCESSES_TO_UP",
             "GENERATOR_BREAKER_FAILURES",
@@ -59,6 +61,7 @@ async fn settings_are_typed_validated_and_for_administrators_only() {
             "SIGN_IN_REQUESTS_PER_MINUTE_PER_EMAIL",
             "MAX_SCRIPTS_PER_USER",
             "MAX_VERSIONS_PER_SCRIPT",
+            "MAX_ELEMENTS_PER_SCRIPT",
             "MAX_GENERATION_INPUT_CHARS",
         ]
     );

@@ -297,8 +297,9 @@ async fn a_commit_refused_after_the_content_is_written_leaves_nothing() {
         written.iter().map(|(_, pk, _)| pk.as_str()).collect();
     assert_eq!(partitions.len(), 1, "{partitions:?}");
     let partition = partitions.into_iter().next().unwrap().to_owned();
-    // 12 sections, 36 elements, 2 characters and their names, 13 order revisions: 3 batches.
-    assert_eq!(written.len(), 12 + 36 + 2 + 2 + 13, "{written:?}");
+    // 12 sections, 36 elements, 2 characters and their names, 13 order revisions and the
+    // element count: 3 batches.
+    assert_eq!(written.len(), 12 + 36 + 2 + 2 + 13 + 1, "{written:?}");
     let sort_keys: Vec<&str> = written.iter().map(|(_, _, sk)| sk.as_str()).collect();
     assert_eq!(
         sort_keys

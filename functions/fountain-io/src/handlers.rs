@@ -111,6 +111,10 @@ pub async fn import_fountain(deps: &Deps, req: Request) -> Response<Body> {
         let max = Cap::ScriptsOwned
             .room(&deps.table, &script.owner_id)
             .await?;
+        let max_elements = Cap::Elements.max(&deps.table).await?;
+        if plan.elements.len() as u64 > max_elements {
+            return Err(Cap::Elements.reached(max_elements));
+        }
         let items = content_items(&plan, &script_id)?;
         import(&deps.table, items, &script, max, &envelope)
             .await

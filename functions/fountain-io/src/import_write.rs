@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use fountain_characters::NameItem;
 use fountain_events::EventEnvelope;
+use fountain_scripts::caps::Cap;
 use fountain_scripts::{Script, insert_script};
 use fountain_store::{
     Item, ItemCodec, MAX_BATCH_WRITES, Retry, StoreError, Table, delete_request, n, put_request, s,
@@ -26,8 +27,8 @@ const RETRY: Retry = Retry {
 };
 
 /// Every item of the plan's content: sections, elements, characters and their name
-/// reservations, and the order revisions (1) of the script's sections and of each
-/// section's elements.
+/// reservations, the order revisions (1) of the script's sections and of each section's
+/// elements, and the script's element count.
 pub fn content_items(plan: &Plan, script_id: &str) -> Result<Vec<Item>, StoreError> {
     let mut items = Vec::with_capacity(
         plan.sections.len() * 2 + plan.elements.len() + plan.characters.len() * 2 + 1,
@@ -53,6 +54,7 @@ pub fn content_items(plan: &Plan, script_id: &str) -> Result<Vec<Item>, StoreErr
         items.push(character.to_item()?);
         items.push(NameItem::new(character).to_item()?);
     }
+    items.push(Cap::Elements.initial(script_id, plan.elements.len() as u64));
     Ok(items)
 }
 

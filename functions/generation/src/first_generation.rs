@@ -6,7 +6,6 @@
 
 use chrono::{Duration, Utc};
 use fountain_events::catalog::{ScriptCreated, UsageLimitReached};
-use fountain_events::ids::new_id;
 use fountain_events::{EventContext, EventEnvelope};
 use fountain_runtime::consumer::{ConsumerDeps, Delivered};
 use fountain_runtime::settings::Settings;
@@ -15,9 +14,10 @@ use fountain_store::StoreError;
 use sha2::{Digest, Sha256};
 use tracing::info;
 
-use crate::model::{Job, JobStatus, hex};
+use crate::model::{Job, NewJob, hex};
 use crate::quota::{self, Plan};
 use crate::store::{self, CreateError, IdempotencyKey};
+use fountain_scripts::caps::Cap;
 
 #[derive(Debug, Clone)]
 pub struct FirstGenerationDeps {
@@ -64,30 +64,19 @@ pub async fn start_first_generation(
     let context = EventContext::caused_by(&delivered.envelope);
     let now = Utc::now();
     let plan = Plan::of(table, &script.owner_id).await?;
-    let limit = plan.daily_limit(&deps.settings).await?;
-    let job = Job {
-        job_id: new_id(),
-        owner_id: script.owner_id.clone(),
-        script_id: script.script_id.clone(),
-        session_id: None,
-        status: JobStatus::Queued,
-        progress: 0,
-        step: None,
-        attempts: 0,
-        generator: deps.generator.clone(),
-        quota_day: quota::day_of(now),
-        plan: plan.as_str().to_owned(),
-        story_revision: None,
-        outputs: Vec::new(),
-        reason: None,
-        last_error: None,
-        comment: Some("first generation, asked for at the script's creation".to_owned()),
-        created_at: now,
-        updated_at: now,
-        started_at: None,
-        finished_at: None,
-        lease_until: None,
-    };
+    let budget = plan.daily_budget(&deps.settings).await?;
+    let job = Job::queued(
+        NewJob {
+            owner_id: script.owner_id.clone(),
+            script_id: script.script_id.clone(),
+            session_id: None,
+            generator: deps.generator.clone(),
+            plan: plan.as_str().to_owned(),
+            weight: Cap::Elements.count(table, &script.script_id).await?,
+            comment: Some("first generation, asked for at the script's creation".to_owned()),
+        },
+        now,
+    );
     let key = IdempotencyKey {
         key_hash: hex(&Sha256::digest(
             format!("script-created:{}", script.script_id).as_bytes(),
@@ -95,7 +84,7 @@ pub async fn start_first_generation(
         fingerprint: "script-created".to_owned(),
     };
     let requested = envelope(&job.requested(), &context)?;
-    match store::create(table, &job, Some(&key), limit, now, &requested).await {
+    match store::create(table, &job, Some(&key), budget, now, &requested).await {
         Ok(()) => info!(job_id = job.job_id, "first generation queued"),
         Err(CreateError::KeyUsed { job_id, .. }) => {
             info!(
@@ -110,7 +99,7 @@ pub async fn start_first_generation(
                     user_id: script.owner_id.clone(),
                     day: day.clone(),
                     plan: plan.as_str().to_owned(),
-                    limit,
+                    limit: budget.jobs,
                     resets_at: quota::resets_at(now).to_rfc3339(),
                 },
                 &context,

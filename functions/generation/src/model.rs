@@ -84,6 +84,11 @@ pub struct Job {
     pub reason: Option<String>,
     /// The last failed attempt's error while retries remain.
     pub last_error: Option<String>,
+    /// What the job counts against the day's element budget: its script's elements when it
+    /// was requested (jobs before the budget weigh 0).
+    #[serde(default)]
+    #[schema(ignore)]
+    pub weight: u64,
     pub comment: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -95,8 +100,48 @@ pub struct Job {
     pub lease_until: Option<i64>,
 }
 
+/// Who asks for a new job, of what, and how it counts: [`Job::queued`].
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub owner_id: String,
+    pub script_id: String,
+    pub session_id: Option<String>,
+    pub generator: String,
+    pub plan: String,
+    pub weight: u64,
+    pub comment: Option<String>,
+}
+
 impl Job {
     pub const SK_PREFIX: &'static str = keys::JOB;
+
+    /// A new job, queued at `now` and counted against `now`'s UTC day.
+    pub fn queued(new: NewJob, now: DateTime<Utc>) -> Self {
+        Self {
+            job_id: fountain_events::ids::new_id(),
+            owner_id: new.owner_id,
+            script_id: new.script_id,
+            session_id: new.session_id,
+            status: JobStatus::Queued,
+            progress: 0,
+            step: None,
+            attempts: 0,
+            generator: new.generator,
+            quota_day: crate::quota::day_of(now),
+            plan: new.plan,
+            story_revision: None,
+            outputs: Vec::new(),
+            reason: None,
+            last_error: None,
+            weight: new.weight,
+            comment: new.comment,
+            created_at: now,
+            updated_at: now,
+            started_at: None,
+            finished_at: None,
+            lease_until: None,
+        }
+    }
 
     pub fn pk(owner_id: &str) -> String {
         keys::user(owner_id)

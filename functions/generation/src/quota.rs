@@ -36,6 +36,13 @@ impl Plan {
         }
     }
 
+    fn elements_setting(self) -> SettingKey {
+        match self {
+            Plan::Free => SettingKey::GenerationElementsPerDayFree,
+            Plan::Pro => SettingKey::GenerationElementsPerDayPro,
+        }
+    }
+
     /// The user's plan, read from their profile.
     pub async fn of(table: &Table, user_id: &str) -> Result<Self, StoreError> {
         let profile = table.get(&keys::user(user_id), keys::PROFILE_SK).await?;
@@ -49,6 +56,22 @@ impl Plan {
         let limit = settings.get(self.setting()).await?;
         Ok(u32::try_from(limit).unwrap_or(u32::MAX))
     }
+
+    /// What a day on this plan allows, as the runtime settings say now.
+    pub async fn daily_budget(self, settings: &Settings) -> Result<Budget, StoreError> {
+        Ok(Budget {
+            jobs: self.daily_limit(settings).await?,
+            elements: settings.get(self.elements_setting()).await?,
+        })
+    }
+}
+
+/// A day's quota: jobs, and the elements of screenplay they may generate together (each job
+/// weighs its script's element count), so the quota follows cost, not only requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub jobs: u32,
+    pub elements: u64,
 }
 
 /// The quota day of an instant.

@@ -12,11 +12,11 @@ use fountain_events::catalog::GenerationOutput;
 use fountain_events::ids::is_id;
 use fountain_store::{
     Cursor, Expression, Item, ItemCodec, LSI1, Label, PK, Page, PageError, SK, StoreError, Table,
-    Transaction, keys, n, query_page, s, string_attribute,
+    Transaction, keys, n, number_attribute, query_page, s, string_attribute,
 };
 
 use crate::model::{Job, JobStatus};
-use crate::quota::usage_sk;
+use crate::quota::{Budget, usage_sk};
 
 /// The idempotency key is held by another, unexpired request.
 const KEY_USED: Label = Label::new("idempotency key used");
@@ -55,17 +55,17 @@ pub enum CreateError {
     Store(#[from] StoreError),
 }
 
-/// Writes a new queued job, counting it against its day's quota (below `limit`), with the
+/// Writes a new queued job, counting it and its weight against its day's `budget`, with the
 /// key item of its Idempotency-Key and StoryGenerationRequested.
 pub async fn create(
     table: &Table,
     job: &Job,
     key: Option<&IdempotencyKey>,
-    limit: u32,
+    budget: Budget,
     now: DateTime<Utc>,
     event: &EventEnvelope,
 ) -> Result<(), CreateError> {
-    if limit == 0 {
+    if budget.jobs == 0 || job.weight > budget.elements {
         return Err(CreateError::QuotaExhausted);
     }
     let owner = Job::pk(&job.owner_id);
@@ -86,13 +86,18 @@ pub async fn create(
             .value(":now", n(now.timestamp()));
         tx = tx.put(item, Some(free.labelled(KEY_USED)));
     }
-    let usage = Expression::new("ADD jobs :one SET #plan = :plan")
+    let usage = Expression::new("ADD jobs :one, elements :weight SET #plan = :plan")
         .name("#plan", "plan")
         .value(":one", n(1))
+        .value(":weight", n(job.weight))
         .value(":plan", s(&job.plan));
-    let below_limit = Expression::new("attribute_not_exists(jobs) OR jobs < :limit")
-        .value(":limit", n(limit))
-        .labelled(QUOTA_EXHAUSTED);
+    let below_limit = Expression::new(
+        "(attribute_not_exists(jobs) OR jobs < :limit) \
+         AND (attribute_not_exists(elements) OR elements <= :room)",
+    )
+    .value(":limit", n(budget.jobs))
+    .value(":room", n(budget.elements - job.weight))
+    .labelled(QUOTA_EXHAUSTED);
     tx = tx
         .update(
             Table::key(&owner, usage_sk(&job.quota_day)),
@@ -502,6 +507,18 @@ pub async fn requeue(
         events,
     )
     .await
+}
+
+/// What `user_id` used of `day`'s quota: jobs and elements (zeros for a day without use).
+pub async fn day_usage(table: &Table, user_id: &str, day: &str) -> Result<(u64, u64), StoreError> {
+    let item = table
+        .get(&keys::user(user_id), &usage_sk(day))
+        .await?
+        .unwrap_or_default();
+    Ok((
+        number_attribute(&item, "jobs").unwrap_or(0),
+        number_attribute(&item, "elements").unwrap_or(0),
+    ))
 }
 
 /// The jobs of `user_id` that count against `day`'s quota.

@@ -1,5 +1,5 @@
-//! Caps that follow cost (issue 16, part 6): scripts per owner and versions per script, each
-//! a runtime setting, counted in a `COUNTS` item of the owner's or the script's partition
+//! Caps that follow cost (issue 16, part 6): scripts per owner, versions and elements per
+//! script, each a runtime setting, counted in a `COUNTS` item of the owner's or the script's partition
 //! and checked by the transaction that adds one, so concurrent requests cannot pass the cap
 //! together.
 
@@ -17,6 +17,9 @@ pub enum Cap {
     ScriptsOwned,
     /// Versions of a script (`SCRIPT#<id>` / `COUNTS`, `versions`).
     Versions,
+    /// Elements of a script (`SCRIPT#<id>` / `COUNTS`, `elements`): added one by one or by
+    /// an import, removed one by one or with their section (by its purge), set by a restore.
+    Elements,
 }
 
 impl Cap {
@@ -24,6 +27,7 @@ impl Cap {
         match self {
             Cap::ScriptsOwned => "ownedScripts",
             Cap::Versions => "versions",
+            Cap::Elements => "elements",
         }
     }
 
@@ -31,6 +35,7 @@ impl Cap {
         match self {
             Cap::ScriptsOwned => SettingKey::MaxScriptsPerUser,
             Cap::Versions => SettingKey::MaxVersionsPerScript,
+            Cap::Elements => SettingKey::MaxElementsPerScript,
         }
     }
 
@@ -38,7 +43,7 @@ impl Cap {
     fn pk(self, owner: &str) -> String {
         match self {
             Cap::ScriptsOwned => keys::user(owner),
-            Cap::Versions => keys::script(owner),
+            Cap::Versions | Cap::Elements => keys::script(owner),
         }
     }
 
@@ -62,15 +67,60 @@ impl Cap {
 
     /// The transaction step that counts one less.
     pub fn one_less(self, owner: &str) -> (Item, Expression) {
+        self.fewer(owner, 1)
+    }
+
+    /// The transaction step that counts `by` fewer.
+    pub fn fewer(self, owner: &str, by: u64) -> (Item, Expression) {
         (
             self.key(owner),
-            Expression::new(format!("ADD {} :minus", self.attribute())).value(":minus", n(-1)),
+            Expression::new(format!("ADD {} :minus", self.attribute()))
+                .value(":minus", n(-i128::from(by))),
         )
+    }
+
+    /// The transaction step that sets the count (a restore replaces what it counts).
+    pub fn set(self, owner: &str, count: u64) -> (Item, Expression) {
+        (
+            self.key(owner),
+            Expression::new(format!("SET {} = :count", self.attribute())).value(":count", n(count)),
+        )
+    }
+
+    /// Counts `by` fewer on its own (not in a transaction), only while the counter exists, so
+    /// a deleted owner's partition gets no new item.
+    pub async fn uncount(self, table: &Table, owner: &str, by: u64) -> Result<(), StoreError> {
+        if by == 0 {
+            return Ok(());
+        }
+        let result = table
+            .client
+            .update_item()
+            .table_name(&table.name)
+            .set_key(Some(self.key(owner)))
+            .update_expression(format!("ADD {} :minus", self.attribute()))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":minus", n(-i128::from(by)))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk);
+        match result {
+            Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The counter item of a new owner that starts with `count` (an import writes it with
+    /// its content).
+    pub fn initial(self, owner: &str, count: u64) -> Item {
+        let mut item = self.key(owner);
+        item.insert(self.attribute().to_owned(), n(count));
+        item
     }
 
     /// How many are counted now (a pre-check before expensive work; the transaction that
     /// adds one decides).
-    pub async fn count(self, table: &Table, owner: &str) -> Result<u64, ApiError> {
+    pub async fn count(self, table: &Table, owner: &str) -> Result<u64, StoreError> {
         Ok(table
             .get(&self.pk(owner), keys::COUNTS_SK)
             .await?
@@ -116,6 +166,9 @@ impl Cap {
             ),
             Cap::Versions => format!(
                 "the script has {max} versions, the most one script may keep (MAX_VERSIONS_PER_SCRIPT)"
+            ),
+            Cap::Elements => format!(
+                "a script may hold {max} elements (MAX_ELEMENTS_PER_SCRIPT); remove some, or split the script"
             ),
         })
     }

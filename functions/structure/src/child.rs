@@ -4,6 +4,7 @@
 
 use fountain_characters::Character;
 use fountain_scripts::access::access_refused;
+use fountain_scripts::caps::Cap;
 use fountain_store::{
     Condition, Expression, ItemCodec, Label, StoreError, Table, Transaction, n, s,
 };
@@ -28,6 +29,10 @@ pub trait Child: ItemCodec + Clone + Send + Sync {
     /// The checks a write of it commits with besides the access checks; none by default.
     fn with_checks(&self, tx: Transaction) -> Transaction {
         tx
+    }
+    /// The cap its kind counts against (elements per script); none by default.
+    fn cap(&self) -> Option<Cap> {
+        None
     }
 }
 
@@ -98,6 +103,10 @@ impl Child for Element {
             .value(":based_on", n(self.revision))
             .value(":place", s(self.siblings().order_sk(&self.order_key)))
             .labelled(ELEMENT_CHANGED)
+    }
+
+    fn cap(&self) -> Option<Cap> {
+        Some(Cap::Elements)
     }
 
     /// Its section, and a dialogue's character, exist.

@@ -10,6 +10,7 @@ use fountain_runtime::consumer::{ConsumerDeps, Delivered};
 use fountain_runtime::{ConfigError, Env};
 use fountain_scripts::Script;
 use fountain_scripts::access::UNLOCKED_SCRIPT;
+use fountain_scripts::caps::Cap;
 use fountain_store::{Expression, Item, LSI1, Label, StoreError, Table, Transaction, s};
 use tracing::info;
 
@@ -86,7 +87,14 @@ pub async fn purge(
             tx = tx.delete(siblings.order_item_key(), None);
         }
         match tx.commit(table).await {
-            Ok(()) => deleted += keys.len() + usize::from(last),
+            Ok(()) => {
+                deleted += keys.len() + usize::from(last);
+                // After the commit: a crash in between leaves the count high by at most
+                // one transaction's elements, which errs on the side of the cap.
+                Cap::Elements
+                    .uncount(table, script_id, keys.len() as u64)
+                    .await?;
+            }
             Err(error) if error.refused(SECTION_BACK) => {
                 return Ok((deleted, false));
             }

@@ -11,16 +11,21 @@ use crate::commit::{MAX_KEY_WRITES, commit_plan};
 use crate::order::{Siblings, bump};
 use crate::pending::reorder_in_chunks;
 
-/// Adds `child`, whose key `plan` gives (after its rebalance, if any).
+/// Adds `child`, whose key `plan` gives (after its rebalance, if any), counting it against
+/// its kind's cap at `max` (refused with [`fountain_scripts::caps::CAP_REACHED`]).
 pub async fn add<C: Child>(
     table: &Table,
     user_id: &str,
     child: &C,
     seen: u64,
     plan: &Plan,
+    max: u64,
     event: &EventEnvelope,
 ) -> Result<u64, StoreError> {
     let item = child.to_item()?;
+    let counted = child
+        .cap()
+        .map(|cap| cap.one_more(&child.siblings().script_id, max));
     commit_plan(
         table,
         user_id,
@@ -28,7 +33,15 @@ pub async fn add<C: Child>(
         seen,
         plan,
         Some(child.id()),
-        |tx| child.with_checks(tx).create(item).event(event),
+        |tx| {
+            let tx = match counted {
+                Some((counter, one_more, below_cap)) => {
+                    tx.update(counter, one_more, Some(below_cap))
+                }
+                None => tx,
+            };
+            child.with_checks(tx).create(item).event(event)
+        },
     )
     .await
 }
@@ -62,15 +75,17 @@ pub async fn remove<C: Child>(
 ) -> Result<(), StoreError> {
     let siblings = child.siblings();
     let (update, condition) = bump(seen);
-    allowed_transaction(&siblings.script_id, user_id, Permission::Write)
+    let mut tx = allowed_transaction(&siblings.script_id, user_id, Permission::Write)
         .delete(
             Table::key(siblings.pk(), siblings.child_sk(child.id())),
             Some(child.removable()),
         )
-        .update(siblings.order_item_key(), update, Some(condition))
-        .event(event)?
-        .commit(table)
-        .await
+        .update(siblings.order_item_key(), update, Some(condition));
+    if let Some(cap) = child.cap() {
+        let (counter, one_less) = cap.one_less(&siblings.script_id);
+        tx = tx.update(counter, one_less, None);
+    }
+    tx.event(event)?.commit(table).await
 }
 
 /// The order revision a reorder based on `seen` writes: one more, however many

@@ -12,6 +12,7 @@ use aws_sdk_dynamodb::types::WriteRequest;
 use chrono::Utc;
 use fountain_events::EventEnvelope;
 use fountain_scripts::access::{Permission, still_allowed};
+use fountain_scripts::caps::Cap;
 use fountain_scripts::{RestoreLock, Script};
 use fountain_store::keys::{self, ContentKind};
 use fountain_store::{
@@ -252,16 +253,19 @@ pub async fn give_up(table: &Table, script_id: &str, lock: &RestoreLock) {
 pub const LOCK_LOST: Label = Label::new("restore lock lost");
 
 /// Puts the restored script (only while `lock` still holds it, else [`LOCK_LOST`]; the put
-/// drops the lock), if the caller may still write, with its event.
+/// drops the lock), if the caller may still write, with its event and its `elements` count.
 pub async fn finish(
     table: &Table,
     user_id: &str,
     script: &Script,
+    elements: u64,
     lock: &RestoreLock,
     event: &EventEnvelope,
 ) -> Result<(), StoreError> {
     let [_, (member, role)] = still_allowed(&script.script_id, user_id, Permission::Write);
+    let (counter, restored_count) = Cap::Elements.set(&script.script_id, elements);
     Transaction::new()
+        .update(counter, restored_count, None)
         .put(
             script.to_item()?,
             Some(

@@ -29,6 +29,12 @@ pub enum SettingKey {
     /// Generation jobs a user on the pro plan may start per UTC day.
     #[serde(rename = "GENERATIONS_PER_DAY_PRO")]
     GenerationsPerDayPro,
+    /// Elements of screenplay a user on the free plan may have generated per UTC day.
+    #[serde(rename = "GENERATION_ELEMENTS_PER_DAY_FREE")]
+    GenerationElementsPerDayFree,
+    /// Elements of screenplay a user on the pro plan may have generated per UTC day.
+    #[serde(rename = "GENERATION_ELEMENTS_PER_DAY_PRO")]
+    GenerationElementsPerDayPro,
     /// Consecutive failed probes after which a dependency is down.
     #[serde(rename = "HEALTH_FAILURES_TO_DOWN")]
     HealthFailuresToDown,
@@ -59,6 +65,9 @@ pub enum SettingKey {
     /// Versions one script may keep.
     #[serde(rename = "MAX_VERSIONS_PER_SCRIPT")]
     MaxVersionsPerScript,
+    /// Elements one script may hold.
+    #[serde(rename = "MAX_ELEMENTS_PER_SCRIPT")]
+    MaxElementsPerScript,
     /// Characters of screenplay one generation may send to the text generator.
     #[serde(rename = "MAX_GENERATION_INPUT_CHARS")]
     MaxGenerationInputChars,
@@ -74,7 +83,7 @@ struct Spec {
     default: u64,
 }
 
-const SPECS: [Spec; 15] = [
+const SPECS: [Spec; 18] = [
     Spec {
         key: SettingKey::MaxRequestsPerMinute,
         name: "MAX_REQUESTS_PER_MINUTE",
@@ -106,6 +115,22 @@ const SPECS: [Spec; 15] = [
         min: 0,
         max: 100_000,
         default: 500,
+    },
+    Spec {
+        key: SettingKey::GenerationElementsPerDayFree,
+        name: "GENERATION_ELEMENTS_PER_DAY_FREE",
+        description: "Elements of screenplay a user on the free plan may have generated per UTC day, each job counting its script's elements: the quota follows what generation costs, not only how often it is asked for.",
+        min: 0,
+        max: 100_000_000,
+        default: 40_000,
+    },
+    Spec {
+        key: SettingKey::GenerationElementsPerDayPro,
+        name: "GENERATION_ELEMENTS_PER_DAY_PRO",
+        description: "Elements of screenplay a user on the pro plan may have generated per UTC day.",
+        min: 0,
+        max: 100_000_000,
+        default: 1_000_000,
     },
     Spec {
         key: SettingKey::HealthFailuresToDown,
@@ -188,6 +213,14 @@ const SPECS: [Spec; 15] = [
         default: 500,
     },
     Spec {
+        key: SettingKey::MaxElementsPerScript,
+        name: "MAX_ELEMENTS_PER_SCRIPT",
+        description: "Elements one script may hold (a feature has 1,500 to 3,000); one more, or an import of more, answers 422 (limit-reached).",
+        min: 1,
+        max: 1_000_000,
+        default: 20_000,
+    },
+    Spec {
         key: SettingKey::MaxGenerationInputChars,
         name: "MAX_GENERATION_INPUT_CHARS",
         description: "Characters of screenplay one generation may send to the text generator (about 2,000 a page); a larger script's job fails before any call, saying so.",
@@ -198,11 +231,13 @@ const SPECS: [Spec; 15] = [
 ];
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 15] = [
+    pub const ALL: [SettingKey; 18] = [
         SettingKey::MaxRequestsPerMinute,
         SettingKey::MaxLoginFailures,
         SettingKey::GenerationsPerDayFree,
         SettingKey::GenerationsPerDayPro,
+        SettingKey::GenerationElementsPerDayFree,
+        SettingKey::GenerationElementsPerDayPro,
         SettingKey::HealthFailuresToDown,
         SettingKey::HealthSuccessesToUp,
         SettingKey::GeneratorBreakerFailures,
@@ -213,6 +248,7 @@ impl SettingKey {
         SettingKey::SignInRequestsPerMinutePerEmail,
         SettingKey::MaxScriptsPerUser,
         SettingKey::MaxVersionsPerScript,
+        SettingKey::MaxElementsPerScript,
         SettingKey::MaxGenerationInputChars,
     ];
 

@@ -1,6 +1,5 @@
 use chrono::Utc;
 use fountain_events::catalog::UsageLimitReached;
-use fountain_events::ids::new_id;
 use fountain_http::{
     Access, ApiError, Body, Ctx, Problem, Request, Response, json, optional_json_body, path_param,
     serve,
@@ -11,9 +10,10 @@ use sha2::{Digest, Sha256};
 
 use crate::Deps;
 use crate::availability;
-use crate::model::{CreateGeneration, Job, JobStatus, JobView, hex};
-use crate::quota::{self, Plan};
+use crate::model::{CreateGeneration, Job, JobView, NewJob, hex};
+use crate::quota::{self, Budget, Plan};
 use crate::store::{self, CreateError, IdempotencyKey};
+use fountain_scripts::caps::Cap;
 
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
@@ -58,32 +58,22 @@ pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
         }
         let now = Utc::now();
         let plan = Plan::of(&deps.table, user_id).await?;
-        let limit = plan.daily_limit(&deps.settings).await?;
-        let job = Job {
-            job_id: new_id(),
-            owner_id: user_id.clone(),
-            script_id: script_id.clone(),
-            session_id: input.session_id.clone(),
-            status: JobStatus::Queued,
-            progress: 0,
-            step: None,
-            attempts: 0,
-            generator: deps.generator.clone(),
-            quota_day: quota::day_of(now),
-            plan: plan.as_str().to_owned(),
-            story_revision: None,
-            outputs: Vec::new(),
-            reason: None,
-            last_error: None,
-            comment: input.comment.clone(),
-            created_at: now,
-            updated_at: now,
-            started_at: None,
-            finished_at: None,
-            lease_until: None,
-        };
+        let budget = plan.daily_budget(&deps.settings).await?;
+        let weight = Cap::Elements.count(&deps.table, &script_id).await?;
+        let job = Job::queued(
+            NewJob {
+                owner_id: user_id.clone(),
+                script_id: script_id.clone(),
+                session_id: input.session_id.clone(),
+                generator: deps.generator.clone(),
+                plan: plan.as_str().to_owned(),
+                weight,
+                comment: input.comment.clone(),
+            },
+            now,
+        );
         let event = ctx.envelope(&job.requested())?;
-        match store::create(&deps.table, &job, key.as_ref(), limit, now, &event).await {
+        match store::create(&deps.table, &job, key.as_ref(), budget, now, &event).await {
             Ok(()) => accepted(deps, job, false).await,
             Err(CreateError::KeyUsed {
                 job_id,
@@ -102,7 +92,7 @@ pub async fn create_generation(deps: &Deps, req: Request) -> Response<Body> {
                 accepted(deps, earlier, true).await
             }
             Err(CreateError::QuotaExhausted) => {
-                Err(quota_exhausted(deps, &ctx, plan, limit, now).await)
+                Err(quota_exhausted(deps, &ctx, plan, budget, weight, now).await)
             }
             Err(CreateError::Store(error)) => Err(error.into()),
         }
@@ -154,28 +144,30 @@ async fn accepted(deps: &Deps, job: Job, replayed: bool) -> Result<Response<Body
     Ok(response)
 }
 
-/// The 429, after publishing UsageLimitReached if this is the day's first refusal.
+/// The 429, after publishing UsageLimitReached if this is the day's first refusal; it says
+/// which part of the budget is used up.
 async fn quota_exhausted(
     deps: &Deps,
     ctx: &Ctx,
     plan: Plan,
-    limit: u32,
+    budget: Budget,
+    weight: u64,
     now: chrono::DateTime<Utc>,
 ) -> ApiError {
+    let user_id = &ctx.principal.user_id;
     let day = quota::day_of(now);
     let resets_at = quota::resets_at(now);
     let event = UsageLimitReached {
-        user_id: ctx.principal.user_id.clone(),
+        user_id: user_id.clone(),
         day: day.clone(),
         plan: plan.as_str().to_owned(),
-        limit,
+        limit: budget.jobs,
         resets_at: resets_at.to_rfc3339(),
     };
     match ctx.envelope(&event) {
         Ok(envelope) => {
             if let Err(error) =
-                store::mark_limit_reached(&deps.table, &ctx.principal.user_id, &day, &envelope)
-                    .await
+                store::mark_limit_reached(&deps.table, user_id, &day, &envelope).await
             {
                 // The refusal stands either way; the next one publishes the event.
                 tracing::warn!(%error, "UsageLimitReached not recorded");
@@ -183,12 +175,25 @@ async fn quota_exhausted(
         }
         Err(error) => return error,
     }
+    let (jobs, elements) = store::day_usage(&deps.table, user_id, &day)
+        .await
+        .unwrap_or((u64::from(budget.jobs), 0));
+    let plan_name = plan.as_str();
+    let renews = resets_at.to_rfc3339();
+    let detail = if jobs >= u64::from(budget.jobs) {
+        format!(
+            "your {plan_name} plan allows {} generation jobs a day; the quota renews at {renews}",
+            budget.jobs
+        )
+    } else {
+        let left = budget.elements.saturating_sub(elements);
+        format!(
+            "your {plan_name} plan allows {} elements of screenplay generated a day; this script has {weight} and {left} are left today; the quota renews at {renews}",
+            budget.elements
+        )
+    };
     ApiError::TooManyRequests {
         retry_after: quota::retry_after(now),
-        detail: format!(
-            "your {} plan allows {limit} generation jobs a day; the quota renews at {}",
-            plan.as_str(),
-            resets_at.to_rfc3339()
-        ),
+        detail,
     }
 }

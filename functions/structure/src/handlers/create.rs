@@ -16,6 +16,7 @@ use crate::commit::{key_for, plan_placement, sequence_after};
 use crate::element::{CreateElement, Element, ElementView};
 use crate::model::{CreateSection, Section, SectionView, sequence_problem};
 use crate::store;
+use fountain_scripts::caps::CAP_REACHED;
 
 /// Adds a section at a position (or before/after another), at the end by default.
 #[utoipa::path(post, path = "/scripts/{scriptId}/sections", tag = "structure", operation_id = "create_section",
@@ -134,16 +135,24 @@ async fn add<C: Kind, E: DomainEvent + Send>(
     let sequence = sequence_after(&deps.table, siblings, &plan, &id, None).await?;
     let child = new(id, order_key);
     let event = added(&child, sequence);
+    let max = match child.cap() {
+        Some(cap) => cap.max(&deps.table).await?,
+        None => u64::MAX,
+    };
     store::add(
         &deps.table,
         &ctx.principal.user_id,
         &child,
         seen,
         &plan,
+        max,
         &ctx.envelope(&event)?,
     )
     .await
-    .map_err(order_conflict)?;
+    .map_err(|error| match child.cap() {
+        Some(cap) if error.refused(CAP_REACHED) => cap.reached(max),
+        _ => order_conflict(error),
+    })?;
     created(
         &child.location(),
         &child.view(sequence),

@@ -6,7 +6,7 @@ use fountain_http::{
 };
 use fountain_scripts::access::{Permission, Role, authorize};
 use fountain_scripts::{RestoreLock, Script};
-use fountain_store::{ItemCodec, StoreError, string_attribute};
+use fountain_store::{ItemCodec, StoreError, keys, string_attribute};
 
 use super::load_version;
 use crate::model::{RestoreVersion, Restored, Version};
@@ -90,6 +90,10 @@ async fn restore(
     else {
         return Err(ApiError::NotFound("script"));
     };
+    let elements = target
+        .iter()
+        .filter(|item| string_attribute(item, "sk").is_some_and(|sk| sk.starts_with(keys::ELEMENT)))
+        .count() as u64;
     let plan = RestorePlan::new(&version.script_id, &current, &target);
     let (written, deleted) = (plan.puts.len(), plan.deletes.len());
     plan.apply(&deps.table).await?;
@@ -115,6 +119,7 @@ async fn restore(
         &deps.table,
         &ctx.principal.user_id,
         &script,
+        elements,
         lock,
         &ctx.envelope(&event)?,
     )
