@@ -5,10 +5,12 @@ not safe across threads (a transaction's rollback would race a concurrent write)
 service (SQS long polls included) stays concurrent. GET /_fountain/dynamodb-calls answers the
 counts of capacity.py, GET /_fountain/memory what the emulator holds (memory.py), GET
 /_fountain/ses/messages the emails SES accepted (mail.py), GET /_fountain/dynamodb-callers
-which function used which table how (callers.py).
+which function used which table how (callers.py), which also refuses the calls a
+function's declared needs do not allow, as IAM would in AWS.
 """
 
 import io
+import json
 import os
 import sys
 import threading
@@ -49,7 +51,14 @@ class FountainApplication(DomainDispatcherApplication):
             operation = target.split(".")[-1] if target.startswith("DynamoDB_") else ""
             if _trace and operation:
                 print(f"DYNAMODB {operation} {body.decode(errors='replace')[:400]}", file=sys.stderr)
-            callers.record(environ, operation, capacity.parsed(body) if operation else {})
+            denied = callers.check(environ, operation, capacity.parsed(body) if operation else {})
+            if denied:
+                payload = json.dumps({
+                    "__type": "com.amazonaws.dynamodb.v20120810#AccessDeniedException",
+                    "message": f"not authorized (decision 51): {denied}",
+                }).encode()
+                start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.0")])
+                return [payload]
             with capacity.request(operation, body if operation else b""):
                 response = super().__call__(environ, start_response)
             streams.trim()
