@@ -311,6 +311,16 @@ impl Harness {
         .await
     }
 
+    /// Imports Fountain `text` as a new script of `user` (`POST /scripts/import`).
+    pub async fn import(&self, user: &str, text: &str) -> Reply {
+        Self::send(
+            self.request(Method::POST, "/scripts/import", Some(user))
+                .header("content-type", "text/plain; charset=utf-8")
+                .body(text.to_owned()),
+        )
+        .await
+    }
+
     /// Creates a script as `user`; returns its id and ETag.
     pub async fn create_script(&self, user: &str, title: &str) -> (String, String) {
         let reply = self

@@ -67,12 +67,9 @@ async fn scripts_per_owner_are_capped_for_creates_and_imports_alike() {
 
     let over = create(&h, "alice", "Four").await;
     assert_limit(&over, "MAX_SCRIPTS_PER_USER");
-    let import = Harness::send(
-        h.request(Method::POST, "/scripts/import", Some("alice"))
-            .header("content-type", "text/plain; charset=utf-8")
-            .body("Title: Imported\n\nINT. ROOM - DAY\n\nA line.\n"),
-    )
-    .await;
+    let import = h
+        .import("alice", "Title: Imported\n\nINT. ROOM - DAY\n\nA line.\n")
+        .await;
     assert_limit(&import, "MAX_SCRIPTS_PER_USER");
     assert_eq!(count_scripts(&h, "alice").await, 3, "nothing was written");
     // Another user has a cap of their own.
@@ -114,21 +111,7 @@ fn screenplay(scenes: usize) -> String {
 }
 
 async fn generate(h: &Harness, user: &str, text: &str) -> serde_json::Value {
-    let imported = Harness::send(
-        h.request(Method::POST, "/scripts/import", Some(user))
-            .header("content-type", "text/plain; charset=utf-8")
-            .body(text.to_owned()),
-    )
-    .await;
-    assert_eq!(imported.status, 201, "{:?}", imported.body);
-    let script_id = imported.body["scriptId"].as_str().unwrap().to_owned();
-    let accepted = h
-        .post(
-            &format!("/scripts/{script_id}/generations"),
-            user,
-            json!({}),
-        )
-        .await;
+    let accepted = request_generation(h, user, text).await;
     assert_eq!(accepted.status, 202, "{:?}", accepted.body);
     let job_id = accepted.body["jobId"].as_str().unwrap().to_owned();
     Harness::eventually(60, "the job to finish", || async {
@@ -136,6 +119,19 @@ async fn generate(h: &Harness, user: &str, text: &str) -> serde_json::Value {
         let status = job["status"].as_str().unwrap_or_default().to_owned();
         (!matches!(status.as_str(), "queued" | "running")).then_some(job)
     })
+    .await
+}
+
+/// Imports `text` as a script of `user` and asks for its generation: the answer.
+async fn request_generation(h: &Harness, user: &str, text: &str) -> Reply {
+    let imported = h.import(user, text).await;
+    assert_eq!(imported.status, 201, "{:?}", imported.body);
+    let script_id = imported.body["scriptId"].as_str().unwrap();
+    h.post(
+        &format!("/scripts/{script_id}/generations"),
+        user,
+        json!({}),
+    )
     .await
 }
 
@@ -164,15 +160,6 @@ async fn a_generation_sends_no_more_than_its_size_cap_to_the_generator() {
     assert_eq!(small["status"], "succeeded", "{small}");
 }
 
-async fn import(h: &Harness, user: &str, text: &str) -> Reply {
-    Harness::send(
-        h.request(Method::POST, "/scripts/import", Some(user))
-            .header("content-type", "text/plain; charset=utf-8")
-            .body(text.to_owned()),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn elements_per_script_are_capped_and_freed_by_deletes_and_section_removals() {
     let h = Harness::start("cap-elements").await;
@@ -181,13 +168,13 @@ async fn elements_per_script_are_capped_and_freed_by_deletes_and_section_removal
 
     // An import of more is refused before anything is written.
     assert_limit(
-        &import(&h, "alice", &screenplay(5)).await,
+        &h.import("alice", &screenplay(5)).await,
         "MAX_ELEMENTS_PER_SCRIPT",
     );
     assert_eq!(count_scripts(&h, "alice").await, 0, "nothing was written");
 
     // Three imported elements (one a scene), then one more by hand: the cap.
-    let imported = import(&h, "alice", &screenplay(3)).await;
+    let imported = h.import("alice", &screenplay(3)).await;
     assert_eq!(imported.status, 201, "{:?}", imported.body);
     let script = imported.body["scriptId"].as_str().unwrap().to_owned();
     let sections = h.get(&format!("/scripts/{script}/sections"), "alice").await;
@@ -250,18 +237,6 @@ async fn elements_per_script_are_capped_and_freed_by_deletes_and_section_removal
     .await;
 }
 
-async fn request_generation(h: &Harness, user: &str, scenes: usize) -> Reply {
-    let imported = import(h, user, &screenplay(scenes)).await;
-    assert_eq!(imported.status, 201, "{:?}", imported.body);
-    let script_id = imported.body["scriptId"].as_str().unwrap();
-    h.post(
-        &format!("/scripts/{script_id}/generations"),
-        user,
-        json!({}),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn the_daily_generation_quota_weighs_each_job_by_its_scripts_elements() {
     let h = Harness::start("cap-weighted").await;
@@ -269,8 +244,11 @@ async fn the_daily_generation_quota_weighs_each_job_by_its_scripts_elements() {
     tokio::time::sleep(fountain_runtime::settings::MAX_STALENESS).await;
 
     // Three elements of five: accepted; three more do not fit, and the answer says why.
-    assert_eq!(request_generation(&h, "alice", 3).await.status, 202);
-    let over = request_generation(&h, "alice", 3).await;
+    assert_eq!(
+        request_generation(&h, "alice", &screenplay(3)).await.status,
+        202
+    );
+    let over = request_generation(&h, "alice", &screenplay(3)).await;
     assert_eq!(over.status, 429, "{:?}", over.body);
     assert!(over.header("retry-after").is_some());
     let detail = over.body["detail"].as_str().unwrap();
@@ -279,8 +257,17 @@ async fn the_daily_generation_quota_weighs_each_job_by_its_scripts_elements() {
         "{detail}"
     );
     // Two fit exactly; then not even one does, though the job count is far from its limit.
-    assert_eq!(request_generation(&h, "alice", 2).await.status, 202);
-    assert_eq!(request_generation(&h, "alice", 1).await.status, 429);
+    assert_eq!(
+        request_generation(&h, "alice", &screenplay(2)).await.status,
+        202
+    );
+    assert_eq!(
+        request_generation(&h, "alice", &screenplay(1)).await.status,
+        429
+    );
     // Another user's day is their own.
-    assert_eq!(request_generation(&h, "bob", 3).await.status, 202);
+    assert_eq!(
+        request_generation(&h, "bob", &screenplay(3)).await.status,
+        202
+    );
 }

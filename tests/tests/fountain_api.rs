@@ -6,15 +6,6 @@ use fountain_e2e::{Harness, Reply};
 use fountain_store::keys;
 use reqwest::Method;
 
-async fn import(h: &Harness, user: &str, text: &str) -> Reply {
-    Harness::send(
-        h.request(Method::POST, "/scripts/import", Some(user))
-            .header("content-type", "text/plain; charset=utf-8")
-            .body(text.to_owned()),
-    )
-    .await
-}
-
 async fn export(h: &Harness, user: &str, script: &str) -> Reply {
     h.get(&format!("/scripts/{script}/fountain"), user).await
 }
@@ -42,9 +33,9 @@ async fn round_trip(h: &Harness, name: &str, text: &str) {
 /// The round trip, its first failure as text (a refused request or exports that differ),
 /// else the first export.
 async fn try_round_trip(h: &Harness, text: &str) -> Result<String, String> {
-    let first = imported(&import(h, "alice", text).await)?;
+    let first = imported(&h.import("alice", text).await)?;
     let exported = exported_text(&export(h, "alice", &first).await)?;
-    let second = imported(&import(h, "alice", &exported).await)?;
+    let second = imported(&h.import("alice", &exported).await)?;
     let again = exported_text(&export(h, "alice", &second).await)?;
     let a = fountain_text::parse(&exported).map_err(|e| e.to_string())?;
     let b = fountain_text::parse(&again).map_err(|e| e.to_string())?;
@@ -169,7 +160,7 @@ async fn jouvence_cases_round_trip() {
 async fn cues_become_characters_once_and_the_export_is_an_attachment() {
     let h = Harness::start("fountain-characters").await;
     let text = "Title: The Kitchen\nAuthor: A. Writer\n\nINT. KITCHEN - NIGHT\n\nANNA\nHello.\n\n@Anna\nAgain.\n\nBOB (V.O.)\nHi.\n";
-    let reply = import(&h, "alice", text).await;
+    let reply = h.import("alice", text).await;
     let script = script_id(&reply);
     assert_eq!(reply.body["title"], "The Kitchen");
     assert_eq!(reply.body["characters"], 2);
@@ -277,7 +268,7 @@ async fn a_commit_refused_after_the_content_is_written_leaves_nothing() {
         ));
     }
 
-    let reply = import(&h, &owner, &text).await;
+    let reply = h.import(&owner, &text).await;
     assert_eq!(reply.status, 500, "{:?}", reply.body);
     assert_eq!(
         reply.header("content-type"),

@@ -43,12 +43,7 @@ There.
 ";
 
 async fn import(h: &Harness, user: &str) -> String {
-    let reply = Harness::send(
-        h.request(Method::POST, "/scripts/import", Some(user))
-            .header("content-type", "text/plain; charset=utf-8")
-            .body(SCREENPLAY),
-    )
-    .await;
+    let reply = h.import(user, SCREENPLAY).await;
     assert_eq!(reply.status, 201, "{:?}", reply.body);
     reply.body["scriptId"].as_str().unwrap().to_owned()
 }
