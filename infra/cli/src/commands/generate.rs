@@ -93,7 +93,7 @@ pub async fn generate(api: &mut Api, out: Output, args: Generate) -> Result<(), 
         }
         None => return Err(api.not_the_api("a job without a status")),
     }
-    let folder = args.out.unwrap_or_else(|| crate::job_folder(&job_id));
+    let folder = args.out.unwrap_or_else(|| PathBuf::from(".").join(&job_id));
     let saved = download(api, out, &job, &folder).await?;
     report(out, &job, &folder, &saved)
 }
