@@ -16,6 +16,8 @@ pub struct Usage {
     pub writes: u64,
     pub read_units: f64,
     pub write_units: f64,
+    /// Transactions cancelled (a condition failed or they conflicted): lost races.
+    pub cancelled: u64,
 }
 
 impl Usage {
@@ -31,6 +33,7 @@ impl Usage {
             writes: mine["itemWrites"].as_u64().unwrap_or(0),
             read_units: mine["readUnits"].as_f64().unwrap_or(0.0),
             write_units: mine["writeUnits"].as_f64().unwrap_or(0.0),
+            cancelled: mine["cancelledTransactions"].as_u64().unwrap_or(0),
         }
     }
 
@@ -45,6 +48,7 @@ impl Usage {
             writes: self.writes - before.writes,
             read_units: self.read_units - before.read_units,
             write_units: self.write_units - before.write_units,
+            cancelled: self.cancelled - before.cancelled,
         }
     }
 
@@ -59,6 +63,7 @@ impl Usage {
             writes: self.writes + other.writes,
             read_units: self.read_units + other.read_units,
             write_units: self.write_units + other.write_units,
+            cancelled: self.cancelled + other.cancelled,
         }
     }
 

@@ -57,7 +57,34 @@ impl OrderKey {
         };
         Self::from_digits(trim(digits).as_slice())
     }
+
+    /// A key strictly between `before` and `after` that concurrent writers placing into
+    /// the same gap do not share: [`OrderKey::between`] (moved off `after`'s prefix) with
+    /// `salt` appended. Each writer brings its own random salt, so two inserts read at the
+    /// same moment still get distinct keys, both inside the gap.
+    pub fn between_unique(
+        before: Option<&OrderKey>,
+        after: Option<&OrderKey>,
+        salt: [u8; SALT_BYTES],
+    ) -> Option<OrderKey> {
+        let mut key = Self::between(before, after)?;
+        // A prefix of `after` with digits appended may pass it; a key between that prefix
+        // and `after` is never a prefix of `after` (see `midpoint`).
+        if after.is_some_and(|high| high.0.starts_with(&key.0)) {
+            key = Self::between(Some(&key), after)?;
+        }
+        let mut digits = key.digits();
+        digits.extend_from_slice(&salt);
+        if let Some(last) = digits.last_mut() {
+            *last |= 1;
+        }
+        Self::from_digits(&digits)
+    }
 }
+
+/// Digits [`OrderKey::between_unique`] appends: two writers into one gap share a key with
+/// odds of one in 2^23.
+pub const SALT_BYTES: usize = 3;
 
 fn decode(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2)

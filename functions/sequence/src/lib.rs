@@ -12,7 +12,7 @@
 mod keys;
 mod plan;
 
-pub use keys::{MAX_KEY_BYTES, OrderKey, SPREAD_MAX_BYTES, spread, spread_between};
+pub use keys::{MAX_KEY_BYTES, OrderKey, SALT_BYTES, SPREAD_MAX_BYTES, spread, spread_between};
 pub use plan::{
     Move, Placement, Plan, SequenceError, Write, apply, longest_increasing, plan_insert, plan_move,
     plan_moves, plan_reorder,

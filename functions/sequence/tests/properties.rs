@@ -184,3 +184,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Writers that read the same gap at the same moment (the race of co-writers inserting
+    /// at one spot) each get a key inside it, no two the same.
+    #[test]
+    fn salted_keys_of_one_gap_are_distinct_and_inside(
+        bounds in prop::collection::vec(prop::collection::vec(1u8..=255, 1..12), 2),
+        open_low in any::<bool>(),
+        open_high in any::<bool>(),
+        salts in prop::collection::hash_set(any::<[u8; 3]>(), 2..9),
+    ) {
+        let mut keys: Vec<OrderKey> = bounds.iter().filter_map(|digits| {
+            OrderKey::parse(&digits.iter().map(|d| format!("{d:02x}")).collect::<String>())
+        }).collect();
+        keys.sort();
+        keys.dedup();
+        prop_assume!(keys.len() == 2);
+        let low = (!open_low).then(|| keys[0].clone());
+        let high = (!open_high).then(|| keys[1].clone());
+        let mut placed: Vec<OrderKey> = Vec::new();
+        for salt in &salts {
+            // Salts differing only in the low bit of the last digit make the same key.
+            let Some(key) = OrderKey::between_unique(low.as_ref(), high.as_ref(), *salt) else {
+                return Ok(());
+            };
+            prop_assert!(low.as_ref().is_none_or(|low| *low < key), "{key:?} not above {low:?}");
+            prop_assert!(high.as_ref().is_none_or(|high| key < *high), "{key:?} not below {high:?}");
+            placed.push(key);
+        }
+        let distinct_salts: std::collections::HashSet<[u8; 3]> =
+            salts.iter().map(|s| [s[0], s[1], s[2] | 1]).collect();
+        placed.sort();
+        placed.dedup();
+        prop_assert_eq!(placed.len(), distinct_salts.len());
+    }
+}

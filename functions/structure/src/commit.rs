@@ -4,11 +4,11 @@
 
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_sequence::{
-    OrderKey, Placement, Plan, SequenceError, Write, apply, plan_insert, plan_move,
+    OrderKey, Placement, Plan, SALT_BYTES, SequenceError, Write, apply, plan_insert, plan_move,
 };
-use fountain_store::{Expression, StoreError, Table, Transaction};
+use fountain_store::{Expression, StoreError, Table, Transaction, s};
 
-use crate::order::{AnchorError, Gap, SIBLING_GONE, Siblings, bump};
+use crate::order::{ANCHOR_MOVED, AnchorError, Basis, Gap, SIBLING_GONE, Siblings};
 
 /// Most keys one transaction writes: DynamoDB's 100 less the two access checks, the order
 /// revision, the changed item and its event.
@@ -25,7 +25,7 @@ pub async fn plan_placement(
 ) -> Result<Result<Plan, SequenceError>, StoreError> {
     match siblings.gap(table, id, to).await? {
         Some(Ok(Gap::Unchanged)) => return Ok(Ok(Plan::default())),
-        Some(Ok(Gap::Between(low, high))) => {
+        Some(Ok(Gap::Between(low, high, _))) => {
             if let Some(key) = OrderKey::between(low.as_ref(), high.as_ref()) {
                 return Ok(Ok(Plan {
                     rebalance: Vec::new(),
@@ -52,7 +52,44 @@ pub async fn plan_placement(
     })
 }
 
-/// Commits `plan` among `siblings`, based on order revision `seen`. `placed` is a child
+/// Where a new child `id` goes among `siblings`, whose order revision is `seen`: into the
+/// gap next to its anchor with a salted key when the neighbours have room (concurrent
+/// inserts do not conflict), else a plan over the whole order based on `seen`.
+pub async fn plan_new(
+    table: &Table,
+    siblings: &Siblings,
+    id: &str,
+    to: &Placement,
+    seen: u64,
+    salt: [u8; SALT_BYTES],
+) -> Result<Result<(Plan, Basis), SequenceError>, StoreError> {
+    match siblings.gap(table, id, to).await? {
+        Some(Ok(Gap::Between(low, high, anchor))) => {
+            if let Some(key) = OrderKey::between_unique(low.as_ref(), high.as_ref(), salt) {
+                let write = Write {
+                    id: id.to_owned(),
+                    key,
+                };
+                let plan = Plan {
+                    rebalance: Vec::new(),
+                    writes: vec![write],
+                };
+                return Ok(Ok((plan, Basis::Gap(anchor))));
+            }
+        }
+        Some(Err(AnchorError::Unknown(anchor))) => {
+            return Ok(Err(SequenceError::UnknownId(anchor)));
+        }
+        Some(Err(AnchorError::Itself(anchor))) => {
+            return Ok(Err(SequenceError::RelativeToItself(anchor)));
+        }
+        Some(Ok(Gap::Unchanged)) | None => {}
+    }
+    let current = siblings.keyed(table).await?;
+    Ok(plan_insert(&current, id, to).map(|plan| (plan, Basis::Revision(seen))))
+}
+
+/// Commits `plan` among `siblings`, on `basis`. `placed` is a child
 /// whose key the caller writes itself in `finish` (a new or re-parented child); `finish`
 /// adds the caller's writes and event to the last transaction. Returns the order revision
 /// after the change.
@@ -60,44 +97,52 @@ pub async fn commit_plan(
     table: &Table,
     user_id: &str,
     siblings: &Siblings,
-    mut seen: u64,
+    basis: Basis,
     plan: &Plan,
     placed: Option<&str>,
     finish: impl FnOnce(Transaction) -> Result<Transaction, StoreError>,
-) -> Result<u64, StoreError> {
+) -> Result<(), StoreError> {
+    let mut basis = basis;
     let merged = plan.merged();
     let last = if merged.len() <= MAX_KEY_WRITES {
         merged
     } else {
         for chunk in plan.rebalance.chunks(MAX_KEY_WRITES) {
-            opened(siblings, user_id, seen, chunk, None)
+            opened(siblings, user_id, &basis, chunk, None)
                 .commit(table)
                 .await?;
-            seen += 1;
+            basis = basis.next();
         }
         plan.writes.clone()
     };
-    finish(opened(siblings, user_id, seen, &last, placed))?
+    finish(opened(siblings, user_id, &basis, &last, placed))?
         .commit(table)
-        .await?;
-    Ok(seen + 1)
+        .await
 }
 
-/// A transaction with the access checks, the order revision moving on from `seen` and the
-/// new keys, except `placed`'s.
+/// A transaction with the access checks, the order revision moving on from `basis` (and
+/// its anchor checked) and the new keys, except `placed`'s.
 fn opened(
     siblings: &Siblings,
     user_id: &str,
-    seen: u64,
+    basis: &Basis,
     writes: &[Write],
     placed: Option<&str>,
 ) -> Transaction {
-    let (update, condition) = bump(seen);
-    let tx = allowed_transaction(&siblings.script_id, user_id, Permission::Write).update(
+    let (update, condition) = basis.bump();
+    let mut tx = allowed_transaction(&siblings.script_id, user_id, Permission::Write).update(
         siblings.order_item_key(),
         update,
         Some(condition),
     );
+    if let Basis::Gap(Some((anchor, key))) = basis {
+        tx = tx.check(
+            Table::key(siblings.pk(), siblings.child_sk(anchor)),
+            Expression::new("lsi1sk = :anchored")
+                .value(":anchored", s(siblings.order_sk(key.as_str())))
+                .labelled(ANCHOR_MOVED),
+        );
+    }
     writes
         .iter()
         .filter(|w| Some(w.id.as_str()) != placed)

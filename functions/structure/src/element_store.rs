@@ -8,7 +8,7 @@ use fountain_store::{ItemCodec, StoreError, Table};
 use crate::child::Child;
 use crate::commit::commit_plan;
 use crate::element::Element;
-use crate::order::bump;
+use crate::order::{Basis, bump};
 
 /// Moves `element` to `moved` in another section: the destination's plan and order
 /// revision `seen`, the source's order revision `seen_source`.
@@ -22,14 +22,14 @@ pub async fn move_across(
     seen: u64,
     plan: &Plan,
     event: &EventEnvelope,
-) -> Result<u64, StoreError> {
+) -> Result<(), StoreError> {
     let item = moved.to_item()?;
     let (update, condition) = bump(seen_source);
     commit_plan(
         table,
         user_id,
         &moved.siblings(),
-        seen,
+        Basis::Revision(seen),
         plan,
         Some(&moved.element_id),
         |tx| {

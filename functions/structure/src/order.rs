@@ -12,7 +12,7 @@ use fountain_store::{
     StoreError, Table, n, number_attribute, s, string_attribute,
 };
 
-use crate::reorder_plan::PendingReorder;
+use crate::reorder_plan::{PENDING, PendingReorder};
 
 /// The children of one parent: the sections of a script, or the elements of a section.
 #[derive(Debug, Clone)]
@@ -28,8 +28,13 @@ pub struct Siblings {
 
 /// Where a placed child goes, once its neighbours' keys are known.
 pub enum Gap {
-    /// Between these keys (either end open).
-    Between(Option<OrderKey>, Option<OrderKey>),
+    /// Between these keys (either end open), next to the anchor named (its id and key), if
+    /// the placement named one.
+    Between(
+        Option<OrderKey>,
+        Option<OrderKey>,
+        Option<(String, OrderKey)>,
+    ),
     /// The child is there already.
     Unchanged,
 }
@@ -256,11 +261,12 @@ impl Siblings {
             .find(|(id, _)| id != placed)
             .map(|(_, key)| key);
         let (low, high) = if upwards {
-            (anchor_key, neighbour)
+            (anchor_key.clone(), neighbour)
         } else {
-            (neighbour, anchor_key)
+            (neighbour, anchor_key.clone())
         };
-        Ok(Some(Ok(Gap::Between(low, high))))
+        let anchor = anchor.cloned().zip(anchor_key);
+        Ok(Some(Ok(Gap::Between(low, high, anchor))))
     }
 
     /// The sequence number of the child with `key`: one more than the children before it.
@@ -325,6 +331,8 @@ pub struct OrderState {
 
 /// Another change of the order got there first, or a large reorder is still being applied.
 pub const ORDER_CHANGED: Label = Label::new("order changed meanwhile");
+/// The sibling an insert was placed before or after moved or went meanwhile.
+pub const ANCHOR_MOVED: Label = Label::new("anchor moved meanwhile");
 /// A sibling whose key a change of order rewrites was removed meanwhile.
 pub const SIBLING_GONE: Label = Label::new("sibling gone");
 
@@ -332,6 +340,48 @@ pub const SIBLING_GONE: Label = Label::new("sibling gone");
 /// change got there first or a reorder is still being applied.
 pub fn bump(seen: u64) -> (Expression, Condition) {
     bump_and_set(seen, None)
+}
+
+/// What a change of order is based on.
+#[derive(Debug, Clone)]
+pub enum Basis {
+    /// The whole order at this revision: any change of it meanwhile refuses the change.
+    Revision(u64),
+    /// One gap, between neighbours read just now, for a new child whose key is salted
+    /// ([`fountain_sequence::OrderKey::between_unique`]): refused only when the anchor it
+    /// names (id and key) has moved or gone, or a large reorder has begun. Inserts elsewhere,
+    /// or into the same gap, meanwhile are no conflict: co-writers do not collide.
+    Gap(Option<(String, OrderKey)>),
+}
+
+impl Basis {
+    /// The order revision's update and condition.
+    pub fn bump(&self) -> (Expression, Condition) {
+        match self {
+            Self::Revision(seen) => bump(*seen),
+            Self::Gap(_) => (
+                Expression::new("ADD revision :one").value(":one", n(1)),
+                Expression::new(format!("attribute_not_exists({PENDING})")).labelled(ORDER_CHANGED),
+            ),
+        }
+    }
+
+    /// The basis of the next transaction of the same change (a rebalance in chunks).
+    pub fn next(&self) -> Self {
+        match self {
+            Self::Revision(seen) => Self::Revision(seen + 1),
+            Self::Gap(anchor) => Self::Gap(anchor.clone()),
+        }
+    }
+
+    /// A lost race worth planning again: the order, the anchor or a rekeyed sibling changed
+    /// meanwhile, or DynamoDB cancelled a transaction that ran into another.
+    pub fn lost_race(error: &StoreError) -> bool {
+        matches!(error, StoreError::TransactionConflict)
+            || [ORDER_CHANGED, ANCHOR_MOVED, SIBLING_GONE]
+                .iter()
+                .any(|label| error.refused(*label))
+    }
 }
 
 /// [`bump`], also setting one attribute of the order item.

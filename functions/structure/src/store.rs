@@ -8,7 +8,7 @@ use fountain_store::{StoreError, Table};
 
 use crate::child::Child;
 use crate::commit::{MAX_KEY_WRITES, commit_plan};
-use crate::order::{Siblings, bump};
+use crate::order::{Basis, Siblings, bump};
 use crate::pending::reorder_in_chunks;
 
 /// Adds `child`, whose key `plan` gives (after its rebalance, if any), counting it against
@@ -17,11 +17,11 @@ pub async fn add<C: Child>(
     table: &Table,
     user_id: &str,
     child: &C,
-    seen: u64,
+    basis: Basis,
     plan: &Plan,
     max: u64,
     event: &EventEnvelope,
-) -> Result<u64, StoreError> {
+) -> Result<(), StoreError> {
     let item = child.to_item()?;
     let counted = child
         .cap()
@@ -30,7 +30,7 @@ pub async fn add<C: Child>(
         table,
         user_id,
         &child.siblings(),
-        seen,
+        basis,
         plan,
         Some(child.id()),
         |tx| {
@@ -108,8 +108,15 @@ pub async fn reorder(
     if plan.len() > MAX_KEY_WRITES {
         return reorder_in_chunks(table, user_id, siblings, seen, &plan.merged(), event).await;
     }
-    commit_plan(table, user_id, siblings, seen, plan, None, |tx| {
-        tx.event(event)
-    })
-    .await
+    commit_plan(
+        table,
+        user_id,
+        siblings,
+        Basis::Revision(seen),
+        plan,
+        None,
+        |tx| tx.event(event),
+    )
+    .await?;
+    Ok(reorder_revision(seen))
 }

@@ -8,7 +8,8 @@ after, and everything inside a transaction counts twice (a ConditionCheck as a w
 item it checks). Items are sized as moto sizes them (names plus values).
 
 GET /_fountain/dynamodb-calls answers
-{table: {"calls": {operation: n}, "itemWrites": n, "readUnits": x, "writeUnits": x}}.
+{table: {"calls": {operation: n}, "itemWrites": n, "readUnits": x, "writeUnits": x,
+"cancelledTransactions": n}}: a cancelled transaction is still a call (and billed).
 """
 
 import collections
@@ -20,7 +21,13 @@ import threading
 WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 
 _tables = collections.defaultdict(
-    lambda: {"calls": collections.Counter(), "itemWrites": 0, "readUnits": 0.0, "writeUnits": 0.0}
+    lambda: {
+        "calls": collections.Counter(),
+        "itemWrites": 0,
+        "readUnits": 0.0,
+        "writeUnits": 0.0,
+        "cancelledTransactions": 0,
+    }
 )
 _context = threading.local()
 
@@ -42,7 +49,7 @@ def request(operation, body):
     """Counts one call of `operation` (and the items it writes) against each table it names,
     and sets what the item paths need to price their reads and writes."""
     parsed_body = parsed(body)
-    _count_call(operation, parsed_body)
+    _context.tables = _count_call(operation, parsed_body)
     _context.operation = operation
     _context.consistent = bool(parsed_body.get("ConsistentRead"))
     _context.factor = 2 if operation.startswith("Transact") else 1
@@ -62,6 +69,12 @@ def inner_write():
         yield
     finally:
         _context.inner = previous
+
+
+def cancelled():
+    """The transaction being served was cancelled (a condition failed or it conflicted)."""
+    for table in getattr(_context, "tables", ()):
+        _tables[table]["cancelledTransactions"] += 1
 
 
 def operation():
@@ -105,3 +118,4 @@ def _count_call(operation, request):
     for table in tables:
         _tables[table]["calls"][operation] += 1
         _tables[table]["itemWrites"] += writes[table]
+    return tables

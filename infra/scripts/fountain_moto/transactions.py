@@ -125,6 +125,7 @@ def transact_write_items(self, transact_items):
 
     if any(code is not None for code, _, _ in errors):
         journal.roll_back()
+        capacity.cancelled()
         raise TransactionCanceledException(errors)
 
 

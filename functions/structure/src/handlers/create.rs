@@ -1,3 +1,6 @@
+use std::hash::{BuildHasher, RandomState};
+use std::time::Duration;
+
 use chrono::Utc;
 use fountain_events::DomainEvent;
 use fountain_events::catalog::{ElementAdded, SectionAdded};
@@ -7,14 +10,17 @@ use fountain_http::{
     json_body, serve,
 };
 use fountain_scripts::access::Permission;
-use fountain_sequence::Placement;
+use fountain_sequence::{Placement, SALT_BYTES};
+use fountain_store::StoreError;
+use tracing::{info, warn};
 
 use super::element::character_exists;
 use super::kind::{Kind, Parent};
 use super::order_conflict;
-use crate::commit::{key_for, plan_placement, sequence_after};
+use crate::commit::{key_for, plan_new, sequence_after};
 use crate::element::{CreateElement, Element, ElementView};
 use crate::model::{CreateSection, Section, SectionView, sequence_problem};
+use crate::order::Basis;
 use crate::store;
 use fountain_scripts::caps::CAP_REACHED;
 
@@ -83,7 +89,7 @@ pub async fn create_element(deps: &TableDeps, req: Request) -> Response<Body> {
                 element_id,
                 script_id: script_id.clone(),
                 section_id: parent.id.clone(),
-                content,
+                content: content.clone(),
                 revision: 1,
                 created_at: now,
                 updated_at: now,
@@ -109,53 +115,109 @@ pub async fn create_element(deps: &TableDeps, req: Request) -> Response<Body> {
     .await
 }
 
+/// Attempts an insert makes before it answers 409: each lost race re-reads the neighbours.
+/// Inserts into gaps do not race one another, so only a rebalance, a move of the anchor or
+/// DynamoDB cancelling transactions that ran into each other come back here.
+const INSERT_ATTEMPTS: u32 = 8;
+
 /// Adds a child at `placement` among the children of `parent` (access and input checked):
 /// `new` makes it of its id and order key, `added` its event of it and its sequence number.
+/// A lost race with a co-writer is retried here, not left to the client.
 async fn add<C: Kind, E: DomainEvent + Send>(
     deps: &TableDeps,
     ctx: &Ctx,
     parent: &Parent,
     placement: &Placement,
-    new: impl FnOnce(String, String) -> C + Send,
-    added: impl FnOnce(&C, usize) -> E + Send,
+    new: impl Fn(String, String) -> C + Send,
+    added: impl Fn(&C, usize) -> E + Send,
 ) -> Result<Response<Body>, ApiError> {
+    let id = new_id();
+    let mut attempt = 1;
+    loop {
+        match try_add(deps, ctx, parent, placement, &id, &new, &added).await? {
+            Ok(response) => {
+                if attempt > 1 {
+                    info!(attempt, id, "inserted after lost races");
+                }
+                return Ok(response);
+            }
+            Err(lost) if attempt >= INSERT_ATTEMPTS => {
+                warn!(attempt, error = %lost, "insert gave up after lost races");
+                return Err(order_conflict(lost));
+            }
+            Err(_) => {
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// A short, jittered pause that grows with the attempt, so racers spread out.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = 10u64 << attempt.min(6);
+    let jitter = RandomState::new().hash_one(attempt) % ceiling;
+    Duration::from_millis(ceiling / 2 + jitter / 2)
+}
+
+/// One attempt of [`add`]: the answer, or the lost race to retry.
+async fn try_add<C: Kind, E: DomainEvent + Send>(
+    deps: &TableDeps,
+    ctx: &Ctx,
+    parent: &Parent,
+    placement: &Placement,
+    id: &str,
+    new: &(impl Fn(String, String) -> C + Send),
+    added: &(impl Fn(&C, usize) -> E + Send),
+) -> Result<Result<Response<Body>, StoreError>, ApiError> {
     let siblings = &parent.siblings;
     let seen = siblings.settled_revision(&deps.table).await?;
-    let id = new_id();
-    let plan = plan_placement(&deps.table, siblings, &id, placement, false)
+    let (plan, basis) = plan_new(&deps.table, siblings, id, placement, seen, salt())
         .await?
         .map_err(|e| sequence_problem(e, C::NAME))?;
-    let Some(key) = key_for(&plan, &id) else {
+    let Some(key) = key_for(&plan, id) else {
         return Err(ApiError::Internal(format!(
             "the plan has no key for the new {}",
             C::NAME
         )));
     };
     let order_key = key.as_str().to_owned();
-    let sequence = sequence_after(&deps.table, siblings, &plan, &id, None).await?;
-    let child = new(id, order_key);
+    let sequence = sequence_after(&deps.table, siblings, &plan, id, None).await?;
+    let child = new(id.to_owned(), order_key);
     let event = added(&child, sequence);
     let max = match child.cap() {
         Some(cap) => cap.max(&deps.table).await?,
         None => u64::MAX,
     };
-    store::add(
+    let stored = store::add(
         &deps.table,
         &ctx.principal.user_id,
         &child,
-        seen,
+        basis,
         &plan,
         max,
         &ctx.envelope(&event)?,
     )
-    .await
-    .map_err(|error| match child.cap() {
-        Some(cap) if error.refused(CAP_REACHED) => cap.reached(max),
-        _ => order_conflict(error),
-    })?;
-    created(
-        &child.location(),
-        &child.view(sequence),
-        etag(child.revision()),
-    )
+    .await;
+    match stored {
+        Ok(()) => Ok(Ok(created(
+            &child.location(),
+            &child.view(sequence),
+            etag(child.revision()),
+        )?)),
+        Err(error) if Basis::lost_race(&error) => Ok(Err(error)),
+        Err(error) => Err(match child.cap() {
+            Some(cap) if error.refused(CAP_REACHED) => cap.reached(max),
+            _ => order_conflict(error),
+        }),
+    }
+}
+
+/// Random digits for a new child's order key: co-writers inserting into one gap at the
+/// same moment get distinct keys (std's hasher keys are random per process and per call).
+fn salt() -> [u8; SALT_BYTES] {
+    let random = RandomState::new().hash_one(new_id()).to_be_bytes();
+    let mut salt = [0; SALT_BYTES];
+    salt.copy_from_slice(&random[..SALT_BYTES]);
+    salt
 }

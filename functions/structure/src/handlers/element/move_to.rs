@@ -12,7 +12,7 @@ use crate::element::{ElementView, MoveElement};
 use crate::element_store;
 use crate::handlers::{order_conflict, shown};
 use crate::model::{PlacementInput, sequence_problem};
-use crate::order::Siblings;
+use crate::order::{Basis, Siblings};
 
 /// Moves one element: to a position, before or after another, or to the end, in its
 /// section or in another section of the script (`sectionId`). Within a section it writes
@@ -98,9 +98,15 @@ pub async fn move_element(deps: &TableDeps, req: Request) -> Response<Body> {
             )
             .await
         } else {
-            commit_plan(&deps.table, user, &siblings, seen, &plan, None, |tx| {
-                tx.event(&envelope)
-            })
+            commit_plan(
+                &deps.table,
+                user,
+                &siblings,
+                Basis::Revision(seen),
+                &plan,
+                None,
+                |tx| tx.event(&envelope),
+            )
             .await
         };
         committed.map_err(order_conflict)?;
