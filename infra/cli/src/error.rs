@@ -98,8 +98,11 @@ impl fmt::Display for Problem {
         if !self.detail.is_empty() && self.detail != self.title {
             write!(f, ": {}", self.detail)?;
         }
+        // The fields' errors, unless the detail already says them.
         for error in &self.errors {
-            write!(f, "\n  - {}: {}", error.field, error.message)?;
+            if !self.detail.contains(&error.message) {
+                write!(f, "\n  - {}: {}", error.field, error.message)?;
+            }
         }
         // What an operator finds the request's logs and events by.
         if let Some(id) = &self.correlation_id {

@@ -72,7 +72,11 @@ fn new_table() -> Table {
     } else {
         table.load_preset(presets::NOTHING);
     }
-    table.set_content_arrangement(ContentArrangement::Dynamic);
+    // Wrapped to the terminal's width, when it has a sensible one (a pseudo-terminal may
+    // report none, or zero columns).
+    if table.width().is_some_and(|w| w >= 40) {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    }
     table
 }
 
@@ -82,6 +86,7 @@ pub fn text(value: &Value, key: &str) -> String {
     match value.get(key) {
         None | Some(Value::Null) => "-".to_owned(),
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) if items.is_empty() => "-".to_owned(),
         Some(Value::Array(items)) => items
             .iter()
             .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))

@@ -1,15 +1,15 @@
 //! generate: queue a job; with --wait, follow it (a progress bar; Ctrl-C offers to cancel)
 //! and download its outputs.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
+use indicatif::ProgressBar;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncBufReadExt;
 
 use crate::client::{Api, json_of};
 use crate::error::CliError;
@@ -193,8 +193,7 @@ async fn follow<S: JobSource>(
                     bar.abandon();
                     return Err(going_on(&job_id));
                 }
-                bar.suspend(|| eprint!("Cancel the job {job_id}? [y/N] "));
-                match ask().await {
+                match ask(&bar, format!("Cancel the job {job_id}? [y/N] ")).await {
                     Answer::Yes => {
                         if let Some(cancelled) = cancel(api, &job_id).await? {
                             bar.finish_and_clear();
@@ -207,7 +206,8 @@ async fn follow<S: JobSource>(
                     }
                     Answer::No => {}
                     Answer::Again => {
-                        bar.abandon();
+                        // The bar stays as the prompt left it (the prompt still holds it).
+                        eprintln!();
                         return Err(going_on(&job_id));
                     }
                 }
@@ -229,14 +229,22 @@ enum Answer {
     Again,
 }
 
-async fn ask() -> Answer {
-    let mut line = String::new();
-    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+/// Asks `prompt` on the terminal with the bar out of the way (the read is blocking, so it
+/// runs on its own thread and the bar stays still until it is answered); a second Ctrl-C
+/// stops asking.
+async fn ask(bar: &ProgressBar, prompt: String) -> Answer {
+    let bar = bar.clone();
+    let asking = tokio::task::spawn_blocking(move || {
+        bar.suspend(|| {
+            eprint!("{prompt}");
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).is_ok()
+                && matches!(line.trim().to_lowercase().as_str(), "y" | "yes")
+        })
+    });
     tokio::select! {
-        read = stdin.read_line(&mut line) => match read {
-            Ok(_) if matches!(line.trim().to_lowercase().as_str(), "y" | "yes") => Answer::Yes,
-            _ => Answer::No,
-        },
+        answer = asking => if matches!(answer, Ok(true)) { Answer::Yes } else { Answer::No },
         _ = tokio::signal::ctrl_c() => Answer::Again,
     }
 }
