@@ -32,17 +32,19 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The stack's HTTP API.
     #[arg(
         long,
         global = true,
         env = "FOUNTAIN_API",
-        default_value = "http://127.0.0.1:3000"
+        default_value = "http://127.0.0.1:3000",
+        value_name = "URL"
     )]
     api: String,
     /// The stack's WebSocket API [default: the API's URL with ws:// or wss:// and /ws].
-    #[arg(long, global = true, env = "FOUNTAIN_LIVE")]
+    #[arg(long, global = true, env = "FOUNTAIN_LIVE", value_name = "URL")]
     live: Option<String>,
     /// Print the API's JSON instead of tables (one JSON line per message for streams).
     #[arg(long, global = true)]
@@ -80,7 +82,10 @@ enum Command {
     /// Runtime settings, dead letters and replays (administrators).
     #[command(subcommand)]
     Admin(commands::admin::Admin),
-    /// Print a shell completion script, e.g. `fountain completions bash > ~/.local/share/bash-completion/completions/fountain`.
+    /// Print a shell completion script.
+    ///
+    /// E.g. `fountain completions bash > ~/.local/share/bash-completion/completions/fountain`,
+    /// or `fountain completions zsh > ~/.zfunc/_fountain`.
     Completions {
         #[arg(value_enum)]
         shell: Shell,

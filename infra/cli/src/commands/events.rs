@@ -21,16 +21,16 @@ pub struct Tail {
     #[arg(long = "type", value_name = "TYPE")]
     types: Vec<String>,
     /// Only the events of one request (its x-correlation-id).
-    #[arg(long)]
+    #[arg(long, value_name = "ID")]
     correlation_id: Option<String>,
     /// Only the events of one aggregate (a script's id, a user's, a job's...).
-    #[arg(long)]
+    #[arg(long, value_name = "ID")]
     aggregate: Option<String>,
     /// Only the events caused by one user.
     #[arg(long)]
     user: Option<String>,
     /// Stop after this many events.
-    #[arg(long)]
+    #[arg(long, value_name = "N")]
     count: Option<usize>,
 }
 

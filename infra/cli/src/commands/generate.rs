@@ -21,7 +21,7 @@ pub struct Generate {
     /// The script's id.
     script: String,
     /// A working session of yours whose context enriches the story.
-    #[arg(long)]
+    #[arg(long, value_name = "SESSION_ID")]
     session: Option<String>,
     /// Why, stored with the job.
     #[arg(long)]
@@ -30,10 +30,10 @@ pub struct Generate {
     #[arg(long)]
     wait: bool,
     /// Where the outputs go [default: ./<jobId>/].
-    #[arg(long, requires = "wait")]
+    #[arg(long, requires = "wait", value_name = "DIR")]
     out: Option<PathBuf>,
     /// Seconds between looks at the job while waiting.
-    #[arg(long, default_value_t = 1.0, value_parser = interval)]
+    #[arg(long, default_value_t = 1.0, value_parser = interval, value_name = "SECONDS")]
     interval: f64,
 }
 

@@ -48,7 +48,7 @@ pub struct Export {
     /// The script's id.
     script: String,
     /// Write the Fountain text to this file instead of standard output.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
 
