@@ -129,6 +129,9 @@ async fn list(api: &mut Api, out: Output) -> Result<(), CliError> {
     out.table(&["id", "title", "author", "revision", "updated"], rows)
 }
 
+/// From this size on, an upload shows a progress bar.
+const LARGE: u64 = 256 * 1024;
+
 pub async fn import(api: &mut Api, out: Output, args: Import) -> Result<(), CliError> {
     let shown = args.file.display().to_string();
     let metadata = std::fs::metadata(&args.file)
@@ -145,7 +148,8 @@ pub async fn import(api: &mut Api, out: Output, args: Import) -> Result<(), CliE
     if let Some(comment) = &args.comment {
         query.push(("comment", comment.clone()));
     }
-    let bar = progress::bytes(len, "uploading", out.quiet);
+    // A small file is sent before a bar could be read: only a large one gets one.
+    let bar = progress::bytes(len, "uploading", out.quiet || len < LARGE);
     let response = api
         .send(|http| {
             // Opened for each attempt: a retry after a renewed session sends it again.
