@@ -132,9 +132,10 @@ fn only_identity_holds_the_secrets_and_only_the_reconciler_scans() {
         .filter(|f| f.needs.contains(&Need::Credentials))
         .map(|f| f.name)
         .collect();
-    // The mailer mints the tokens it sends (decision 47), so it writes mailed tokens too.
+    // The mailer mints the tokens it sends (decision 47), so it writes mailed tokens too; the
+    // live API's `$connect` verifies tokens as the authorizer does, revocation bound included.
     let others: BTreeSet<&str> = holders.difference(&identity).copied().collect();
-    assert_eq!(others, BTreeSet::from(["send_email"]));
+    assert_eq!(others, BTreeSet::from(["live_connect", "send_email"]));
     assert_eq!(sweepers, BTreeSet::from(["reconcile"]));
 }
 

@@ -134,6 +134,14 @@ fn each_function_is_invoked_the_way_its_entry_says() {
                     "{name}: one schedule"
                 );
             }
+            Kind::WebSocket { route } => {
+                assert!(spec.events.is_empty(), "{name}: only its WebSocket route");
+                assert_eq!(
+                    websocket_route_target(route).as_deref(),
+                    Some(spec.logical_id.as_str()),
+                    "{name}: the WebSocket API's {route} route invokes it"
+                );
+            }
         }
         if function.kind != Kind::Scheduled {
             assert_eq!(
@@ -145,6 +153,31 @@ fn each_function_is_invoked_the_way_its_entry_says() {
             assert!(function.openapi.is_none(), "{name}: no operation");
         }
     }
+}
+
+/// The function the WebSocket API's route `route_key` invokes: the route's target names an
+/// integration whose URI names the function's ARN.
+fn websocket_route_target(route_key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(fountain_local::default_template()).unwrap();
+    let raw: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let resources = raw["Resources"].as_mapping()?;
+    let of_type = |kind: &'static str| {
+        resources
+            .iter()
+            .filter(move |(_, r)| r["Type"].as_str() == Some(kind))
+    };
+    let (_, route) = of_type("AWS::ApiGatewayV2::Route")
+        .find(|(_, r)| r["Properties"]["RouteKey"].as_str() == Some(route_key))?;
+    let target = route["Properties"]["Target"]["Fn::Sub"].as_str()?;
+    let integration = target.strip_prefix("integrations/${")?.strip_suffix('}')?;
+    let uri = resources
+        .get(integration)?
+        .get("Properties")?
+        .get("IntegrationUri")?
+        .get("Fn::Sub")?
+        .as_str()?;
+    let function = uri.split("functions/${").nth(1)?.split(".Arn}").next()?;
+    Some(function.to_owned())
 }
 
 /// The event types the rules targeting `queue` deliver: `None` for a rule without a
@@ -198,8 +231,8 @@ fn each_consumer_takes_exactly_the_event_types_its_rule_delivers() {
         }
     }
     assert_eq!(
-        consumers, 17,
-        "the product's seventeen consumers are checked"
+        consumers, 19,
+        "the product's nineteen consumers are checked"
     );
 }
 

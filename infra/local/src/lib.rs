@@ -1,11 +1,12 @@
 //! The local runner: FountainAI on a laptop with no AWS account. It reads template.yaml,
 //! provisions its tables, queues, bus and rules in the AWS emulator (moto), serves the HTTP
-//! API the way API Gateway does (authorizer first, API Gateway v2 payloads), and plays
+//! API the way API Gateway does (authorizer first, API Gateway v2 payloads) and its WebSocket API, and plays
 //! Lambda's event source mappings for the queues and the table's stream.
 
 pub mod emails;
 pub mod functions;
 pub mod gateway;
+pub mod live;
 pub mod mappings;
 pub mod pollers;
 pub mod provision;

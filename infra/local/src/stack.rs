@@ -9,6 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use fountain_auth::SigningKeySet;
 use fountain_runtime::Env;
+use fountain_runtime::function::Kind;
 use std::sync::Arc;
 
 use tokio::sync::{OwnedRwLockWriteGuard, RwLock};
@@ -17,11 +18,16 @@ use tracing::info;
 
 use crate::functions::{self, Invoker};
 use crate::gateway::{self, Route};
+use crate::live::{self, LiveGateway};
 use crate::mappings::{Mapping, Mappings};
 use crate::pollers;
 use crate::provision::{Resources, provision};
 use crate::schedules::{self, Schedule};
 use crate::template::{FunctionEvent, Template};
+
+/// The functions' address of the WebSocket API's management API: in AWS the API's stage
+/// URL, locally the runner's own [`live::MANAGEMENT_PATH`].
+pub const LIVE_ENDPOINT: &str = "LIVE_ENDPOINT";
 
 /// The sender of the local stack's emails (the emulator's SES keeps them).
 pub const LOCAL_MAIL_FROM: &str = "no-reply@fountain.local";
@@ -165,12 +171,19 @@ impl LocalStack {
         for function in &template.functions {
             let mut vars = std::collections::HashMap::new();
             for (name, value) in template.global_env.iter().chain(function.env.iter()) {
+                if name == LIVE_ENDPOINT {
+                    continue; // the runner serves the management API itself
+                }
                 let resolved = resources
                     .resolve(value)
                     .ok_or_else(|| anyhow!("{}: cannot resolve {name}", function.logical_id))?;
                 vars.insert(name.clone(), resolved);
             }
             vars.insert("LAMBDA_ENDPOINT".to_owned(), format!("http://{address}"));
+            vars.insert(
+                LIVE_ENDPOINT.to_owned(),
+                format!("http://{address}{}", live::MANAGEMENT_PATH),
+            );
             vars.extend(options.env_overrides.clone());
             let invoker = functions::build(&function.binary, &Env::from_map(vars), &sdk)
                 .with_context(|| format!("configure {}", function.logical_id))?;
@@ -261,7 +274,18 @@ impl LocalStack {
             .and_then(|id| invokers.get(id))
             .cloned();
         let mappings = Mappings(Arc::new(mappings));
+        let live_routes = template
+            .functions
+            .iter()
+            .filter_map(|f| match fountain_registry::function(&f.binary)?.kind {
+                Kind::WebSocket { route } => {
+                    Some((route.to_owned(), invokers.get(&f.logical_id)?.clone()))
+                }
+                _ => None,
+            })
+            .collect();
         let router = gateway::router(routes, authorizer)?
+            .merge(LiveGateway::new(live_routes).router())
             .merge(local_routes(
                 &template,
                 &invokers,

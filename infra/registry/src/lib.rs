@@ -79,6 +79,7 @@ pub const CONTEXTS: &[Context] = &[
         fountain_collaboration::FUNCTIONS,
     ),
     context("mail", "fountain_mail", fountain_mail::FUNCTIONS),
+    context("live", "fountain_live", fountain_live::FUNCTIONS),
     context(
         "events",
         "fountain_event_store",

@@ -54,6 +54,7 @@ fn tables() -> String {
             Kind::Authorizer => "the HTTP API, before every protected route".to_owned(),
             Kind::Stream => "the table's stream (the outbox)".to_owned(),
             Kind::Scheduled => "its schedule in template.yaml".to_owned(),
+            Kind::WebSocket { route } => format!("the WebSocket API's `{route}` route"),
             Kind::Consumer {
                 events: Events::Every,
             } => "every event, from its queue".to_owned(),

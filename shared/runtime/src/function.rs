@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use aws_lambda_events::event::apigw::{
-    ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
+    ApiGatewayProxyResponse, ApiGatewayV2CustomAuthorizerSimpleResponse,
+    ApiGatewayV2CustomAuthorizerV2Request, ApiGatewayWebsocketProxyRequest,
 };
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 pub use aws_lambda_events::event::eventbridge::EventBridgeEvent as ScheduledEvent;
@@ -38,6 +39,8 @@ pub enum Invoker {
     Stream(Handler<StreamEvent, DynamoDbEventResponse>),
     /// A run of a schedule; an error fails the invocation (EventBridge Scheduler retries it).
     Scheduled(Handler<ScheduledEvent, Result<(), String>>),
+    /// A route of the WebSocket API: its connect, disconnect or a message's action.
+    WebSocket(Handler<ApiGatewayWebsocketProxyRequest, ApiGatewayProxyResponse>),
 }
 
 /// What invokes a function.
@@ -54,6 +57,9 @@ pub enum Kind {
     /// A schedule of template.yaml (`rate(...)` or `cron(...)`): EventBridge Scheduler in
     /// AWS, the local runner's clock locally.
     Scheduled,
+    /// The route `route` of the WebSocket API (`$connect`, `$disconnect`, `$default` or a
+    /// message's `action`): API Gateway in AWS, the local runner's `/ws` locally.
+    WebSocket { route: &'static str },
 }
 
 /// One function: its name (the binary and the template's `Binary`), what invokes it, how it
@@ -478,5 +484,18 @@ macro_rules! scheduled_function {
             openapi: None,
             needs: &[],
         }
+    };
+}
+
+/// A route of the WebSocket API: `websocket_function!("route", handler, deps_loader)`.
+#[macro_export]
+macro_rules! websocket_function {
+    ($route:literal, $handler:ident, $($load:ident)::+) => {
+        $crate::event_function!(
+            $crate::function::Kind::WebSocket { route: $route },
+            WebSocket,
+            $handler,
+            $($load)::+
+        )
     };
 }

@@ -13,6 +13,7 @@
 mod content;
 mod infra;
 mod jobs;
+mod live;
 mod notifications;
 mod scripts;
 mod sessions;
@@ -24,6 +25,7 @@ mod guard;
 pub use content::*;
 pub use infra::*;
 pub use jobs::*;
+pub use live::*;
 pub use notifications::*;
 pub use scripts::*;
 pub use sessions::*;

@@ -1,0 +1,3 @@
+//! Lambda function `live_connect`, generated from `FUNCTIONS` by `cargo run -p fountain-registry`.
+
+fountain_runtime::lambda_main!(fountain_live::FUNCTIONS);
