@@ -604,3 +604,72 @@ async fn an_administrator_tails_events_and_reads_the_settings() {
     assert_eq!(event["correlationId"], "cli-tail");
     assert_eq!(event["actor"], "tailed");
 }
+
+/// `fountain watch` against the stack's own WebSocket API: it prints a co-writer's change as
+/// it happens, and a stranger's watch ends with the refusal and exit 1.
+#[tokio::test]
+async fn watch_prints_changes_as_they_happen_and_refuses_a_stranger() {
+    use tokio::io::AsyncBufReadExt;
+    let h = Harness::start("cli-watch").await;
+    let w = Workspace::new(&h, "watch");
+    w.sign_up("watcher@example.org").await;
+    let file = conformance_files()[0].display().to_string();
+    let script = w.run(&["import", &file, "--json"], None).await.ok().json();
+    let script_id = script["scriptId"].as_str().unwrap().to_owned();
+
+    let mut watching = tokio::process::Command::new(env!("CARGO_BIN_EXE_fountain"))
+        .args(["watch", &script_id, "--json"])
+        .current_dir(w.work())
+        .env("FOUNTAIN_API", &w.api)
+        .env("FOUNTAIN_CONFIG_DIR", w.config())
+        .env_remove("FOUNTAIN_LIVE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(watching.stdout.take().unwrap()).lines();
+    let mut next_of = async |kind: &str| loop {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .unwrap_or_else(|_| panic!("no {kind} line in time"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("watch ended before a {kind}"));
+        let message: Value = serde_json::from_str(&line).unwrap();
+        if message["type"] == kind {
+            return message;
+        }
+    };
+    next_of("subscribed").await;
+
+    // A change made through the API reaches the watching process.
+    let section = h
+        .http
+        .post(h.url(&format!("/scripts/{script_id}/sections")))
+        .bearer_auth(w.access_token())
+        .json(&json!({ "level": "scene", "title": "EXT. WATCHED STREET - DAY" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(section.status(), 201);
+    let section: Value = section.json().await.unwrap();
+    let change = next_of("change").await;
+    assert_eq!(change["event"], "SectionAdded");
+    assert_eq!(change["ids"]["sectionId"], section["sectionId"]);
+    assert_eq!(change["yours"], true);
+    watching.kill().await.unwrap();
+
+    // Someone who may not read the script is refused, with the problem's words.
+    let stranger = Workspace::new(&h, "watch-stranger");
+    stranger.sign_up("stranger@example.org").await;
+    let refused = stranger.run(&["watch", &script_id], None).await;
+    assert_eq!(refused.code, REFUSED, "stderr: {}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("No script with this id is visible to you"),
+        "{}",
+        refused.stderr
+    );
+}
