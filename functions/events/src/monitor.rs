@@ -32,7 +32,7 @@ const OVERLAP: chrono::Duration = chrono::Duration::seconds(2);
 
 /// What to watch.
 #[derive(Debug, Clone, Default, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct Filters {
     /// Event types, comma-separated (default: all).
     #[param(value_type = Option<String>)]
