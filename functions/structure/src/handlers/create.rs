@@ -10,7 +10,7 @@ use fountain_http::{
     json_body, serve,
 };
 use fountain_scripts::access::Permission;
-use fountain_sequence::{Placement, SALT_BYTES};
+use fountain_sequence::{OrderKey, Placement, SALT_BYTES};
 use fountain_store::StoreError;
 use tracing::{info, warn};
 
@@ -132,9 +132,10 @@ async fn add<C: Kind, E: DomainEvent + Send>(
     added: impl Fn(&C, usize) -> E + Send,
 ) -> Result<Response<Body>, ApiError> {
     let id = new_id();
+    let mut anchor = None;
     let mut attempt = 1;
     loop {
-        match try_add(deps, ctx, parent, placement, &id, &new, &added).await? {
+        match try_add(deps, ctx, parent, placement, &id, &mut anchor, &new, &added).await? {
             Ok(response) => {
                 if attempt > 1 {
                     info!(attempt, id, "inserted after lost races");
@@ -160,13 +161,17 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(ceiling / 2 + jitter / 2)
 }
 
-/// One attempt of [`add`]: the answer, or the lost race to retry.
+/// One attempt of [`add`]: the answer, or the lost race to retry. `anchor` is where the
+/// first attempt found the sibling the placement names: if a retry finds it elsewhere, it
+/// moved meanwhile, and "before it" no longer means what the writer saw (409).
+#[allow(clippy::too_many_arguments)]
 async fn try_add<C: Kind, E: DomainEvent + Send>(
     deps: &TableDeps,
     ctx: &Ctx,
     parent: &Parent,
     placement: &Placement,
     id: &str,
+    anchor: &mut Option<(String, OrderKey)>,
     new: &(impl Fn(String, String) -> C + Send),
     added: &(impl Fn(&C, usize) -> E + Send),
 ) -> Result<Result<Response<Body>, StoreError>, ApiError> {
@@ -175,6 +180,18 @@ async fn try_add<C: Kind, E: DomainEvent + Send>(
     let (plan, basis) = plan_new(&deps.table, siblings, id, placement, seen, salt())
         .await?
         .map_err(|e| sequence_problem(e, C::NAME))?;
+    if let Basis::Gap(Some(found)) = &basis {
+        match anchor {
+            Some(first) if first != found => {
+                return Err(ApiError::Conflict(format!(
+                    "the sibling {} was moved meanwhile; read the order again and retry",
+                    found.0
+                )));
+            }
+            Some(_) => {}
+            None => *anchor = Some(found.clone()),
+        }
+    }
     let Some(key) = key_for(&plan, id) else {
         return Err(ApiError::Internal(format!(
             "the plan has no key for the new {}",
