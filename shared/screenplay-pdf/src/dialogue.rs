@@ -100,11 +100,21 @@ impl Speech {
     /// rest to continue on the next page. Only between sentences, unless `anywhere` (a
     /// speech longer than a page may then break at the end of any line).
     pub(crate) fn split(&self, room: usize, anywhere: bool) -> Option<(Rows, Speech)> {
-        self.breaks(anywhere)
+        // A line holds at most a line's width of characters, so a break further into its
+        // part than the room's characters cannot fit and is not tried: a huge speech
+        // costs a page's worth of wrapping per page, not its whole length per break.
+        let reach = room.saturating_mul(self.indents.speech_width.max(1));
+        let breaks: Vec<(usize, usize)> = self
+            .breaks(anywhere)
             .into_iter()
+            .filter(|(_, offset)| *offset <= reach)
+            .collect();
+        // The rows up to a break grow with it, so the last that fits is found by halving.
+        let fitting = breaks.partition_point(|at| self.head(*at).rows().height < room);
+        breaks[..fitting]
+            .iter()
             .rev()
-            .filter_map(|at| self.split_at(at))
-            .find(|(first, _)| first.height <= room)
+            .find_map(|at| self.split_at(*at))
     }
 
     /// (part, character offset) where the speech may break, in order.
@@ -128,6 +138,25 @@ impl Speech {
         breaks
     }
 
+    /// The speech up to `(part, offset)`.
+    fn head(&self, (part, offset): (usize, usize)) -> Speech {
+        let mut parts = self.parts[..part.min(self.parts.len())].to_vec();
+        if let Some(Part::Lines(text)) = self.parts.get(part) {
+            parts.push(Part::Lines(text.slice(0..offset.min(text.len()))));
+        }
+        self.with_parts(parts, self.continued)
+    }
+
+    /// This speech's cue with other parts (without copying its own).
+    fn with_parts(&self, parts: Vec<Part>, continued: bool) -> Speech {
+        Speech {
+            cue: self.cue.clone(),
+            parts,
+            indents: self.indents,
+            continued,
+        }
+    }
+
     /// The rows up to `(part, offset)` with `(MORE)`, and the rest; `None` when either
     /// side would hold no speech.
     fn split_at(&self, (part, offset): (usize, usize)) -> Option<(Rows, Speech)> {
@@ -139,8 +168,6 @@ impl Speech {
         if head.chars().iter().all(|c| c.is_whitespace()) {
             return None;
         }
-        let mut first_parts = self.parts[..part].to_vec();
-        first_parts.push(Part::Lines(head));
         let mut rest_parts = Vec::new();
         if !tail.is_empty() {
             rest_parts.push(Part::Lines(tail));
@@ -149,11 +176,7 @@ impl Speech {
         if rest_parts.is_empty() {
             return None;
         }
-        let first = Speech {
-            parts: first_parts,
-            ..self.clone()
-        };
-        let mut rows = first.rows();
+        let mut rows = self.head((part, offset)).rows();
         let more = Styled::plain(MORE);
         rows.stack(Rows {
             lines: vec![Line {
@@ -164,11 +187,7 @@ impl Speech {
             }],
             height: 1,
         });
-        let rest = Speech {
-            parts: rest_parts,
-            continued: true,
-            ..self.clone()
-        };
+        let rest = self.with_parts(rest_parts, true);
         Some((rows, rest))
     }
 }

@@ -210,3 +210,35 @@ fn count_pages(pdf: &[u8]) -> usize {
         .collect();
     digits.parse().expect("a number")
 }
+
+#[test]
+fn odd_input_renders_within_the_page() {
+    let word = "A".repeat(5_000);
+    let parentheticals = "(beat)\n".repeat(200);
+    let speech = "word ".repeat(3_000);
+    let cases = [
+        String::new(),
+        "Title: Only a title page".to_string(),
+        "===\n\n===".to_string(),
+        format!("{word}\n\nANNA\n{word}"),
+        format!("ANNA\n{parentheticals}Hello."),
+        format!("ANNA\n{speech}"),
+        format!("INT. {word}"),
+        "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\tdeep".to_string(),
+        format!("BRICK\n{speech}\n\nSTEEL ^\nNo."),
+    ];
+    for source in &cases {
+        let screenplay = fountain_text::parse(source).expect("parsed");
+        let rendered = render(&screenplay, &Options::default()).expect("rendered");
+        assert_eq!(
+            count_pages(&rendered.pdf),
+            rendered.pages + usize::from(rendered.title_page)
+        );
+        for page in fountain_pdf::paginate(&screenplay, &Options::default()) {
+            for line in &page.lines {
+                assert!(line.row < 55, "{:.40}: row {}", source, line.row);
+                assert!(line.column + line.width() as f32 <= 66.0, "{:.40}", source);
+            }
+        }
+    }
+}
