@@ -34,7 +34,8 @@
 //!   2 on; the first page has none.
 //! - A title page from the title-page entries (when one of the printed ones has a value),
 //!   which is not counted: see `title_page.rs` for its layout.
-//! - Not printed: sections, synopses, notes (standalone or inline) and boneyard.
+//! - Not printed: sections, synopses, notes (standalone or inline) and boneyard. A
+//!   script of nothing else is one blank page (readers refuse a PDF without pages).
 //!
 //! # Spacing
 //! One blank line between elements, and none between the parts of a speech; a scene

@@ -133,8 +133,16 @@ impl Pager {
         }
     }
 
+    /// The pages; one blank page when nothing is printed (sections and notes only), as
+    /// a PDF without pages is one that readers refuse.
     fn finish(mut self) -> Vec<Page> {
         self.new_page();
+        if self.pages.is_empty() {
+            self.pages.push(Page {
+                number: Some(1),
+                lines: Vec::new(),
+            });
+        }
         self.pages
     }
 }

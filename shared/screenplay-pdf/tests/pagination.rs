@@ -277,3 +277,10 @@ fn no_page_of_a_feature_ends_with_a_heading_cue_or_parenthetical() {
         }
     }
 }
+
+#[test]
+fn a_script_with_nothing_printed_is_one_blank_page() {
+    let pages = laid_out("# Act one\n\n= Only a synopsis.");
+    assert_eq!(pages.len(), 1);
+    assert!(pages[0].lines.is_empty());
+}
