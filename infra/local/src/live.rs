@@ -255,7 +255,11 @@ impl LiveGateway {
                 "identity": { "sourceIp": "127.0.0.1" },
             },
         });
-        serde_json::from_value(event).unwrap_or_default()
+        serde_json::from_value(event).unwrap_or_else(|error| {
+            // Built here from strings and numbers only; a failure is a bug of this file.
+            warn!(%error, route, "a WebSocket event could not be built");
+            ApiGatewayWebsocketProxyRequest::default()
+        })
     }
 
     /// The management API: `POST` sends the body as a text frame, `DELETE` closes, `GET`
