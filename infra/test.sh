@@ -6,12 +6,13 @@ set -euo pipefail
 source "$(dirname "$0")/scripts/emulator.sh"
 cd "$ROOT"
 
-# Installs the Debian packages among "$@" whose command of the same name is missing (apt-get,
-# with sudo when not root). lilypond and csound check the generated orchestration files.
+# Installs the Debian packages among "$@" whose command is missing (apt-get, with sudo when not
+# root); `package:command` names a command of another name. lilypond and csound check the
+# generated orchestration files, qpdf and poppler-utils (pdftotext, pdfinfo) the PDFs.
 ensure_debian_packages() {
     local missing=() package
     for package in "$@"; do
-        command -v "$package" >/dev/null 2>&1 || missing+=("$package")
+        command -v "${package#*:}" >/dev/null 2>&1 || missing+=("${package%%:*}")
     done
     [ "${#missing[@]}" -eq 0 ] && return 0
     if ! command -v apt-get >/dev/null 2>&1; then
@@ -27,7 +28,7 @@ ensure_debian_packages() {
 }
 
 ensure_venv
-ensure_debian_packages lilypond csound
+ensure_debian_packages lilypond csound qpdf poppler-utils:pdftotext
 echo "==> cfn-lint template.yaml" >&2
 "$VENV/bin/cfn-lint" template.yaml
 

@@ -3,10 +3,13 @@
 
 use crate::Deps;
 use crate::handlers::*;
+use crate::pdf::*;
 use fountain_runtime::function::{Function, Need};
 use fountain_runtime::http_function;
 
 pub const FUNCTIONS: &[Function] = &[
     http_function!(import_fountain, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
     http_function!(export_fountain, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
+    // Writes like the export: a story assembled on a cache miss is cached.
+    http_function!(export_pdf, Deps::load).needs(&[Need::ReadsTable, Need::WritesTable]),
 ];

@@ -11,6 +11,7 @@ mod body;
 mod export;
 pub mod handlers;
 mod import_write;
+pub mod pdf;
 mod plan;
 
 pub use body::MAX_FOUNTAIN_BYTES;
