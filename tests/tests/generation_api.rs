@@ -1,5 +1,5 @@
 //! Story generation through the API with the worker running as in AWS (rule -> queue ->
-//! worker): a job runs to its five outputs, which are deterministic and valid by their own
+//! worker): a job runs to its six outputs, which are deterministic and valid by their own
 //! tools; Idempotency-Key, the daily quota, cancellation and a logout's cancellation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -121,7 +121,7 @@ fn tool(dir: &Path, seconds: u32, args: &[&str]) -> (bool, String) {
 }
 
 #[tokio::test]
-async fn a_job_runs_to_five_deterministic_outputs_that_their_own_tools_accept() {
+async fn a_job_runs_to_six_deterministic_outputs_that_their_own_tools_accept() {
     let h = Harness::start("gen-run").await;
     let script_id = import(&h, "alice").await;
     let session = h
@@ -167,7 +167,8 @@ async fn a_job_runs_to_five_deterministic_outputs_that_their_own_tools_accept() 
             "score.ly",
             "score.mid",
             "story.fountain",
-            "story.md"
+            "story.md",
+            "story.pdf"
         ]
     );
 
@@ -202,6 +203,24 @@ async fn a_job_runs_to_five_deterministic_outputs_that_their_own_tools_accept() 
     );
     let fountain = String::from_utf8(files["story.fountain"].clone()).unwrap();
     assert!(fountain.contains("INT. LIGHTHOUSE - NIGHT") && fountain.contains("MARA"));
+    // The screenplay PDF, which a strict reader accepts, holds the same script.
+    let pdf = dir.join("story.pdf");
+    let checked = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(checked.status.success(), "{checked:?}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("INT. LIGHTHOUSE - NIGHT") && text.contains("MARA"),
+        "{text}"
+    );
 
     // The three scores hold the same notes, and each is valid by its own reader or tool.
     let tpq = TICKS_PER_QUARTER;

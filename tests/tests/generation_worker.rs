@@ -291,7 +291,7 @@ async fn a_worker_killed_mid_job_is_retried_and_the_job_completes_once_with_one_
     let done = rig.job_state("alice", &job_id).await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["attempts"], 2);
-    assert_eq!(rig.stored_objects(&job_id).await, 5);
+    assert_eq!(rig.stored_objects(&job_id).await, 6);
 
     // A duplicate delivery of the same request does nothing more.
     let sqs = aws_sdk_sqs::Client::new(&rig.h.stack.sdk);
@@ -317,7 +317,7 @@ async fn a_worker_killed_mid_job_is_retried_and_the_job_completes_once_with_one_
         .find(|e| e["type"] == "StoryGenerationCompleted")
         .unwrap();
     assert_eq!(completed["data"]["attempt"], 2);
-    assert_eq!(rig.stored_objects(&job_id).await, 5);
+    assert_eq!(rig.stored_objects(&job_id).await, 6);
     assert_eq!(
         rig.job_state("alice", &job_id).await["finishedAt"],
         done["finishedAt"]

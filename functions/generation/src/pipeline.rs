@@ -217,7 +217,11 @@ impl<G: Generator> Attempt<'_, G> {
         self.checkpoint("story", percent_of("story")).await?;
 
         let markdown = self.prose(&story).await?;
-        let fountain = fountain_text::write(&fountain_io::screenplay(&story));
+        let screenplay = fountain_io::screenplay(&story);
+        let fountain = fountain_text::write(&screenplay);
+        // No page limit: this is the way for scripts too long for the API's PDF route.
+        let pdf = fountain_pdf::render(&screenplay, &fountain_pdf::Options::default())
+            .map_err(|e| Failure::Permanent(format!("the PDF could not be written: {e}")))?;
         self.checkpoint("fountain", percent_of("fountain")).await?;
 
         let mut files = vec![
@@ -230,6 +234,11 @@ impl<G: Generator> Attempt<'_, G> {
                 name: "story.fountain",
                 content_type: "text/plain; charset=utf-8",
                 bytes: fountain.into_bytes(),
+            },
+            OutputFile {
+                name: "story.pdf",
+                content_type: "application/pdf",
+                bytes: pdf.pdf,
             },
         ];
         files.extend(music::files(&story).map_err(|e| {

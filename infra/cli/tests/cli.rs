@@ -331,7 +331,7 @@ async fn generate_wait_downloads_every_output_of_the_job() {
         .as_array()
         .unwrap()
         .clone();
-    assert_eq!(links.len(), 5, "{links:?}");
+    assert_eq!(links.len(), 6, "{links:?}");
     assert_eq!(report["files"].as_array().unwrap().len(), links.len());
     for link in &links {
         let name = link["name"].as_str().unwrap();

@@ -349,6 +349,7 @@ fn kind(name: &str, content_type: &str) -> String {
     match extension.as_str() {
         "md" => "prose (Markdown)",
         "fountain" => "screenplay (Fountain)",
+        "pdf" => "screenplay (PDF)",
         "ly" => "score (LilyPond)",
         "mid" | "midi" => "score (MIDI)",
         "csd" => "score (Csound)",
@@ -405,6 +406,7 @@ mod tests {
     fn outputs_are_named_by_kind() {
         assert_eq!(kind("story.md", "text/markdown"), "prose (Markdown)");
         assert_eq!(kind("score.mid", "audio/midi"), "score (MIDI)");
+        assert_eq!(kind("story.pdf", "application/pdf"), "screenplay (PDF)");
         assert_eq!(
             kind("extra.bin", "application/octet-stream"),
             "application/octet-stream"
