@@ -163,7 +163,7 @@ async fn jobs_wait_out_a_generator_outage_and_complete_after_it_with_none_failed
     h.stack.fire(CHECKER).await.unwrap();
     for job_id in &jobs {
         let done = job_in(&h, "alice", job_id, &["succeeded"]).await;
-        assert_eq!(done["outputs"].as_array().unwrap().len(), 5);
+        assert_eq!(done["outputs"].as_array().unwrap().len(), 6);
     }
     assert_eq!(generator_events(&h, "ServiceRecovered").await.len(), 1);
     assert_eq!(request_job(&h, "alice", &script_id).await.status, 202);
