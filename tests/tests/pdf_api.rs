@@ -179,3 +179,78 @@ async fn bad_options_strangers_and_unknown_scripts_are_refused() {
         .await;
     assert_eq!(unknown.status, 404);
 }
+
+/// The text `pdftotext` reads from `pdf`.
+fn read_back(pdf: &[u8], name: &str) -> String {
+    let path = std::env::temp_dir().join(format!("fountain-{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    let (ok, text) = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    std::fs::remove_file(&path).ok();
+    assert!(ok, "{text}");
+    text
+}
+
+async fn pdf_of(h: &Harness, path: &str) -> Vec<u8> {
+    let response = h
+        .http
+        .get(h.url(path))
+        .bearer_auth(Harness::token("alice"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn a_stored_version_renders_as_it_was() {
+    let h = Harness::start("pdf_versions").await;
+    let imported = h
+        .import(
+            "alice",
+            "Title: Drafts\n\nINT. STUDY - NIGHT\n\nANNA\nThe first draft.\n",
+        )
+        .await;
+    assert_eq!(imported.status, 201, "{:?}", imported.body);
+    let script = imported.body["scriptId"].as_str().unwrap().to_owned();
+    let version = h
+        .post(
+            &format!("/scripts/{script}/versions"),
+            "alice",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(version.status, 201, "{:?}", version.body);
+    let version = version.body["versionId"].as_str().unwrap().to_owned();
+    let sections = h.get(&format!("/scripts/{script}/sections"), "alice").await;
+    let section = sections.body["items"][0]["sectionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let added = h
+        .post(
+            &format!("/scripts/{script}/sections/{section}/elements"),
+            "alice",
+            serde_json::json!({ "kind": "action", "text": "A second draft burns." }),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{:?}", added.body);
+
+    let now = read_back(&pdf_of(&h, &format!("/scripts/{script}/pdf")).await, "now");
+    assert!(now.contains("A second draft burns."), "{now}");
+    let then = read_back(
+        &pdf_of(&h, &format!("/scripts/{script}/pdf?version={version}")).await,
+        "then",
+    );
+    assert!(
+        then.contains("The first draft.") && !then.contains("second draft"),
+        "{then}"
+    );
+
+    for unknown in ["01JCX3ZK0M5V6Q7R8S9T0W1X2Y", "not-a-version"] {
+        let missing = h
+            .get(&format!("/scripts/{script}/pdf?version={unknown}"), "alice")
+            .await;
+        assert_eq!(missing.status, 404, "{unknown}: {:?}", missing.body);
+    }
+}

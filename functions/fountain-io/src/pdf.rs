@@ -18,11 +18,13 @@ pub const MAX_PDF_BYTES: usize = 4_400_000;
 /// The media type of the answer.
 pub const PDF_CONTENT_TYPE: &str = "application/pdf";
 
-/// The screenplay as a PDF, for anyone who may read the script: title page from its title
-/// data, then the pages (Courier 12, standard indents, `(MORE)`/`(CONT'D)` across pages).
+/// The screenplay as a PDF, for anyone who may read the script (or, with `version`, one of
+/// its stored versions): title page from its title data, then the pages (Courier 12,
+/// standard indents, `(MORE)`/`(CONT'D)` across pages).
 #[utoipa::path(get, path = "/scripts/{scriptId}/pdf", tag = "scripts", operation_id = "export_pdf",
     params(
         ("scriptId" = String, Path),
+        ("version" = Option<String>, Query, description = "A stored version of the script (its versionId) instead of the script as it is"),
         ("sceneNumbers" = Option<bool>, Query, description = "Print the scene numbers headings carry (default true)"),
         ("paper" = Option<String>, Query, description = "letter (default) or a4"),
     ),
@@ -39,7 +41,15 @@ pub async fn export_pdf(deps: &Deps, req: Request) -> Response<Body> {
         let script_id = path_param(&req, "scriptId")?;
         let options = options(&req)?;
         authorize(&deps.table, &script_id, &ctx.principal, Permission::Read).await?;
-        let story = fountain_stories::current_story(&deps.table, &script_id).await?;
+        let story = match query_param(&req, "version") {
+            None => fountain_stories::current_story(&deps.table, &script_id).await?,
+            Some(version_id) => {
+                let items = fountain_versions::version_items(&deps.table, &script_id, &version_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("version"))?;
+                fountain_stories::assemble(items, 0)?
+            }
+        };
         let rendered =
             fountain_pdf::render(&screenplay(&story), &options).map_err(|e| match e {
                 RenderError::TooLong { .. } => too_large(&e.to_string()),

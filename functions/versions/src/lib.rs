@@ -18,3 +18,4 @@ pub use fountain_http::TableDeps as Deps;
 pub use model::{
     Counts, CreateVersion, RestoreVersion, Restored, Version, VersionDetail, VersionPage,
 };
+pub use store::version_items;

@@ -6,7 +6,7 @@ use fountain_scripts::Script;
 use fountain_scripts::access::{Permission, allowed_transaction};
 use fountain_scripts::caps::Cap;
 use fountain_store::{
-    AttributeValue, ItemCodec, PK, Page, PageError, StoreError, Table, query_page, s,
+    AttributeValue, Item, ItemCodec, PK, Page, PageError, StoreError, Table, query_page, s,
 };
 use futures::future::try_join_all;
 
@@ -114,4 +114,21 @@ pub async fn list(
         .query_prefix(&partition, Version::SK_PREFIX)
         .scan_index_forward(false);
     query_page(query, (PK, &partition), limit, cursor).await
+}
+
+/// The content items version `version_id` of `script_id` holds (the script, its characters,
+/// sections and elements as they were), or `None` when the script has no such version.
+pub async fn version_items(
+    table: &Table,
+    script_id: &str,
+    version_id: &str,
+) -> Result<Option<Vec<Item>>, StoreError> {
+    // Only a ULID names a version; anything else is never looked up.
+    if !fountain_events::ids::is_id(version_id) {
+        return Ok(None);
+    }
+    let Some(version) = load(table, script_id, version_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(snapshot(table, &version).await?.to_items()?))
 }

@@ -3,9 +3,9 @@
 //! the cue or a parenthetical. The part on the first page ends with `(MORE)` at the cue's
 //! indent; the rest starts with `NAME (CONT'D)`.
 
-use crate::blocks::{Align, Rows, flow};
 use crate::layout::Indents;
 use crate::page::{Line, LineKind};
+use crate::rows::{Align, Rows, flow};
 use crate::text::Styled;
 use crate::wrap::wrap;
 use fountain_text::{Dialogue, DialoguePart};

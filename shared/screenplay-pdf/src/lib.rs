@@ -75,6 +75,7 @@ mod layout;
 mod page;
 mod paginate;
 mod pdf;
+mod rows;
 mod text;
 mod title_page;
 mod wrap;

@@ -1,9 +1,10 @@
 //! Blocks onto pages: one blank line between blocks (none at the top of a page) and the
 //! rules of where a page may end (see the crate documentation).
 
-use crate::blocks::{Block, Rows};
+use crate::blocks::Block;
 use crate::dialogue::Speech;
 use crate::page::Page;
+use crate::rows::Rows;
 
 /// Fewest lines of split action on either page.
 const KEEP: usize = 2;

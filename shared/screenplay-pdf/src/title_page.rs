@@ -4,9 +4,9 @@
 //! copyright at the left margin and the draft date at the right one, their last lines on
 //! the last line of the body. Other keys are not printed.
 
-use crate::blocks::{Align, Rows, flow};
 use crate::layout::BODY_WIDTH;
 use crate::page::{LineKind, Page};
+use crate::rows::{Align, Rows, flow};
 use crate::text::Styled;
 use fountain_text::TitleEntry;
 
