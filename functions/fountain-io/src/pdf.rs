@@ -15,6 +15,11 @@ use crate::export::{filename, screenplay};
 /// pages, more than the element cap allows.
 pub const MAX_PDF_BYTES: usize = 4_400_000;
 
+/// A PDF's bytes, as the OpenAPI document describes the answer (a binary string).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfDocument(pub Vec<u8>);
+
 /// The media type of the answer.
 pub const PDF_CONTENT_TYPE: &str = "application/pdf";
 
@@ -29,7 +34,7 @@ pub const PDF_CONTENT_TYPE: &str = "application/pdf";
         ("paper" = Option<String>, Query, description = "letter (default) or a4"),
     ),
     responses(
-        (status = 200, content_type = "application/pdf", body = Vec<u8>,
+        (status = 200, content_type = "application/pdf", body = PdfDocument,
             description = "The screenplay as a PDF, as an attachment named after the title",
             headers(("content-disposition" = String, description = "attachment; filename=\"<title>.pdf\""))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 404, body = Problem),
