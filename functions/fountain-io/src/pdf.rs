@@ -20,6 +20,29 @@ pub const MAX_PDF_BYTES: usize = 4_400_000;
 #[schema(value_type = String, format = Binary)]
 pub struct PdfDocument(pub Vec<u8>);
 
+/// The paper the PDF is laid out on, as the query names it.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum PaperSize {
+    Letter,
+    A4,
+}
+
+/// The query of `export_pdf`, as the OpenAPI document describes it ([`options`] and the
+/// handler read it).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct PdfQuery {
+    /// A stored version of the script (its versionId) instead of the script as it is.
+    version: Option<String>,
+    /// Print the scene numbers headings carry (default true).
+    scene_numbers: Option<bool>,
+    /// The paper: letter (default) or a4.
+    #[param(inline)]
+    paper: Option<PaperSize>,
+}
+
 /// The media type of the answer.
 pub const PDF_CONTENT_TYPE: &str = "application/pdf";
 
@@ -27,12 +50,7 @@ pub const PDF_CONTENT_TYPE: &str = "application/pdf";
 /// its stored versions): title page from its title data, then the pages (Courier 12,
 /// standard indents, `(MORE)`/`(CONT'D)` across pages).
 #[utoipa::path(get, path = "/scripts/{scriptId}/pdf", tag = "scripts", operation_id = "export_pdf",
-    params(
-        ("scriptId" = String, Path),
-        ("version" = Option<String>, Query, description = "A stored version of the script (its versionId) instead of the script as it is"),
-        ("sceneNumbers" = Option<bool>, Query, description = "Print the scene numbers headings carry (default true)"),
-        ("paper" = Option<String>, Query, description = "letter (default) or a4"),
-    ),
+    params(("scriptId" = String, Path), PdfQuery),
     responses(
         (status = 200, content_type = "application/pdf", body = PdfDocument,
             description = "The screenplay as a PDF, as an attachment named after the title",
