@@ -62,9 +62,19 @@ impl Harness {
         if std::env::var_os("RUST_LOG").is_some() {
             fountain_runtime::telemetry::init();
         }
-        let stack = LocalStack::start(options)
-            .await
-            .expect("local stack did not start: run the tests with ./infra/test.sh, which starts the emulator");
+        let stack = match LocalStack::start(options.clone()).await {
+            Ok(stack) => stack,
+            // The emulator, busy with many stacks, can answer one provisioning call with a
+            // bare error page; a second stack, under a prefix of its own, starts clean.
+            Err(first) => {
+                eprintln!("local stack did not start ({first:#}); starting it again");
+                let mut again = options;
+                again.prefix = again.prefix.replacen('t', "r", 1);
+                LocalStack::start(again).await.expect(
+                    "local stack did not start: run the tests with ./infra/test.sh, which starts the emulator",
+                )
+            }
+        };
         Self {
             stack,
             http: reqwest::Client::new(),
