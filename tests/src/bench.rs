@@ -106,6 +106,11 @@ impl Bench {
     }
 }
 
+/// The value at fraction `p` (0 to 1) of `sorted`, by the nearest index.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
 pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }

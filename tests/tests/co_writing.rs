@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use fountain_e2e::Harness;
-use fountain_e2e::bench::{Usage, ms};
+use fountain_e2e::bench::{Usage, ms, percentile};
 use fountain_store::Table;
 use fountain_structure::Siblings;
 use futures::future::join_all;
@@ -75,10 +75,6 @@ async fn write(
         );
     }
     answers
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use fountain_e2e::bench::ms;
+use fountain_e2e::bench::{ms, percentile};
 use fountain_e2e::{Account, Harness};
 use fountain_store::{Table, keys};
 use futures::{SinkExt, StreamExt};
@@ -134,10 +134,6 @@ impl Room {
         assert_eq!(added.status, 201, "{:?}", added.body);
         added.body["elementId"].as_str().unwrap().to_owned()
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -6,12 +6,14 @@ use fountain_runtime::{consumer_function, websocket_function};
 
 use crate::access::*;
 use crate::changes::*;
-use crate::deps::{ConnectDeps, LiveDeps};
+use crate::deps::LiveDeps;
 use crate::handlers::*;
+use fountain_identity::AuthorizerDeps;
 
 pub const FUNCTIONS: &[Function] = &[
-    // It verifies the token as the HTTP API's authorizer does, revocation bound included.
-    websocket_function!("$connect", live_connect, ConnectDeps::load).needs(&[
+    // It verifies the token as the HTTP API's authorizer does (with its dependencies),
+    // revocation bound included.
+    websocket_function!("$connect", live_connect, AuthorizerDeps::load).needs(&[
         Need::ReadsTable,
         Need::WritesTable,
         Need::Credentials,

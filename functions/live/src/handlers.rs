@@ -80,16 +80,42 @@ async fn opened(
     }
 }
 
+/// The open connection and the script a `subscribe` or `unsubscribe` names, or (having told
+/// the client what is missing) none.
+async fn subscription(
+    deps: &LiveDeps,
+    request: &ApiGatewayWebsocketProxyRequest,
+) -> Option<(Connection, String)> {
+    let (connection, action) = opened(deps, request).await?;
+    match action.script_id {
+        Some(script_id) => Some((connection, script_id)),
+        None => {
+            let detail = format!("{} needs a scriptId", action.action);
+            let refusal = Message::error(400, "Bad Request", detail, None);
+            let _ = deps.pusher.send(&connection.connection_id, &refusal).await;
+            None
+        }
+    }
+}
+
 /// Tells the other viewers of `script_id` that `user_id` joined or left.
 async fn announce(deps: &LiveDeps, script_id: &str, user_id: &str, own: &str, state: Presence) {
-    let listeners = match store::listeners(&deps.table, script_id, Utc::now()).await {
-        Ok(listeners) => listeners,
-        Err(error) => {
-            warn!(%error, "presence not announced");
-            return;
-        }
-    };
-    fanout::push(deps, script_id, &listeners, |listener| {
+    match store::listeners(&deps.table, script_id, Utc::now()).await {
+        Ok(listeners) => announce_to(deps, &listeners, script_id, user_id, own, state).await,
+        Err(error) => warn!(%error, "presence not announced"),
+    }
+}
+
+/// [`announce`] to `listeners`, already read.
+async fn announce_to(
+    deps: &LiveDeps,
+    listeners: &[store::Listener],
+    script_id: &str,
+    user_id: &str,
+    own: &str,
+    state: Presence,
+) {
+    fanout::push(deps, script_id, listeners, |listener| {
         (listener.connection_id != own).then(|| Message::Presence {
             script_id: script_id.to_owned(),
             user_id: user_id.to_owned(),

@@ -1,12 +1,12 @@
 use aws_lambda_events::event::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use chrono::Utc;
 use fountain_auth::TokenError;
+use fountain_identity::AuthorizerDeps;
 use fountain_identity::store::revoked_before;
 use http::HeaderValue;
 use tracing::{info, warn};
 
 use super::{connection_id, respond};
-use crate::deps::ConnectDeps;
 use crate::store;
 
 /// The subprotocol a browser offers beside `bearer.<token>` (browsers cannot set an
@@ -38,7 +38,7 @@ fn offered_protocols(request: &ApiGatewayWebsocketProxyRequest) -> Vec<&str> {
 /// `$connect`: the connection opens only with a valid, unrevoked access token (401
 /// otherwise, so the handshake fails), and is recorded with its user.
 pub async fn live_connect(
-    deps: &ConnectDeps,
+    deps: &AuthorizerDeps,
     request: ApiGatewayWebsocketProxyRequest,
 ) -> ApiGatewayProxyResponse {
     let Some(connection_id) = connection_id(&request) else {

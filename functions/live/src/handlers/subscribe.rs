@@ -4,7 +4,7 @@ use fountain_http::{ApiError, Principal};
 use fountain_scripts::access::{Permission, authorize};
 use tracing::warn;
 
-use super::{announce, opened, respond, viewers};
+use super::{announce, announce_to, respond, subscription, viewers};
 use crate::deps::LiveDeps;
 use crate::messages::{Message, Presence};
 use crate::store::{self, CONNECTION_GONE};
@@ -16,15 +16,10 @@ pub async fn live_subscribe(
     deps: &LiveDeps,
     request: ApiGatewayWebsocketProxyRequest,
 ) -> ApiGatewayProxyResponse {
-    let Some((connection, action)) = opened(deps, &request).await else {
+    let Some((connection, script_id)) = subscription(deps, &request).await else {
         return respond(200, "");
     };
     let own = connection.connection_id.as_str();
-    let Some(script_id) = action.script_id else {
-        let refusal = Message::error(400, "Bad Request", "subscribe needs a scriptId", None);
-        let _ = deps.pusher.send(own, &refusal).await;
-        return respond(200, "");
-    };
     let principal = Principal {
         user_id: connection.user_id.clone(),
         roles: Vec::new(),
@@ -33,7 +28,8 @@ pub async fn live_subscribe(
         Ok(_) => match store::listen(&deps.table, &connection, &script_id, Utc::now()).await {
             Ok(()) => match store::listeners(&deps.table, &script_id, Utc::now()).await {
                 Ok(listeners) => {
-                    announce(deps, &script_id, &connection.user_id, own, Presence::Joined).await;
+                    let user_id = &connection.user_id;
+                    announce_to(deps, &listeners, &script_id, user_id, own, Presence::Joined).await;
                     Message::Subscribed {
                         viewers: viewers(&listeners, &connection.user_id),
                         script_id: script_id.clone(),
@@ -55,15 +51,10 @@ pub async fn live_unsubscribe(
     deps: &LiveDeps,
     request: ApiGatewayWebsocketProxyRequest,
 ) -> ApiGatewayProxyResponse {
-    let Some((connection, action)) = opened(deps, &request).await else {
+    let Some((connection, script_id)) = subscription(deps, &request).await else {
         return respond(200, "");
     };
     let own = connection.connection_id.as_str();
-    let Some(script_id) = action.script_id else {
-        let refusal = Message::error(400, "Bad Request", "unsubscribe needs a scriptId", None);
-        let _ = deps.pusher.send(own, &refusal).await;
-        return respond(200, "");
-    };
     let reply = match store::stop_listening(&deps.table, own, &script_id).await {
         Ok(()) => {
             if connection.scripts.contains(&script_id) {
